@@ -1,0 +1,11 @@
+export * from './contract.js';
+export * from './errors.js';
+export * from './headers.js';
+export * from './cookies.js';
+export * from './binary.js';
+export * from './url.js';
+export * from './body.js';
+export * from './method.js';
+export * from './config.js';
+export * from './from-node.js';
+export type * from './target.js';

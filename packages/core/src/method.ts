@@ -1,0 +1,16 @@
+/** Request methods: the standard `Request` refuses some, so adapters check first. */
+import { HttpError, badRequest } from './errors.js';
+
+const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const forbidden = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** Returns the method as `Request` will hold it; throws a 400/405 error for one it cannot. */
+export function checkMethod(method: unknown): string {
+  if (typeof method !== 'string' || !token.test(method)) {
+    throw badRequest('BAD_METHOD', `method ${JSON.stringify(String(method).slice(0, 40))} is not a valid HTTP method`);
+  }
+  if (forbidden.has(method.toUpperCase())) {
+    throw new HttpError(405, 'BAD_METHOD', `method ${method} is not supported`);
+  }
+  return method;
+}

@@ -1,0 +1,94 @@
+/**
+ * The interface between the `adapt` CLI and a target package's `/target` entry. The CLI knows
+ * targets only through it: a new target is a new package, not a change to the CLI.
+ * Type-only: nothing here runs inside a user's bundle.
+ */
+import type { AdaptConfig, Settings } from './config.js';
+
+export interface TargetLogger {
+  /** A line of progress (hidden with --json). */
+  info(message: string): void;
+  warn(message: string): void;
+  /** Only with --verbose. */
+  debug(message: string): void;
+  /** A long step: prints the title, then done/failed with the time it took. */
+  step<T>(title: string, run: () => Promise<T>): Promise<T>;
+}
+
+export interface TargetContext {
+  /** The project folder (where adapt.config.* lives). */
+  cwd: string;
+  /** Absolute path of the app's entry module. */
+  entry: string;
+  /** Where this target's build goes: `.adapt/<target>/` unless --out. */
+  outDir: string;
+  stage: string;
+  /** Settings resolved for this target and stage. */
+  settings: Settings;
+  config: AdaptConfig;
+  /** The app's name: config `name`, else package.json name, else the folder name. */
+  appName: string;
+  production: boolean;
+  log: TargetLogger;
+}
+
+/** What the CLI bundles: the target's runtime glue importing the app, as one file. */
+export interface BundleSpec {
+  /**
+   * Source of the bundle's entry module. `importApp` is the specifier that resolves to the
+   * user's app module (its default export, or named `app`).
+   */
+  entrySource(importApp: string): string;
+  /** Output file name inside outDir, such as `index.mjs`. */
+  fileName: string;
+  format: 'esm' | 'cjs';
+  /** esbuild `target`, such as `node20`. */
+  nodeTarget?: string;
+  /** Module names left out of the bundle (Node built-ins always are). */
+  external?: string[];
+  banner?: string;
+}
+
+export interface BuiltBundle {
+  /** Absolute path of the written bundle. */
+  file: string;
+  bytes: number;
+}
+
+export interface BuildArtifact {
+  /** Path relative to outDir. */
+  path: string;
+  bytes: number;
+  /** What this file is for, for the size report. */
+  description: string;
+}
+
+export interface StartOptions {
+  port: number;
+  host: string;
+}
+
+export interface DeployOptions {
+  dryRun: boolean;
+  /** Extra flags a target understands, such as `list` or `to`. */
+  [option: string]: unknown;
+}
+
+/** A deploy's outcome, printed as is with --json. */
+export interface DeployResult {
+  target: string;
+  stage: string;
+  [field: string]: unknown;
+}
+
+export interface AdaptTarget {
+  name: string;
+  description: string;
+  bundle(context: TargetContext): BundleSpec;
+  /** Writes the files that sit beside the bundle (package.json, zip, unit files...). */
+  package?(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]>;
+  /** Runs the build locally the way the platform would; resolves when the process should exit. */
+  start?(context: TargetContext, options: StartOptions): Promise<void>;
+  deploy?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
+  rollback?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
+}

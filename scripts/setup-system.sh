@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build and tests need (idempotent):
+# - autoconf, automake, libtool, make, g++: aws-lambda-ric compiles a native addon on install;
+# - nginx-light: the generated nginx site is checked and served by a real nginx;
+# - wrk: the load generator of bench/.
+set -euo pipefail
+need=()
+for bin in autoconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ nginx:nginx-light wrk:wrk; do
+  command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
+done
+if [ ${#need[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "missing system packages: ${need[*]}. Run: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,38 @@
+/**
+ * The runner interface: a target delivers a generic request through its real entry (a socket,
+ * a Lambda event, the functions-framework...) and turns the platform's answer back into HTTP.
+ */
+
+export interface CaseRequest {
+  method: string;
+  /** Raw path and query, exactly as a client would put them on the request line. */
+  path: string;
+  headers?: Array<[string, string]>;
+  body?: Uint8Array | string;
+}
+
+export interface CaseResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+export interface Runner {
+  /** Shown in test names, such as `node (socket)` or `lambda (apigw-v1)`. */
+  name: string;
+  deliver(request: CaseRequest): Promise<CaseResponse>;
+  close?(): Promise<void>;
+  /** Features this runner cannot carry (see `Feature`); cases that need them are skipped and listed. */
+  lacks?: ReadonlyArray<Feature>;
+}
+
+/**
+ * What a case needs beyond plain HTTP. `context` cases read the adapt context, which a Node
+ * `(req, res)` app cannot see; `streaming` cases check that chunks are delivered as a stream.
+ */
+export type Feature = 'context' | 'streaming' | 'informational' | 'head-content-length';
+
+export function bytesOf(body: Uint8Array | string | undefined): Uint8Array {
+  if (body === undefined) return new Uint8Array(0);
+  return typeof body === 'string' ? new TextEncoder().encode(body) : body;
+}
