@@ -91,4 +91,21 @@ export interface AdaptTarget {
   start?(context: TargetContext, options: StartOptions): Promise<void>;
   deploy?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
   rollback?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
+  /** Runs one input (an event file, or a synthetic request for `path`) through the built entry. */
+  invoke?(context: TargetContext, options: InvokeOptions): Promise<InvokeResult>;
+}
+
+export interface InvokeOptions {
+  /** Path of a JSON event file. */
+  event?: string;
+  /** Build a synthetic request for this path instead. */
+  path?: string;
+  method?: string;
+}
+
+export interface InvokeResult {
+  /** What the platform would receive back (the Lambda result object...). */
+  result: unknown;
+  /** The HTTP response it stands for. */
+  response: { status: number; headers: Record<string, string | string[]>; body: string; bodyEncoding: 'utf8' | 'base64' };
 }
