@@ -9,3 +9,5 @@ export * from './method.js';
 export * from './config.js';
 export * from './from-node.js';
 export type * from './target.js';
+export * from './lazy-request.js';
+export * from './fast-response.js';

@@ -1,0 +1,207 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
+import { HttpError } from './errors.js';
+import { installFastResponse, lightweightResponseClass, responseParts, standardResponseClass } from './fast-response.js';
+
+const Fast = lightweightResponseClass();
+const Standard = standardResponseClass();
+
+function pairs(flat: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+describe('lightweight Response', () => {
+  it('is a Response, for instanceof, toString and name', () => {
+    const response = new Fast('hi');
+    expect(response).toBeInstanceOf(Standard);
+    expect(response).toBeInstanceOf(Fast);
+    expect(new Standard('x')).toBeInstanceOf(Fast);
+    expect(Standard.redirect('http://x/')).toBeInstanceOf(Fast);
+    expect(Object.prototype.toString.call(response)).toBe('[object Response]');
+    expect(Fast.name).toBe('Response');
+    expect(inspect(response)).toContain('(lightweight)');
+  });
+
+  it('reads back a string body, status and headers without a stream', () => {
+    const response = new Fast('Hello', { status: 201, statusText: 'Made', headers: { 'X-One': ' 1 ' } });
+    const parts = responseParts(response);
+    expect(parts.body).toBe('Hello');
+    expect(parts.status).toBe(201);
+    expect(parts.statusText).toBe('Made');
+    expect(pairs(parts.headers)).toEqual([
+      ['content-type', 'text/plain;charset=UTF-8'],
+      ['x-one', '1'],
+    ]);
+  });
+
+  it('copies bytes like the standard, so later changes do not show', () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const response = new Fast(bytes);
+    bytes[0] = 9;
+    expect(responseParts(response).body).toEqual(new Uint8Array([1, 2, 3]));
+    expect(responseParts(new Fast(new Uint8Array([4]).buffer)).body).toEqual(new Uint8Array([4]));
+  });
+
+  test.each([
+    ['string', () => ['text', { headers: { 'content-type': 'text/html' } }]],
+    ['bytes', () => [new Uint8Array([0, 255]), { status: 202 }]],
+    ['null', () => [null, { status: 204, headers: [['a', '1'], ['a', '2'], ['set-cookie', 'x=1'], ['set-cookie', 'y=2']] }]],
+    ['json text', () => ['{"a":1}', { headers: new Headers({ 'content-type': 'application/json' }) }]],
+    ['no init', () => ['plain']],
+  ] as const)('%s: every observable matches the standard class', async (_name, make) => {
+    const [body, init] = make() as unknown as [BodyInit | null, ResponseInit | undefined];
+    const ours = new Fast(body, init);
+    const theirs = new Standard(body, init);
+    for (const key of ['status', 'statusText', 'ok', 'type', 'url', 'redirected', 'bodyUsed'] as const) {
+      expect(ours[key], key).toEqual(theirs[key]);
+    }
+    expect([...ours.headers]).toEqual([...theirs.headers]);
+    expect(ours.headers).toBe(ours.headers);
+    expect(new Uint8Array(await ours.arrayBuffer())).toEqual(new Uint8Array(await theirs.arrayBuffer()));
+    expect(ours.bodyUsed).toBe(theirs.bodyUsed);
+  });
+
+  test.each([
+    ['status 199', 'x', { status: 199 }, RangeError],
+    ['status 600', 'x', { status: 600 }, RangeError],
+    ['body with 204', 'x', { status: 204 }, TypeError],
+    ['body with 304', 'x', { status: 304 }, TypeError],
+    ['bad header name', 'x', { headers: { 'bad name': 'x' } }, TypeError],
+    ['CR in header', 'x', { headers: { a: 'x\r\ny: z' } }, TypeError],
+    ['bad statusText', 'x', { statusText: 'a\nb' }, TypeError],
+  ] as const)('throws like the standard: %s', (_name, body, init, kind) => {
+    expect(() => new Standard(body, init as ResponseInit)).toThrow(kind);
+    expect(() => new Fast(body, init as ResponseInit)).toThrow(kind);
+  });
+
+  it('refuses a locked stream like the standard', () => {
+    const stream = new ReadableStream();
+    stream.getReader();
+    expect(() => new Standard(stream)).toThrow(TypeError);
+    expect(() => new Fast(stream)).toThrow(TypeError);
+  });
+
+  it('reads a body once; clone() gives two readable copies', async () => {
+    const response = new Fast('once');
+    const copy = response.clone();
+    expect(await copy.text()).toBe('once');
+    expect(await response.text()).toBe('once');
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(() => responseParts(response)).toThrow(TypeError);
+  });
+
+  it('sends headers the app changed after construction, and the original body', () => {
+    const response = new Fast('body', { headers: { a: '1' } });
+    response.headers.set('b', '2');
+    response.headers.delete('a');
+    const parts = responseParts(response);
+    expect(parts.body).toBe('body');
+    expect(pairs(parts.headers)).toEqual([
+      ['b', '2'],
+      ['content-type', 'text/plain;charset=UTF-8'],
+    ]);
+  });
+
+  it('passes a stream body through untouched', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array([1]));
+        controller.close();
+      },
+    });
+    const parts = responseParts(new Fast(stream, { headers: { 'content-type': 'application/octet-stream' } }));
+    expect(parts.body).toBe(stream);
+  });
+
+  it('hands unusual bodies (Blob, FormData, URLSearchParams) to the standard class', async () => {
+    const params = new Fast(new URLSearchParams('a=1&b=2'));
+    expect(params.headers.get('content-type')).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(responseParts(params).body).toBe('a=1&b=2');
+    const blob = responseParts(new Fast(new Blob(['blob'], { type: 'text/x' })));
+    expect(pairs(blob.headers)).toEqual([['content-type', 'text/x']]);
+    expect(blob.body).toBeInstanceOf(ReadableStream);
+    expect(await new Standard(blob.body as ReadableStream).text()).toBe('blob');
+  });
+
+  it('Response.json is fast and standard', async () => {
+    const response = Fast.json({ a: 1 }, { status: 201, headers: { 'x-a': '1' } });
+    expect(response).toBeInstanceOf(Standard);
+    const parts = responseParts(response);
+    expect(parts.body).toBe('{"a":1}');
+    expect(parts.status).toBe(201);
+    expect(pairs(parts.headers)).toEqual([
+      ['content-type', 'application/json'],
+      ['x-a', '1'],
+    ]);
+    expect(responseParts(Fast.json('x', { headers: { 'content-type': 'text/json' } })).headers).toEqual(['content-type', 'text/json']);
+    expect(() => Fast.json(undefined)).toThrow(TypeError);
+    expect(await Fast.json([1]).json()).toEqual([1]);
+  });
+
+  it('subclasses work and keep their own instanceof', () => {
+    class Mine extends Fast {}
+    const mine = new Mine('m');
+    expect(mine).toBeInstanceOf(Mine);
+    expect(new Fast('x')).not.toBeInstanceOf(Mine);
+    expect(responseParts(mine).body).toBe('m');
+  });
+});
+
+describe('responseParts on standard Responses', () => {
+  it('reads string and bytes bodies back from an unread real Response', () => {
+    expect(responseParts(new Standard('real', { status: 202 }))).toMatchObject({ status: 202, body: 'real' });
+    expect(new TextDecoder().decode(responseParts(Standard.json({ b: 2 })).body as Uint8Array)).toBe('{"b":2}');
+    const redirect = responseParts(Standard.redirect('http://example.com/next', 307));
+    expect(redirect.status).toBe(307);
+    expect(redirect.body).toBeNull();
+    expect(redirect.headers).toEqual(['location', 'http://example.com/next']);
+  });
+
+  it('keeps each Set-Cookie apart', () => {
+    const headers = new Headers();
+    headers.append('set-cookie', 'a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT');
+    headers.append('set-cookie', 'b=2');
+    expect(pairs(responseParts(new Standard(null, { headers })).headers)).toEqual([
+      ['set-cookie', 'a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT'],
+      ['set-cookie', 'b=2'],
+    ]);
+  });
+
+  test.each([
+    ['a string', 'hello'],
+    ['a plain object', { status: 200 }],
+    ['undefined', undefined],
+  ])('refuses %s with a 500 that names what the app returned', (_name, value) => {
+    try {
+      responseParts(value as unknown as Response);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HttpError);
+      expect((error as HttpError).status).toBe(500);
+      expect((error as HttpError).message).toMatch(/instead of a Response/);
+    }
+  });
+});
+
+describe('installFastResponse', () => {
+  let before: typeof Response;
+  beforeAll(() => {
+    before = globalThis.Response;
+  });
+  afterAll(() => {
+    Object.defineProperty(globalThis, 'Response', { value: before, writable: true, configurable: true });
+  });
+
+  it('makes new Response() lightweight, and instanceof still holds for real ones', async () => {
+    installFastResponse();
+    installFastResponse();
+    expect(globalThis.Response).toBe(Fast);
+    const response = new Response('x');
+    expect(inspect(response)).toContain('(lightweight)');
+    expect(response).toBeInstanceOf(Response);
+    expect(await fetch('data:text/plain,hi').then((r) => r instanceof Response)).toBe(true);
+  });
+});

@@ -1,0 +1,369 @@
+/**
+ * A fast `Response`: a lightweight class that keeps what the app gave (status, headers, a
+ * string, bytes or stream body) so an adapter can read it back without going through a stream,
+ * and builds the real (undici) `Response` only when the app itself touches something unusual.
+ *
+ * How an adapter uses it:
+ *
+ *     import { installFastResponse, responseParts } from '@adapt/core';
+ *     installFastResponse();            // once, in the runtime entry, before the app runs
+ *     const response = await app.fetch(request, context);
+ *     const { status, statusText, headers, body } = responseParts(response);
+ *     // headers: flat [name, value, ...], lower-case names, each Set-Cookie apart
+ *     // body: string | Uint8Array | ReadableStream<Uint8Array> | null
+ *
+ * `responseParts` works on any Response (a real one from `fetch()`, `Response.redirect()`...),
+ * so adapters need no second path. After `installFastResponse()`, `new Response(...)` makes the
+ * lightweight class, `instanceof Response` holds for both kinds, and everything observable
+ * (errors thrown by the constructor, `headers`, `body`, `bodyUsed`, `clone()`, the body readers,
+ * `Response.json/redirect/error`) behaves like the standard class.
+ */
+import { describeValue } from './contract.js';
+import { HttpError } from './errors.js';
+
+// The standard class, captured on first use: touching globalThis.Response loads undici (~40 ms),
+// which importers of @adapt/core that never answer a request (the CLI) should not pay.
+let GlobalResponse: typeof Response;
+let stateKey: symbol | undefined;
+
+export interface ResponseParts {
+  status: number;
+  statusText: string;
+  /** Flat `[name, value, name, value...]`: lower-case names, each Set-Cookie its own entry. */
+  headers: string[];
+  body: string | Uint8Array | ReadableStream<Uint8Array> | null;
+}
+
+type FastBody = string | Uint8Array | ReadableStream<Uint8Array> | null;
+
+const bodyKey = Symbol('adapt.fastResponse.body');
+const statusKey = Symbol('adapt.fastResponse.status');
+const statusTextKey = Symbol('adapt.fastResponse.statusText');
+const headersKey = Symbol('adapt.fastResponse.headers');
+const realKey = Symbol('adapt.fastResponse.real');
+
+const textPlain = 'text/plain;charset=UTF-8';
+const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/;
+const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** The lightweight class installed as `globalThis.Response`; its name is `Response`. */
+class FastResponse {
+  declare [bodyKey]: FastBody;
+  declare [statusKey]: number;
+  declare [statusTextKey]: string;
+  declare [headersKey]: string[];
+  declare [realKey]: Response | undefined;
+
+  constructor(body?: BodyInit | null, init?: ResponseInit) {
+    this[realKey] = undefined;
+    const fast = fastInit(body, init);
+    if (!fast) {
+      // anything unusual: the standard class does the work (and throws the standard errors)
+      this[realKey] = new GlobalResponse(body, init);
+      return;
+    }
+    this[statusKey] = fast.status;
+    this[statusTextKey] = fast.statusText;
+    this[headersKey] = fast.headers;
+    this[bodyKey] = fast.body;
+  }
+
+  static json(data: unknown, init?: ResponseInit): Response {
+    const text = JSON.stringify(data);
+    if (text === undefined) return GlobalResponse.json(data, init); // throws the standard TypeError
+    const headers = init?.headers;
+    const hasType = headers != null && new Headers(headers).has('content-type');
+    return new FastResponse(text, {
+      ...init,
+      headers: hasType ? headers : appendPair(headers, 'content-type', 'application/json'),
+    }) as unknown as Response;
+  }
+
+  static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
+    // real Responses (from fetch, Response.redirect...) are Responses too; subclasses check as usual
+    if (this !== FastResponse) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return value instanceof GlobalResponse;
+  }
+
+  get status(): number {
+    const real = this[realKey];
+    return real ? real.status : this[statusKey];
+  }
+
+  get statusText(): string {
+    const real = this[realKey];
+    return real ? real.statusText : this[statusTextKey];
+  }
+
+  get ok(): boolean {
+    const status = this.status;
+    return status >= 200 && status <= 299;
+  }
+
+  get type(): ResponseType {
+    const real = this[realKey];
+    return real ? real.type : 'default';
+  }
+
+  get url(): string {
+    const real = this[realKey];
+    return real ? real.url : '';
+  }
+
+  get redirected(): boolean {
+    const real = this[realKey];
+    return real ? real.redirected : false;
+  }
+
+  get bodyUsed(): boolean {
+    const real = this[realKey];
+    return real ? real.bodyUsed : false;
+  }
+}
+
+function appendPair(headers: HeadersInit | undefined, name: string, value: string): HeadersInit {
+  if (headers == null) return [[name, value]];
+  if (headers instanceof Headers) {
+    const copy = new Headers(headers);
+    copy.set(name, value);
+    return copy;
+  }
+  if (Array.isArray(headers)) return [...headers, [name, value]];
+  return { ...(headers as Record<string, string>), [name]: value };
+}
+
+/** The real Response behind a fast one, built once. */
+function realResponse(response: FastResponse): Response {
+  const existing = response[realKey];
+  if (existing) return existing;
+  const pairs: Array<[string, string]> = [];
+  const flat = response[headersKey];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
+  const real = new GlobalResponse(response[bodyKey] as BodyInit | null, {
+    status: response[statusKey],
+    statusText: response[statusTextKey],
+    headers: pairs,
+  });
+  response[realKey] = real;
+  return real;
+}
+
+let prepared = false;
+
+/** Wires the lightweight class to the standard one, once. */
+function prepare(): void {
+  if (prepared) return;
+  prepared = true;
+  GlobalResponse = globalThis.Response;
+  const sample = new GlobalResponse('');
+  stateKey = Reflect.ownKeys(sample).find((key): key is symbol => typeof key === 'symbol' && key.description === 'state');
+  // The rest (headers, body, clone, text, json, arrayBuffer, blob, formData, bytes) is the real
+  // Response's: `headers` must be one live object, and bodies are read once.
+  for (const name of Object.getOwnPropertyNames(GlobalResponse.prototype)) {
+    if (name === 'constructor' || Object.prototype.hasOwnProperty.call(FastResponse.prototype, name)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(GlobalResponse.prototype, name)!;
+    if (descriptor.get) {
+      Object.defineProperty(FastResponse.prototype, name, {
+        configurable: true,
+        enumerable: true,
+        get(this: FastResponse) {
+          return (realResponse(this) as unknown as Record<string, unknown>)[name];
+        },
+      });
+    } else if (typeof descriptor.value === 'function') {
+      Object.defineProperty(FastResponse.prototype, name, {
+        configurable: true,
+        writable: true,
+        value(this: FastResponse, ...args: unknown[]) {
+          return (realResponse(this) as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args);
+        },
+      });
+    }
+  }
+
+  for (const key of Reflect.ownKeys(sample)) {
+    if (typeof key !== 'symbol') continue;
+    Object.defineProperty(FastResponse.prototype, key, {
+      configurable: true,
+      get(this: FastResponse) {
+        return (realResponse(this) as unknown as Record<symbol, unknown>)[key];
+      },
+    });
+  }
+
+  Object.setPrototypeOf(FastResponse, GlobalResponse);
+  Object.setPrototypeOf(FastResponse.prototype, GlobalResponse.prototype);
+  Object.defineProperty(FastResponse.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+    value(this: FastResponse) {
+      const real = this[realKey];
+      return real ? real : `Response (lightweight) { status: ${this[statusKey]}, body: ${describeValue(this[bodyKey])} }`;
+    },
+  });
+}
+
+Object.defineProperty(FastResponse, 'name', { value: 'Response' });
+
+/** The lightweight Response class (named `Response`), wired to the standard one. */
+export function lightweightResponseClass(): typeof Response {
+  prepare();
+  return FastResponse as unknown as typeof Response;
+}
+
+/** The standard Response class, as it was before `installFastResponse`. */
+export function standardResponseClass(): typeof Response {
+  prepare();
+  return GlobalResponse;
+}
+
+/** Makes `new Response(...)` build the lightweight class everywhere in this process. Idempotent. */
+export function installFastResponse(): void {
+  prepare();
+  if (globalThis.Response === (FastResponse as unknown)) return;
+  Object.defineProperty(globalThis, 'Response', { value: FastResponse, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * What an adapter sends for `response`: status, headers, and the body as the app gave it when it
+ * was a string or bytes (no stream involved), else the body stream. Throws a 500 `APP_ERROR`
+ * error when `response` is not a Response, and the standard TypeError when its body was used.
+ */
+export function responseParts(response: Response): ResponseParts {
+  prepare();
+  if (isFast(response)) {
+    const fast = response;
+    const real = fast[realKey];
+    if (!real) {
+      return { status: fast[statusKey], statusText: fast[statusTextKey], headers: fast[headersKey], body: fast[bodyKey] };
+    }
+    const body = fast[bodyKey];
+    const parts = realParts(real);
+    // the app looked at headers or built the real object, but did not touch the body
+    if ((typeof body === 'string' || body instanceof Uint8Array) && !real.bodyUsed && !real.body?.locked) parts.body = body;
+    return parts;
+  }
+  if (!(response instanceof GlobalResponse)) {
+    throw new HttpError(500, 'APP_ERROR', `the app returned ${describeValue(response)} instead of a Response`);
+  }
+  return realParts(response);
+}
+
+function isFast(value: unknown): value is FastResponse {
+  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, realKey);
+}
+
+function realParts(real: Response): ResponseParts {
+  if (real.bodyUsed) throw new TypeError('Response body object should not be disturbed or locked');
+  const headers: string[] = [];
+  for (const [name, value] of real.headers) headers.push(name, value);
+  let body: FastBody = real.body;
+  if (body) {
+    if (body.locked) throw new TypeError('Response body object should not be disturbed or locked');
+    // a string or bytes given to the real constructor are still there, unread
+    const source = stateKey ? (real as unknown as Record<symbol, { body?: { source?: unknown } }>)[stateKey]?.body?.source : undefined;
+    if (typeof source === 'string' || source instanceof Uint8Array) body = source;
+  }
+  return { status: real.status, statusText: real.statusText, headers, body };
+}
+
+interface FastInit {
+  status: number;
+  statusText: string;
+  headers: string[];
+  body: FastBody;
+}
+
+/** The fast form of a constructor call, or undefined when the standard class must handle it. */
+function fastInit(body: BodyInit | null | undefined, init: ResponseInit | undefined): FastInit | undefined {
+  let status = 200;
+  let statusText = '';
+  let headerInit: HeadersInit | undefined;
+  if (init != null) {
+    if (typeof init !== 'object') return undefined;
+    const proto = Object.getPrototypeOf(init);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    if (init.status !== undefined) {
+      status = init.status;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) return undefined;
+    }
+    if (init.statusText !== undefined) {
+      statusText = init.statusText;
+      if (typeof statusText !== 'string' || !reasonPhrase.test(statusText)) return undefined;
+    }
+    headerInit = init.headers;
+  }
+  let fastBody: FastBody;
+  let defaultType: string | undefined;
+  if (body == null) {
+    fastBody = null;
+  } else if (typeof body === 'string') {
+    fastBody = body;
+    defaultType = textPlain;
+  } else if (body instanceof Uint8Array) {
+    fastBody = new Uint8Array(body); // the standard copies the bytes too
+  } else if (body instanceof ArrayBuffer) {
+    fastBody = new Uint8Array(body.slice(0));
+  } else if (body instanceof ReadableStream) {
+    if (body.locked) return undefined;
+    fastBody = body as ReadableStream<Uint8Array>;
+  } else {
+    return undefined;
+  }
+  if (fastBody !== null && (status === 204 || status === 205 || status === 304)) return undefined;
+  const headers = flatHeaders(headerInit);
+  if (!headers) return undefined;
+  if (defaultType && !hasName(headers, 'content-type')) headers.push('content-type', defaultType);
+  return { status, statusText, headers, body: fastBody };
+}
+
+/** Validated, normalized header pairs; undefined when the standard `Headers` must decide. */
+function flatHeaders(init: HeadersInit | undefined): string[] | undefined {
+  const flat: string[] = [];
+  if (init == null) return flat;
+  if (init instanceof Headers) {
+    for (const [name, value] of init) flat.push(name, value);
+    return flat;
+  }
+  if (Array.isArray(init)) {
+    for (const pair of init) {
+      if (!Array.isArray(pair) || pair.length !== 2) return undefined;
+      if (!addHeader(flat, pair[0], pair[1])) return undefined;
+    }
+    return flat;
+  }
+  if (typeof init !== 'object') return undefined;
+  const proto = Object.getPrototypeOf(init);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const record = init as Record<string, unknown>;
+  for (const name in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, name)) continue;
+    if (!addHeader(flat, name, record[name])) return undefined;
+  }
+  // two names differing only in case would be combined by Headers
+  for (let i = 0; i < flat.length; i += 2) {
+    for (let j = i + 2; j < flat.length; j += 2) if (flat[i] === flat[j]) return undefined;
+  }
+  return flat;
+}
+
+function addHeader(flat: string[], name: unknown, value: unknown): boolean {
+  if (typeof name !== 'string' || typeof value !== 'string' || !tokenName.test(name)) return false;
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
+  for (let i = start; i < end; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0 || code === 10 || code === 13 || code > 0xff) return false;
+  }
+  flat.push(name.toLowerCase(), start === 0 && end === value.length ? value : value.slice(start, end));
+  return true;
+}
+
+function isHttpWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+function hasName(flat: readonly string[], name: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return true;
+  return false;
+}

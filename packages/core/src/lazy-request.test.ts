@@ -1,0 +1,267 @@
+import { inspect } from 'node:util';
+import { describe, expect, it, test } from 'vitest';
+import { HttpError } from './errors.js';
+import { createLazyRequest, headersFromFlatList, isLazyRequest, lazyBodyTouched, normalizeMethod, normalizeRequestUrl, type LazyRequestInput } from './lazy-request.js';
+
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+
+function streamOf(...chunks: string[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(bytesOf(chunk));
+      controller.close();
+    },
+  });
+}
+
+/** A lazy request and counters of what the adapter was asked for. */
+function lazy(overrides: Partial<LazyRequestInput> = {}, body?: string, withBytes = true) {
+  const calls = { headers: 0, stream: 0, bytes: 0, signal: 0 };
+  const controller = new AbortController();
+  const request = createLazyRequest({
+    method: 'POST',
+    url: 'http://example.com/a/b?x=1&x=2',
+    headers: () => {
+      calls.headers++;
+      return headersFromFlatList(['X-B', '2', 'Content-Type', 'text/plain', 'x-a', '1', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2']);
+    },
+    body:
+      body === undefined
+        ? null
+        : {
+            stream: () => {
+              calls.stream++;
+              return streamOf(body.slice(0, 2), body.slice(2));
+            },
+            bytes: withBytes
+              ? async () => {
+                  calls.bytes++;
+                  return bytesOf(body);
+                }
+              : undefined,
+          },
+    signal: () => {
+      calls.signal++;
+      return controller.signal;
+    },
+    ...overrides,
+  });
+  return { request, calls, controller };
+}
+
+describe('createLazyRequest', () => {
+  it('is a Request and answers method, url and headers without building one', () => {
+    const { request, calls } = lazy();
+    expect(request).toBeInstanceOf(Request);
+    expect(Object.prototype.toString.call(request)).toBe('[object Request]');
+    expect(request.constructor.name).toBe('Request');
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('http://example.com/a/b?x=1&x=2');
+    expect(calls.headers).toBe(0);
+    expect(request.headers).toBeInstanceOf(Headers);
+    expect(request.headers).toBe(request.headers);
+    expect(calls.headers).toBe(1);
+    expect(isLazyRequest(request)).toBe(true);
+    expect(inspect(request)).toContain('(lightweight)');
+  });
+
+  it('iterates headers in the same order as a standard Request', () => {
+    const { request } = lazy();
+    const standard = new Request('http://example.com/', {
+      headers: [['X-B', '2'], ['Content-Type', 'text/plain'], ['x-a', '1'], ['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']],
+    });
+    expect([...request.headers]).toEqual([...standard.headers]);
+  });
+
+  it('reads text through bytes() without a stream, once', async () => {
+    const { request, calls } = lazy({}, 'hello');
+    expect(request.bodyUsed).toBe(false);
+    expect(await request.text()).toBe('hello');
+    expect(calls).toMatchObject({ bytes: 1, stream: 0 });
+    expect(request.bodyUsed).toBe(true);
+    await expect(request.text()).rejects.toThrow(TypeError);
+    await expect(request.json()).rejects.toThrow(TypeError);
+    expect(isLazyRequest(request)).toBe(true);
+    expect(lazyBodyTouched(request)).toBe(true);
+  });
+
+  test.each([
+    ['json', '{"a":[1,2]}', { a: [1, 2] }],
+    ['arrayBuffer', 'abc', new Uint8Array([97, 98, 99]).buffer],
+    ['bytes', 'abc', new Uint8Array([97, 98, 99])],
+  ] as const)('%s() matches the standard', async (method, body, expected) => {
+    const { request } = lazy({}, body);
+    const standard = new Request('http://x/', { method: 'POST', body });
+    const ours = await (request as unknown as Record<string, () => Promise<unknown>>)[method]();
+    const theirs = await (standard as unknown as Record<string, () => Promise<unknown>>)[method]?.();
+    expect(ours).toEqual(expected);
+    if (theirs !== undefined) expect(ours).toEqual(theirs);
+  });
+
+  it('strips a UTF-8 BOM and rejects bad JSON with a SyntaxError, like the standard', async () => {
+    expect(await lazy({}, '\uFEFFhi').request.text()).toBe('hi');
+    await expect(lazy({}, '{nope').request.json()).rejects.toThrow(SyntaxError);
+  });
+
+  it('gives the body as a stream when asked, and then reads through the real Request', async () => {
+    const { request, calls } = lazy({}, 'streamed');
+    const body = request.body!;
+    expect(body).toBeInstanceOf(ReadableStream);
+    expect(calls).toMatchObject({ stream: 1, bytes: 0 });
+    expect(isLazyRequest(request)).toBe(false);
+    expect(request.bodyUsed).toBe(false);
+    expect(await request.text()).toBe('streamed');
+    expect(request.bodyUsed).toBe(true);
+  });
+
+  it('falls back to the stream when the adapter gives no bytes()', async () => {
+    const { request, calls } = lazy({}, 'via-stream', false);
+    expect(await request.text()).toBe('via-stream');
+    expect(calls).toMatchObject({ stream: 1, bytes: 0 });
+  });
+
+  it('has a null body for GET and HEAD, whatever the adapter gives', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const { request, calls } = lazy({ method }, 'ignored');
+      expect(request.body).toBeNull();
+      expect(await request.text()).toBe('');
+      expect(await request.text()).toBe('');
+      expect(request.bodyUsed).toBe(false);
+      expect(calls.stream + calls.bytes).toBe(0);
+    }
+  });
+
+  it('clones like the standard: both copies read the body', async () => {
+    const { request } = lazy({}, 'twice');
+    const copy = request.clone();
+    expect(copy).toBeInstanceOf(Request);
+    expect(copy.url).toBe(request.url);
+    expect(await copy.text()).toBe('twice');
+    expect(await request.text()).toBe('twice');
+    expect(() => request.clone()).toThrow(TypeError);
+  });
+
+  it('refuses to clone or rebuild after a fast read, like a used standard Request', async () => {
+    const { request } = lazy({}, 'once');
+    await request.text();
+    expect(() => request.clone()).toThrow(TypeError);
+  });
+
+  it('can be passed to new Request(), which copies method, url, headers and body', async () => {
+    const { request } = lazy({}, 'forwarded');
+    request.headers.set('x-added', 'yes');
+    const copy = new Request(request);
+    expect(copy.method).toBe('POST');
+    expect(copy.url).toBe('http://example.com/a/b?x=1&x=2');
+    expect(copy.headers.get('x-added')).toBe('yes');
+    expect(copy.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await copy.text()).toBe('forwarded');
+    const overridden = new Request(lazy({ method: 'GET' }).request, { method: 'DELETE' });
+    expect(overridden.method).toBe('DELETE');
+  });
+
+  it('can be passed to fetch()', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk)).on('end', () => res.end(`${req.method} ${req.url} ${req.headers['x-a']} ${body}`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const { request } = lazy({ url: `http://127.0.0.1:${port}/echo?q=1` }, 'payload');
+      const response = await fetch(request);
+      expect(await response.text()).toBe('POST /echo?q=1 1 payload');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('hands out the adapter signal, once, and keeps it after building the real Request', () => {
+    const { request, calls, controller } = lazy({}, 'x');
+    expect(request.signal.aborted).toBe(false);
+    expect(request.signal).toBe(request.signal);
+    expect(calls.signal).toBe(1);
+    void request.body; // builds the real Request
+    expect(request.signal).toBe(request.signal);
+    controller.abort();
+    expect(request.signal.aborted).toBe(true);
+  });
+
+  it('answers the rarer properties through the real Request', () => {
+    const { request } = lazy({ method: 'GET' });
+    const standard = new Request('http://example.com/a/b?x=1&x=2');
+    for (const name of ['cache', 'credentials', 'destination', 'integrity', 'keepalive', 'mode', 'redirect', 'referrer', 'referrerPolicy'] as const) {
+      expect(request[name], name).toEqual(standard[name]);
+    }
+  });
+
+  it('keeps headers the app set before the real Request is built', async () => {
+    const { request } = lazy({}, 'b');
+    request.headers.set('x-late', '1');
+    const copy = request.clone();
+    expect(copy.headers.get('x-late')).toBe('1');
+  });
+});
+
+describe('normalizeMethod', () => {
+  test.each([
+    ['get', 'GET'],
+    ['Post', 'POST'],
+    ['patch', 'patch'],
+    ['PATCH', 'PATCH'],
+    ['PROPFIND', 'PROPFIND'],
+  ])('%s -> %s (as new Request does)', (input, expected) => {
+    expect(normalizeMethod(input)).toBe(expected);
+    expect(new Request('http://x/', { method: input }).method).toBe(expected);
+  });
+});
+
+describe('normalizeRequestUrl', () => {
+  test.each([
+    'http://example.com/',
+    'http://example.com/a/b?x=1&x=2',
+    'https://example.com:8443/%2F%2e?a=%20',
+    'http://example.com/a/../b',
+    'http://example.com/a/%2e%2E/b',
+    'http://example.com/./a',
+    'http://EXAMPLE.com/a',
+    'http://example.com:80/a',
+    'https://example.com:443/a',
+    'http://example.com/a b?c d',
+    'http://example.com/ü?ü',
+    'http://example.com/a%zz',
+    "http://example.com/a'?b'",
+    'http://example.com/a\\b',
+    'http://127.1/x',
+    'http://[::1]:3000/x',
+    'http://example.com/a?b#c',
+    'http://example.com/{x}|y`z',
+  ])('%s is written as new URL writes it', (url) => {
+    expect(normalizeRequestUrl(url)).toBe(new URL(url).href);
+    expect(normalizeRequestUrl(url)).toBe(normalizeRequestUrl(url)); // cached origin, same answer
+  });
+
+  test.each(['not a url', 'http://exa mple.com/', 'http://[::1/', '/relative'])('%s is a 400', (url) => {
+    expect(() => normalizeRequestUrl(url)).toThrow(HttpError);
+    try {
+      normalizeRequestUrl(url);
+    } catch (error) {
+      expect((error as HttpError).status).toBe(400);
+      expect((error as HttpError).code).toBe('BAD_URL');
+    }
+  });
+
+  it('is what a lazy request reports as url', () => {
+    expect(lazy({ url: 'http://Example.com:80/a/./b/../c' }).request.url).toBe('http://example.com/a/c');
+  });
+});
+
+describe('headersFromFlatList', () => {
+  it('keeps repeats and skips HTTP/2 pseudo-headers', () => {
+    const headers = headersFromFlatList([':authority', 'x', 'Accept', 'a', 'accept', 'b', 'Set-Cookie', 'c=1', 'Set-Cookie', 'd=2']);
+    expect(headers.get('accept')).toBe('a, b');
+    expect(headers.getSetCookie()).toEqual(['c=1', 'd=2']);
+    expect([...headers.keys()]).toEqual(['accept', 'set-cookie', 'set-cookie']);
+  });
+});

@@ -1,0 +1,336 @@
+/**
+ * A lazy `Request`: method, URL and headers come straight from the platform's input, and the
+ * real (undici) `Request` is built only when the app touches something unusual.
+ *
+ * How an adapter uses it:
+ *
+ *     const request = createLazyRequest({
+ *       method: incoming.method,                       // checked with checkMethod first
+ *       url: 'http://example.com/path?q=1',            // absolute; normalized like `new URL`
+ *       headers: () => headersFromRawPairs(incoming.rawHeaders),   // built on first read
+ *       body: { stream: () => webStream, bytes: () => readAll() }, // or null (GET/HEAD: ignored)
+ *       signal: () => abortController.signal,          // created on first read of request.signal
+ *     });
+ *
+ * What the app sees behaves like the standard class: `instanceof Request`, `headers` (a real
+ * `Headers`, same object every time, standard iteration order), `bodyUsed`, body read once,
+ * `clone()`, and `new Request(request)` / `fetch(request)` (the undici internals they read are
+ * forwarded to the real object). `text()`, `json()`, `arrayBuffer()` and `bytes()` read through
+ * `body.bytes()` without any stream when the adapter gives it.
+ * `util.inspect` shows `Request (lightweight)`.
+ */
+import { badRequest } from './errors.js';
+
+export interface LazyBody {
+  /** The body as a web stream. Called at most once. */
+  stream(): ReadableStream<Uint8Array>;
+  /** The whole body as bytes, cheaper than a stream when the app reads it at once. Called at most once. */
+  bytes?(): Promise<Uint8Array>;
+}
+
+export interface LazyRequestInput {
+  /** The method; common methods are upper-cased as the standard does. */
+  method: string;
+  /** The absolute URL; it is normalized exactly as `new URL(url).href` (a 400 `BAD_URL` error if invalid). */
+  url: string;
+  /** Builds the headers on first read. */
+  headers: () => Headers;
+  /** The body, or null. Ignored for GET and HEAD. */
+  body?: LazyBody | null;
+  /** Gives the request's abort signal on first read. Without it, a signal that never aborts. */
+  signal?: () => AbortSignal;
+}
+
+// captured on first use: touching globalThis.Request loads undici (~40 ms)
+let GlobalRequest: typeof Request;
+
+const inputKey = Symbol('adapt.lazyRequest.input');
+const realKey = Symbol('adapt.lazyRequest.real');
+const headersKey = Symbol('adapt.lazyRequest.headers');
+const signalKey = Symbol('adapt.lazyRequest.signal');
+const usedKey = Symbol('adapt.lazyRequest.used');
+
+interface LazyState {
+  [inputKey]: LazyRequestInput;
+  [realKey]: Request | undefined;
+  [headersKey]: Headers | undefined;
+  [signalKey]: AbortSignal | undefined;
+  [usedKey]: boolean;
+}
+
+const decoder = new TextDecoder();
+
+/** The lightweight class; `createLazyRequest` makes instances. Its prototype chains to `Request.prototype`. */
+class LightweightRequest {
+  declare [inputKey]: LazyRequestInput;
+  declare [realKey]: Request | undefined;
+  declare [headersKey]: Headers | undefined;
+  declare [signalKey]: AbortSignal | undefined;
+  declare [usedKey]: boolean;
+
+  get method(): string {
+    return this[inputKey].method;
+  }
+
+  get url(): string {
+    return this[inputKey].url;
+  }
+
+  get headers(): Headers {
+    const own = this[headersKey];
+    if (own) return own;
+    const real = this[realKey];
+    return (this[headersKey] = real ? real.headers : this[inputKey].headers());
+  }
+
+  get signal(): AbortSignal {
+    const own = this[signalKey];
+    if (own) return own;
+    const real = this[realKey];
+    return (this[signalKey] = real ? real.signal : this[inputKey].signal?.() ?? new AbortController().signal);
+  }
+
+  get bodyUsed(): boolean {
+    const real = this[realKey];
+    return real ? real.bodyUsed : this[usedKey];
+  }
+
+  text(): Promise<string> {
+    return readFast(this, 'text', (bytes) => decoder.decode(bytes));
+  }
+
+  json(): Promise<unknown> {
+    return readFast(this, 'json', (bytes) => JSON.parse(decoder.decode(bytes)));
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return readFast(this, 'arrayBuffer', (bytes) =>
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+        ? bytes.buffer
+        : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer),
+    );
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return readFast(this, 'bytes', (bytes) =>
+      bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
+  }
+}
+
+type FastMethod = 'text' | 'json' | 'arrayBuffer' | 'bytes';
+
+function readFast<T>(request: LightweightRequest, method: FastMethod, convert: (bytes: Uint8Array) => T): Promise<T> {
+  const input = request[inputKey];
+  const body = hasBody(input) ? input.body : null;
+  if (request[realKey] || (body && !body.bytes)) {
+    const real = realRequest(request) as unknown as Record<FastMethod, () => Promise<T>>;
+    if (typeof real[method] !== 'function') return Promise.reject(new TypeError(`Request.${method} is not supported by this Node version`));
+    return real[method]();
+  }
+  if (!body) {
+    try {
+      return Promise.resolve(convert(new Uint8Array(0)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  if (request[usedKey]) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+  request[usedKey] = true;
+  return body.bytes!().then(convert);
+}
+
+function hasBody(input: LazyRequestInput): boolean {
+  return input.body != null && input.method !== 'GET' && input.method !== 'HEAD';
+}
+
+/** Builds (once) and returns the real `Request` behind a lightweight one. */
+function realRequest(request: LightweightRequest): Request {
+  const existing = request[realKey];
+  if (existing) return existing;
+  if (request[usedKey]) throw new TypeError('Body is unusable: Body has already been read');
+  const input = request[inputKey];
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: input.method,
+    headers: request.headers,
+    signal: request.signal,
+  };
+  if (hasBody(input)) {
+    init.body = input.body!.stream();
+    init.duplex = 'half';
+  }
+  const real = new GlobalRequest(input.url, init);
+  request[realKey] = real;
+  return real;
+}
+
+let prepared = false;
+
+/** Wires the lightweight class to the standard one, once. */
+function prepare(): void {
+  if (prepared) return;
+  prepared = true;
+  GlobalRequest = globalThis.Request;
+  // Everything the class does not answer itself goes to the real Request: read-only properties
+  // (cache, mode, body...) as getters, methods (clone, formData, blob...) as methods.
+  for (const name of Object.getOwnPropertyNames(GlobalRequest.prototype)) {
+    if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LightweightRequest.prototype, name)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(GlobalRequest.prototype, name)!;
+    if (descriptor.get) {
+      Object.defineProperty(LightweightRequest.prototype, name, {
+        configurable: true,
+        enumerable: true,
+        get(this: LightweightRequest) {
+          return (realRequest(this) as unknown as Record<string, unknown>)[name];
+        },
+      });
+    } else if (typeof descriptor.value === 'function') {
+      Object.defineProperty(LightweightRequest.prototype, name, {
+        configurable: true,
+        writable: true,
+        value(this: LightweightRequest, ...args: unknown[]) {
+          const real = realRequest(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
+          return real[name](...args);
+        },
+      });
+    }
+  }
+
+  // `new Request(lazy)` and `fetch(lazy)` read undici's internal symbols off the object they get:
+  // forward each one to the real Request.
+  for (const key of Reflect.ownKeys(new GlobalRequest('http://localhost/'))) {
+    if (typeof key !== 'symbol') continue;
+    Object.defineProperty(LightweightRequest.prototype, key, {
+      configurable: true,
+      get(this: LightweightRequest) {
+        return (realRequest(this) as unknown as Record<symbol, unknown>)[key];
+      },
+    });
+  }
+
+  Object.setPrototypeOf(LightweightRequest.prototype, GlobalRequest.prototype);
+  Object.defineProperty(LightweightRequest.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+    value(this: LightweightRequest) {
+      const real = this[realKey];
+      return real ? real : `Request (lightweight) { method: '${this.method}', url: '${this.url}' }`;
+    },
+  });
+}
+
+Object.defineProperty(LightweightRequest, 'name', { value: 'Request' });
+
+/** Makes a lazy `Request` from a platform's input. */
+export function createLazyRequest(input: LazyRequestInput): Request {
+  prepare();
+  const method = normalizeMethod(input.method);
+  const url = normalizeRequestUrl(input.url);
+  const request = Object.create(LightweightRequest.prototype) as LazyState;
+  request[inputKey] = method === input.method && url === input.url ? input : { ...input, method, url };
+  request[realKey] = undefined;
+  request[headersKey] = undefined;
+  request[signalKey] = undefined;
+  request[usedKey] = false;
+  return request as unknown as Request;
+}
+
+/** True for a request made by `createLazyRequest` that has not built its real `Request` yet. */
+export function isLazyRequest(request: unknown): boolean {
+  return request instanceof LightweightRequest && (request as LightweightRequest)[realKey] === undefined;
+}
+
+/** Whether the app touched the body of a lazy request (read it, or asked for its stream). */
+export function lazyBodyTouched(request: Request): boolean {
+  if (!(request instanceof LightweightRequest)) return true;
+  return request[usedKey] || request[realKey] !== undefined;
+}
+
+/** Upper-cases DELETE, GET, HEAD, OPTIONS, POST and PUT whatever their case, as the standard does. */
+export function normalizeMethod(method: string): string {
+  switch (method) {
+    case 'GET':
+    case 'POST':
+    case 'HEAD':
+    case 'PUT':
+    case 'DELETE':
+    case 'OPTIONS':
+    case 'PATCH':
+      return method;
+  }
+  const upper = method.toUpperCase();
+  switch (upper) {
+    case 'DELETE':
+    case 'GET':
+    case 'HEAD':
+    case 'OPTIONS':
+    case 'POST':
+    case 'PUT':
+      return upper;
+  }
+  return method;
+}
+
+// scheme://host[:port] whose serialization `new URL` would leave unchanged, cached per origin
+const originCache = new Map<string, string | null>();
+const cleanPathAndQuery = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?$/;
+
+/**
+ * `url` as `new URL(url).href` writes it (dot segments removed, host lower-cased, default port
+ * dropped, unsafe characters %-encoded); throws a 400 `BAD_URL` error when it is not a valid URL.
+ * Common URLs take a fast path that does not parse.
+ */
+export function normalizeRequestUrl(url: string): string {
+  const slashes = url.indexOf('://');
+  const pathStart = slashes === -1 ? -1 : url.indexOf('/', slashes + 3);
+  if (pathStart !== -1) {
+    const origin = url.slice(0, pathStart);
+    let clean = originCache.get(origin);
+    if (clean === undefined) {
+      clean = originIsClean(origin) ? origin : null;
+      if (originCache.size > 256) originCache.clear();
+      originCache.set(origin, clean);
+    }
+    if (clean !== null && pathIsClean(url, pathStart)) return url;
+  }
+  try {
+    return new URL(url).href;
+  } catch {
+    throw badRequest('BAD_URL', `${JSON.stringify(url.slice(0, 200))} is not a valid URL`);
+  }
+}
+
+function originIsClean(origin: string): boolean {
+  try {
+    const parsed = new URL(origin + '/');
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function pathIsClean(url: string, from: number): boolean {
+  const rest = from === 0 ? url : url.slice(from);
+  if (!cleanPathAndQuery.test(rest)) return false;
+  const query = rest.indexOf('?');
+  const path = query === -1 ? rest : rest.slice(0, query);
+  // dot segments (also %2e) are removed by the URL parser; a stray % gets encoded
+  if (path.includes('/.') || /%2e/i.test(path)) return false;
+  for (let i = rest.indexOf('%'); i !== -1; i = rest.indexOf('%', i + 1)) {
+    if (!isHex(rest.charCodeAt(i + 1)) || !isHex(rest.charCodeAt(i + 2))) return false;
+  }
+  return true;
+}
+
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+/** Headers from a flat `[name, value, name, value...]` list (Node's `rawHeaders`); HTTP/2 pseudo-headers are skipped. */
+export function headersFromFlatList(list: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i];
+    if (name.charCodeAt(0) === 58 /* : */) continue;
+    headers.append(name, list[i + 1]);
+  }
+  return headers;
+}
