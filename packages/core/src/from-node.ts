@@ -113,6 +113,11 @@ function createIncomingMessage(request: Request, url: URL, socket: CaptureSocket
     rawHeaders.unshift('host', url.host);
     headers.host = url.host;
   }
+  if (request.body && !headers['content-length'] && !headers['transfer-encoding']) {
+    // a body of unknown length reaches a Node server chunked; body parsers look for one of the two
+    rawHeaders.push('transfer-encoding', 'chunked');
+    headers['transfer-encoding'] = 'chunked';
+  }
   const cookies = request.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
   req.headers = headers as IncomingMessage['headers'];
@@ -124,6 +129,8 @@ function createIncomingMessage(request: Request, url: URL, socket: CaptureSocket
     req.complete = true;
     return req;
   }
+  // IncomingMessage starts with readingMore set (it waits for a socket); we feed it instead
+  (req as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore = false;
   req._read = () => {
     reader.read().then(
       ({ done, value }) => {

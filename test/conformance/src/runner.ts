@@ -27,12 +27,12 @@ export interface Runner {
 }
 
 /**
- * What a case needs beyond plain HTTP. `context` cases read the adapt context, which a Node
- * `(req, res)` app cannot see; `streaming` cases check that chunks are delivered as a stream.
+ * What a case needs beyond plain HTTP: `context` reads the adapt context and `fetch-api` observes
+ * the Request object itself; a Node `(req, res)` app can show neither.
  */
-export type Feature = 'context' | 'streaming' | 'informational' | 'head-content-length';
+export type Feature = 'context' | 'fetch-api';
 
-export function bytesOf(body: Uint8Array | string | undefined): Uint8Array {
+export function bytesOf(body: Uint8Array | string | undefined): Uint8Array<ArrayBuffer> {
   if (body === undefined) return new Uint8Array(0);
-  return typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  return typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
 }
