@@ -20,9 +20,10 @@ export function assertHeaderName(name: string): void {
 
 /**
  * Returns the value as a byte string a `Headers` accepts. CR, LF and NUL are refused with a 400
- * `BAD_HEADER` error (they would split or truncate the header). Characters above U+00FF are
- * written as their UTF-8 bytes, one character per byte, the way Node's HTTP parser shows
- * non-ASCII bytes it received on the wire.
+ * `BAD_HEADER` error (they would split or truncate the header). A value holding non-ASCII text
+ * (platforms that deliver JSON events decode the wire bytes as UTF-8) is turned back into its
+ * UTF-8 bytes, one character per byte: exactly what Node's HTTP parser shows for the same bytes
+ * on a socket, so an app sees one header value whatever the target.
  */
 export function headerValueToBytes(name: string, value: string): string {
   for (let i = 0; i < value.length; i++) {
@@ -30,9 +31,9 @@ export function headerValueToBytes(name: string, value: string): string {
     if (code === 10 || code === 13 || code === 0) {
       throw badRequest('BAD_HEADER', `header ${JSON.stringify(name)} holds a CR, LF or NUL character`);
     }
-    if (code > 0xff) return Buffer.from(value, 'utf8').toString('latin1');
   }
-  return value;
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
 }
 
 /** Appends one header, validated. */
