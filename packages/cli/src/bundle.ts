@@ -1,0 +1,136 @@
+/**
+ * The build pipeline every target shares: esbuild bundles the target's entry source (which imports
+ * the app) into one file, then the target packages it, then a size report. Deterministic: the same
+ * input gives the same bytes (no timestamps, no absolute paths, legal comments dropped).
+ */
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { entrySpecifier } from './config.js';
+import { CliError } from './errors.js';
+import { cliNodePaths } from './resolve.js';
+
+export interface BundleOptions {
+  minify: boolean;
+  sourcemap: boolean;
+}
+
+export interface SizedFile {
+  path: string;
+  bytes: number;
+  gzipBytes: number;
+  description: string;
+}
+
+export interface BuildReport {
+  target: string;
+  stage: string;
+  outDir: string;
+  files: SizedFile[];
+  durationMs: number;
+}
+
+/** ESM bundles get a real `require` so CommonJS dependencies (Express...) can load Node built-ins. */
+export const esmRequireBanner =
+  "import { createRequire as __adaptCreateRequire } from 'node:module'; const require = __adaptCreateRequire(import.meta.url);";
+
+interface EsbuildMessage {
+  text: string;
+  location?: { file: string; line: number; column: number; lineText?: string } | null;
+}
+
+export function describeBuildErrors(errors: EsbuildMessage[]): string {
+  return errors
+    .slice(0, 5)
+    .map((message) => (message.location ? `${message.location.file}:${message.location.line}:${message.location.column}: ${message.text}` : message.text))
+    .join('\n  ');
+}
+
+export async function bundleTarget(target: AdaptTarget, context: TargetContext, options: BundleOptions): Promise<BuiltBundle> {
+  const spec = target.bundle(context);
+  const { build } = await import('esbuild');
+  const outfile = join(context.outDir, spec.fileName);
+  cleanOutDir(context);
+  const banner = [spec.format === 'esm' ? esmRequireBanner : '', spec.banner ?? ''].filter(Boolean).join('\n');
+  try {
+    await build({
+      stdin: {
+        contents: spec.entrySource(entrySpecifier(context.cwd, context.entry)),
+        resolveDir: context.cwd,
+        sourcefile: `adapt-${target.name}-entry.js`,
+        loader: 'js',
+      },
+      absWorkingDir: context.cwd,
+      bundle: true,
+      platform: 'node',
+      format: spec.format,
+      target: spec.nodeTarget ?? 'node20',
+      outfile,
+      external: spec.external ?? [],
+      banner: banner ? { js: banner } : undefined,
+      minify: options.minify,
+      sourcemap: options.sourcemap ? 'linked' : false,
+      sourcesContent: true,
+      legalComments: 'none',
+      charset: 'utf8',
+      nodePaths: cliNodePaths(),
+      mainFields: ['module', 'main'],
+      conditions: ['node', context.production ? 'production' : 'development'],
+      define: { 'process.env.NODE_ENV': JSON.stringify(context.production ? 'production' : 'development') },
+      logLevel: 'silent',
+      write: true,
+    });
+  } catch (error) {
+    const errors = (error as { errors?: EsbuildMessage[] }).errors;
+    throw new CliError('BUILD_FAILED', `esbuild could not bundle the app for ${target.name}:\n  ${errors?.length ? describeBuildErrors(errors) : (error as Error).message}`, {
+      hint: 'fix the error above; a missing package means: npm install it in your project',
+      cause: error,
+    });
+  }
+  return { file: outfile, bytes: readFileSync(outfile).byteLength };
+}
+
+export async function buildTarget(target: AdaptTarget, context: TargetContext, options: BundleOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const bundle = await context.log.step(`bundle ${target.name} (${relative(process.cwd(), context.outDir) || '.'})`, () =>
+    bundleTarget(target, context, options),
+  );
+  const artifacts: BuildArtifact[] = [{ path: basename(bundle.file), bytes: bundle.bytes, description: 'bundle: the app and its runtime' }];
+  if (options.sourcemap) {
+    const map = `${basename(bundle.file)}.map`;
+    artifacts.push({ path: map, bytes: readFileSync(join(context.outDir, map)).byteLength, description: 'source map' });
+  }
+  if (target.package) {
+    const extra = await context.log.step(`package ${target.name}`, () => target.package!(context, bundle));
+    artifacts.push(...extra.filter((artifact) => !artifacts.some((known) => known.path === artifact.path)));
+  }
+  const files = artifacts.map((artifact) => ({
+    path: artifact.path,
+    bytes: artifact.bytes,
+    gzipBytes: gzipSize(join(context.outDir, artifact.path)),
+    description: artifact.description,
+  }));
+  return { target: target.name, stage: context.stage, outDir: context.outDir, files, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Empties the output folder when it is ours (under .adapt/); never removes the project or a parent of it. */
+function cleanOutDir(context: TargetContext): void {
+  const inside = (parent: string, child: string) => {
+    const path = relative(parent, child);
+    return path !== '' && !path.startsWith('..') && !isAbsolute(path);
+  };
+  if (inside(context.outDir, context.cwd) || context.outDir === context.cwd) {
+    throw new CliError('USAGE', `--out ${context.outDir} would overwrite the project itself`, { hint: 'choose an empty folder, such as --out dist/node', exitCode: 2 });
+  }
+  if (inside(join(context.cwd, '.adapt'), context.outDir)) rmSync(context.outDir, { recursive: true, force: true });
+  mkdirSync(context.outDir, { recursive: true });
+}
+
+function gzipSize(file: string): number {
+  try {
+    return gzipSync(readFileSync(file), { level: 9 }).byteLength;
+  } catch {
+    return 0; // a folder, or a file the target removed
+  }
+}

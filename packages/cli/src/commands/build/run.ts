@@ -1,0 +1,46 @@
+/** `adapt build`: bundle, package, size report, for one target or every installed one. */
+import { relative } from 'node:path';
+import type { AdaptTarget } from '@adapt/core';
+import { loadProject } from '../../config.js';
+import { targetContext } from '../../context.js';
+import { buildTarget, type BuildReport } from '../../bundle.js';
+import { usageError } from '../../errors.js';
+import { formatBytes, type Output } from '../../output.js';
+import { installedTargetNames } from '../../resolve.js';
+import { loadAllTargets, loadTarget } from '../../targets.js';
+
+export interface BuildOptions {
+  cwd: string;
+  target?: string;
+  out?: string;
+  stage?: string;
+  sourcemap: boolean;
+  minify: boolean;
+}
+
+export async function runBuild(options: BuildOptions, output: Output): Promise<BuildReport[]> {
+  if (!options.target) {
+    const installed = installedTargetNames(options.cwd);
+    throw usageError('missing --target', `choose one of: ${[...installed, 'all'].join(', ')}, such as: adapt build --target ${installed.includes('node') ? 'node' : installed[0] ?? 'node'}`);
+  }
+  const project = await loadProject(options.cwd);
+  const targets: AdaptTarget[] = options.target === 'all' ? await loadAllTargets(project.dir) : [await loadTarget(project.dir, options.target)];
+  const reports: BuildReport[] = [];
+  for (const target of targets) {
+    const context = targetContext(project, target, output, { stage: options.stage, out: options.out, outPerTarget: options.target === 'all' });
+    output.debug(`${target.name}: entry ${context.entry}, stage ${context.stage}, out ${context.outDir}`);
+    reports.push(await buildTarget(target, context, { minify: options.minify, sourcemap: options.sourcemap }));
+  }
+  output.result({ ok: true, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
+  return reports;
+}
+
+export function sizeReport(report: BuildReport, output: Output): string {
+  const { bold, dim } = output.colors;
+  const width = Math.max(...report.files.map((file) => file.path.length), 4);
+  const rows = report.files.map(
+    (file) => `  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(10)}  ${formatBytes(file.gzipBytes).padStart(10)} gzip  ${dim(file.description)}`,
+  );
+  const where = relative(process.cwd(), report.outDir) || '.';
+  return [`${bold(report.target)} (stage ${report.stage}) -> ${where}/ in ${report.durationMs} ms`, ...rows].join('\n');
+}

@@ -1,0 +1,35 @@
+import { Option, type Command } from 'commander';
+import { addGlobalOptions, addStageOption, examples, runWithOutput } from '../../command.js';
+import { addTargetOption } from '../build/index.js';
+
+export interface DeployFlags {
+  target?: string;
+  stage?: string;
+  out?: string;
+  dryRun: boolean;
+  list: boolean;
+  json: boolean;
+  verbose: boolean;
+}
+
+export function registerDeploy(program: Command): Command {
+  const command = program.command('deploy').description("upload a build to the target's platform (build it first with adapt build)");
+  addTargetOption(command, 'the target to deploy to, such as lambda');
+  command
+    .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'))
+    .addOption(new Option('--dry-run', 'show what would change without changing anything'))
+    .addOption(new Option('--list', 'list the deployed versions instead of deploying').conflicts('dryRun'));
+  addStageOption(command);
+  addGlobalOptions(command);
+  examples(command, [
+    'adapt build --target lambda --stage prod && adapt deploy --target lambda --stage prod',
+    'adapt deploy --target lambda --dry-run',
+    'adapt deploy --target lambda --list --json',
+  ]);
+  return command.action(async (flags: DeployFlags) =>
+    runWithOutput(flags, async (output) => {
+      const { runDeploy } = await import('./run.js');
+      await runDeploy({ ...flags, cwd: process.cwd() }, output);
+    }),
+  );
+}

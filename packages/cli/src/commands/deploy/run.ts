@@ -1,0 +1,54 @@
+/** `adapt deploy` and `adapt rollback`: load the target and call its deploy or rollback. */
+import type { DeployOptions, DeployResult } from '@adapt/core';
+import { loadProject } from '../../config.js';
+import { targetContext } from '../../context.js';
+import { usageError } from '../../errors.js';
+import type { Output } from '../../output.js';
+import { installedTargetNames } from '../../resolve.js';
+import { loadTarget, requireCapability } from '../../targets.js';
+
+export interface PlatformOptions {
+  cwd: string;
+  target?: string;
+  stage?: string;
+  out?: string;
+  dryRun: boolean;
+}
+
+export interface DeployRunOptions extends PlatformOptions {
+  list: boolean;
+}
+
+export interface RollbackRunOptions extends PlatformOptions {
+  to?: string;
+}
+
+export async function runDeploy(options: DeployRunOptions, output: Output): Promise<DeployResult> {
+  return runPlatformAction('deploy', options, { dryRun: Boolean(options.dryRun), list: Boolean(options.list) }, output);
+}
+
+export async function runRollback(options: RollbackRunOptions, output: Output): Promise<DeployResult> {
+  return runPlatformAction('rollback', options, { dryRun: Boolean(options.dryRun), ...(options.to === undefined ? {} : { to: options.to }) }, output);
+}
+
+async function runPlatformAction(action: 'deploy' | 'rollback', options: PlatformOptions, deployOptions: DeployOptions, output: Output): Promise<DeployResult> {
+  if (!options.target || options.target === 'all') {
+    throw usageError(
+      options.target === 'all' ? `${action} works on one target at a time` : 'missing --target',
+      `choose one of: ${installedTargetNames(options.cwd).join(', ') || 'none installed'}, such as: adapt ${action} --target lambda`,
+    );
+  }
+  const project = await loadProject(options.cwd);
+  const target = await loadTarget(project.dir, options.target);
+  const run = await requireCapability(project.dir, target, action);
+  const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
+  const result = await run(context, deployOptions);
+  output.result({ ok: true, ...result }, () => humanResult(result));
+  return result;
+}
+
+function humanResult(result: DeployResult): string {
+  return Object.entries(result)
+    .map(([key, value]) => `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join('\n');
+}

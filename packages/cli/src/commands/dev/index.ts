@@ -1,0 +1,32 @@
+import { Option, type Command } from 'commander';
+import { addGlobalOptions, addStageOption, examples, parsePort, runWithOutput } from '../../command.js';
+
+export interface DevFlags {
+  port?: number;
+  host: string;
+  stage?: string;
+  json: boolean;
+  verbose: boolean;
+}
+
+export function registerDev(program: Command): Command {
+  const command = program
+    .command('dev')
+    .description('serve the app locally; rebuild and swap to the new version on every change, without dropping requests')
+    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else 3000)').argParser(parsePort))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'));
+  addStageOption(command);
+  addGlobalOptions(command);
+  examples(command, ['adapt dev', 'adapt dev --port 8080 --stage staging', 'adapt dev --port 0 --json   # prints {"url": ...} once listening']);
+  command.addHelpText(
+    'after',
+    '\nWhile a change does not build, the last good version keeps serving: the error is printed here, HTML pages\n' +
+      'get a banner with it, and every response carries an x-adapt-build-error header. Restart after editing adapt.config.ts.\n',
+  );
+  return command.action(async (flags: DevFlags) =>
+    runWithOutput(flags, async (output) => {
+      const { runDev } = await import('./run.js');
+      await runDev({ ...flags, cwd: process.cwd() }, output);
+    }),
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * `adapt dev`: one http.Server for the whole session; esbuild's watch mode rebuilds the app on
+ * change, each build is written under a new file name (so the ESM cache never hands back an old
+ * version) and imported, and the server's request handler switches to it. Requests already in
+ * flight finish on the version that accepted them.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { App } from '@adapt/core';
+import { appFetch } from '@adapt/core';
+import { loadProject, findEntry, selectStage } from '../../config.js';
+import { resolveSettings } from '@adapt/core';
+import { esmRequireBanner } from '../../bundle.js';
+import { CliError, usageError } from '../../errors.js';
+import type { Output } from '../../output.js';
+import { resolveFrom } from '../../resolve.js';
+import { DevServer, type CreateListener } from './server.js';
+
+export interface DevOptions {
+  cwd: string;
+  port?: number;
+  host: string;
+  stage?: string;
+}
+
+export interface DevSession {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function runDev(options: DevOptions, output: Output): Promise<DevSession> {
+  const port = options.port ?? portFromEnv(process.env.PORT) ?? 3000;
+  const project = await loadProject(options.cwd);
+  const entry = findEntry(project);
+  const stage = selectStage(project.config, options.stage);
+  const settings = resolveSettings(project.config, 'node', stage);
+  const createListener = await loadCreateListener(project.dir);
+  process.setSourceMapsEnabled?.(true);
+
+  const buildDir = join(project.dir, '.adapt', 'dev');
+  rmSync(buildDir, { recursive: true, force: true });
+  mkdirSync(buildDir, { recursive: true });
+  const listenerOptions = {
+    dev: true,
+    ...(settings.static ? { static: resolve(project.dir, settings.static) } : {}),
+    ...(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
+  };
+  const server = new DevServer({ createListener, listenerOptions, output });
+
+  const { context, formatMessages } = await import('esbuild');
+  let buildNumber = 0;
+  let started = performance.now();
+  let firstBuildDone!: () => void;
+  const firstBuild = new Promise<void>((resolve) => (firstBuildDone = resolve));
+  const ctx = await context({
+    entryPoints: [entry],
+    absWorkingDir: project.dir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: join(buildDir, 'app.mjs'),
+    write: false,
+    sourcemap: 'inline',
+    banner: { js: esmRequireBanner },
+    define: { 'process.env.NODE_ENV': '"development"' },
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'adapt-dev',
+        setup(build) {
+          build.onStart(() => {
+            started = performance.now();
+          });
+          build.onEnd(async (result) => {
+            try {
+              const took = `${Math.round(performance.now() - started)} ms`;
+              if (result.errors.length > 0) {
+                const text = (await formatMessages(result.errors, { kind: 'error', color: output.colors.isColorSupported })).join('');
+                const plain = (await formatMessages(result.errors, { kind: 'error', color: false })).join('');
+                output.warn(`build failed after ${took}; ${server.hasVersion ? 'the last good version keeps serving' : 'nothing to serve until it builds'}:\n${text}`);
+                server.setBuildError(plain.trim());
+                return;
+              }
+              const code = result.outputFiles?.[0]?.contents;
+              if (!code) return;
+              const number = ++buildNumber;
+              const file = join(buildDir, `app-${number}.mjs`);
+              writeFileSync(file, code);
+              let app: App;
+              try {
+                const loaded = (await import(pathToFileURL(file).href)) as { default?: App; app?: App };
+                app = (loaded.default ?? loaded.app) as App;
+                appFetch(app);
+              } catch (error) {
+                const message = error instanceof Error ? error.stack ?? error.message : String(error);
+                output.warn(`the new version failed to load; ${server.hasVersion ? 'the last good version keeps serving' : 'nothing to serve until it loads'}:\n${message}`);
+                server.setBuildError(`The app module threw while loading:\n${message}`);
+                return;
+              } finally {
+                rmSync(file, { force: true });
+              }
+              server.swap(app, number);
+              output.info(number === 1 ? `built in ${took}` : `rebuilt in ${took}; serving version ${number}`);
+            } finally {
+              firstBuildDone();
+            }
+          });
+        },
+      },
+    ],
+  });
+  await ctx.watch();
+  await firstBuild;
+
+  let url: string;
+  try {
+    url = await server.listen(port, options.host);
+  } catch (error) {
+    await ctx.dispose();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError('DEV_FAILED', `cannot listen on ${options.host}:${port}: ${(error as Error).message}`, {
+      hint: code === 'EADDRINUSE' ? `port ${port} is taken; pass --port 0 for any free port, or another number` : 'check --host and --port',
+      cause: error,
+    });
+  }
+  output.result({ ok: true, url, port: server.port, stage, entry }, () => '');
+  output.info(`${output.colors.bold('adapt dev')} ${output.colors.cyan(url)} (stage ${stage}); watching for changes, Ctrl+C to stop`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await ctx.dispose();
+      await server.close();
+      rmSync(buildDir, { recursive: true, force: true });
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(130);
+    output.info(`\n${signal}: stopping`);
+    void close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { url, close };
+}
+
+async function loadCreateListener(projectDir: string): Promise<CreateListener> {
+  const file = resolveFrom(projectDir, '@adapt/node');
+  if (!file) throw new CliError('DEV_FAILED', 'adapt dev needs @adapt/node, which is not installed', { hint: 'run: npm install @adapt/node' });
+  const loaded = (await import(pathToFileURL(file).href)) as { createListener?: CreateListener };
+  if (typeof loaded.createListener !== 'function') {
+    throw new CliError('DEV_FAILED', '@adapt/node has no createListener export', { hint: 'update @adapt/node to the version made for this CLI' });
+  }
+  return loaded.createListener;
+}
+
+function portFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw usageError(`PORT must be an integer from 0 to 65535, got "${value}"`, 'fix the PORT environment variable, or pass --port');
+  return Number(value);
+}

@@ -1,0 +1,31 @@
+import { Option, type Command } from 'commander';
+import { addGlobalOptions, addStageOption, examples, parsePort, runWithOutput } from '../../command.js';
+import { addTargetOption } from '../build/index.js';
+
+export interface StartFlags {
+  target: string;
+  port?: number;
+  host: string;
+  out?: string;
+  stage?: string;
+  json: boolean;
+  verbose: boolean;
+}
+
+export function registerStart(program: Command): Command {
+  const command = program.command('start').description('run a build locally the way the platform would (build it first with adapt build)');
+  addTargetOption(command, 'the target whose build runs', 'node');
+  command
+    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else 3000)').argParser(parsePort))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'));
+  addStageOption(command);
+  addGlobalOptions(command);
+  examples(command, ['adapt build --target node && adapt start --target node', 'adapt start --target node --port 8080 --host 0.0.0.0', 'PORT=0 adapt start']);
+  return command.action(async (flags: StartFlags) =>
+    runWithOutput(flags, async (output) => {
+      const { runStart } = await import('./run.js');
+      await runStart({ ...flags, cwd: process.cwd() }, output);
+    }),
+  );
+}

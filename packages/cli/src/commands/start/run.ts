@@ -1,0 +1,37 @@
+/** `adapt start`: hands the build to its target, which runs it as the platform would. */
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { loadProject } from '../../config.js';
+import { targetContext } from '../../context.js';
+import { CliError, usageError } from '../../errors.js';
+import type { Output } from '../../output.js';
+import { loadTarget, requireCapability } from '../../targets.js';
+
+export interface StartOptions {
+  cwd: string;
+  target: string;
+  port?: number;
+  host: string;
+  out?: string;
+  stage?: string;
+}
+
+export async function runStart(options: StartOptions, output: Output): Promise<void> {
+  const port = options.port ?? portFromEnv(process.env.PORT) ?? 3000;
+  const project = await loadProject(options.cwd);
+  const target = await loadTarget(project.dir, options.target);
+  const start = await requireCapability(project.dir, target, 'start');
+  const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
+  if (!existsSync(context.outDir)) {
+    throw new CliError('NOT_BUILT', `no ${target.name} build in ${relative(process.cwd(), context.outDir) || '.'}`, {
+      hint: `build it first: adapt build --target ${target.name}${options.stage ? ` --stage ${options.stage}` : ''}${options.out ? ` --out ${options.out}` : ''}`,
+    });
+  }
+  await start(context, { port, host: options.host });
+}
+
+function portFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw usageError(`PORT must be an integer from 0 to 65535, got "${value}"`, 'fix the PORT environment variable, or pass --port');
+  return Number(value);
+}

@@ -1,0 +1,33 @@
+/** Builds the TargetContext a target receives: project, entry, stage, settings, output folder. */
+import { isAbsolute, join, resolve } from 'node:path';
+import { resolveSettings, type AdaptTarget, type TargetContext } from '@adapt/core';
+import { findEntry, selectStage, type Project } from './config.js';
+import type { Output } from './output.js';
+
+export interface ContextOptions {
+  stage?: string;
+  out?: string;
+  production?: boolean;
+  /** When one --out is given for several targets, each goes to <out>/<target>. */
+  outPerTarget?: boolean;
+}
+
+export function targetContext(project: Project, target: AdaptTarget, output: Output, options: ContextOptions): TargetContext {
+  const stage = selectStage(project.config, options.stage);
+  let outDir = join(project.dir, '.adapt', target.name);
+  if (options.out) {
+    const out = isAbsolute(options.out) ? options.out : resolve(process.cwd(), options.out);
+    outDir = options.outPerTarget ? join(out, target.name) : out;
+  }
+  return {
+    cwd: project.dir,
+    entry: findEntry(project),
+    outDir,
+    stage,
+    settings: resolveSettings(project.config, target.name, stage),
+    config: project.config,
+    appName: project.appName,
+    production: options.production ?? true,
+    log: output,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Targets by name: `@adapt/<name>/target`, resolved from the project folder first, then from the
+ * CLI's install. The CLI knows targets only through the AdaptTarget interface of @adapt/core.
+ */
+import { pathToFileURL } from 'node:url';
+import type { AdaptTarget } from '@adapt/core';
+import { CliError, didYouMean } from './errors.js';
+import { installedTargetNames, resolveFrom } from './resolve.js';
+
+const targetName = /^[a-z0-9][a-z0-9-]*$/;
+
+export async function loadTarget(projectDir: string, name: string): Promise<AdaptTarget> {
+  if (!targetName.test(name)) {
+    throw new CliError('USAGE', `"${name}" is not a target name`, { hint: 'a target is named like its package: node, lambda...', exitCode: 2 });
+  }
+  const file = resolveFrom(projectDir, `@adapt/${name}/target`);
+  if (!file) {
+    const installed = installedTargetNames(projectDir);
+    const suggestion = didYouMean(name, installed);
+    throw new CliError('UNKNOWN_TARGET', `unknown target "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+      hint: installed.length
+        ? `installed targets: ${installed.join(', ')}. For another one, run: npm install @adapt/${name}`
+        : `no target package is installed; run: npm install @adapt/${name}`,
+    });
+  }
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError('TARGET_LOAD', `cannot load @adapt/${name}/target: ${(error as Error).message}`, {
+      hint: `reinstall it (npm install @adapt/${name}); run with --verbose for the stack trace`,
+      cause: error,
+    });
+  }
+  const target = (loaded.default ?? loaded.target) as AdaptTarget | undefined;
+  if (!target || typeof target.bundle !== 'function' || typeof target.name !== 'string') {
+    throw new CliError('TARGET_LOAD', `@adapt/${name}/target does not export an adapt target (an object with name and bundle())`, {
+      hint: `update @adapt/${name} to a version made for this CLI`,
+    });
+  }
+  return target;
+}
+
+/** Every installed target, for `--target all`. */
+export async function loadAllTargets(projectDir: string): Promise<AdaptTarget[]> {
+  const names = installedTargetNames(projectDir);
+  if (names.length === 0) throw new CliError('UNKNOWN_TARGET', 'no target package is installed', { hint: 'run: npm install @adapt/node' });
+  return Promise.all(names.map((name) => loadTarget(projectDir, name)));
+}
+
+type Capability = 'deploy' | 'rollback' | 'invoke' | 'start' | 'package';
+
+/** The target's method, or a clear error listing the installed targets that have it. */
+export async function requireCapability<K extends Capability>(projectDir: string, target: AdaptTarget, capability: K): Promise<NonNullable<AdaptTarget[K]>> {
+  const method = target[capability];
+  if (typeof method === 'function') return method.bind(target) as NonNullable<AdaptTarget[K]>;
+  const able: string[] = [];
+  for (const name of installedTargetNames(projectDir)) {
+    try {
+      const other = await loadTarget(projectDir, name);
+      if (typeof other[capability] === 'function') able.push(name);
+    } catch {
+      // a broken target package cannot do it either
+    }
+  }
+  const verb = capability === 'start' ? 'start locally' : capability;
+  throw new CliError('TARGET_UNSUPPORTED', `target ${target.name} cannot ${verb}; targets that can: ${able.length ? able.join(', ') : 'none installed'}`, {
+    hint: able.length ? `run: adapt ${capability} --target ${able[0]}` : undefined,
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The source of server.mjs: the app plus @adapt/node's serve, configured from the environment
+ * (PORT, HOST, TRUST_PROXY, BODY_LIMIT, WORKERS), with the build's settings as defaults. A bad
+ * variable stops the server at startup with the variable named.
+ */
+import type { NodeTargetSettings } from './settings.js';
+
+export function serverEntrySource(importApp: string, settings: NodeTargetSettings, appName: string): string {
+  const defaults = {
+    port: 3000,
+    host: '0.0.0.0',
+    bodyLimit: settings.bodyLimit ?? null,
+    workers: settings.workers ?? null,
+    static: settings.static ? 'static' : null,
+  };
+  return `import { serve } from '@adapt/node';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as appModule from ${JSON.stringify(importApp)};
+
+const defaults = ${JSON.stringify(defaults)};
+const app = appModule.default ?? appModule.app;
+if (app === undefined) {
+  console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
+  process.exit(1);
+}
+const env = process.env;
+function fail(message) {
+  console.error('adapt: ' + message);
+  process.exit(1);
+}
+function integer(name, fallback, min, max) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name + ' must be an integer from ' + min + ' to ' + max + ', got ' + JSON.stringify(raw));
+  return Number(raw);
+}
+function flag(name) {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  return fail(name + ' must be 1, true, 0 or false, got ' + JSON.stringify(raw));
+}
+const workers = env.WORKERS === 'auto' ? 'auto' : integer('WORKERS', defaults.workers ?? 1, 1, 1024);
+const here = dirname(fileURLToPath(import.meta.url));
+const options = {
+  port: integer('PORT', defaults.port, 0, 65535),
+  host: env.HOST || defaults.host,
+  trustProxy: flag('TRUST_PROXY'),
+  handleSignals: true,
+};
+const bodyLimit = integer('BODY_LIMIT', defaults.bodyLimit ?? 0, 0, Number.MAX_SAFE_INTEGER);
+if (bodyLimit > 0) options.bodyLimit = bodyLimit;
+if (workers !== 1) options.workers = workers;
+if (defaults.static) options.static = join(here, defaults.static);
+const server = await serve(app, options);
+if (server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
+`;
+}

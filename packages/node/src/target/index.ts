@@ -1,0 +1,73 @@
+/**
+ * `@adapt/node/target`: how `adapt build --target node` lays out .adapt/node/ (server.mjs, a
+ * package.json, a systemd unit, an nginx site, the static folder) and how `adapt start` runs it.
+ * Build-time code: never imported by the runtime entry.
+ */
+import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { serverEntrySource } from './entry.js';
+import { nginxSite } from './nginx.js';
+import { nodeSettings, NodeTargetError } from './settings.js';
+import { startServer } from './start.js';
+import { systemdUnit } from './systemd.js';
+
+export { nginxSite } from './nginx.js';
+export { systemdUnit } from './systemd.js';
+export { nodeSettings, type NodeTargetSettings } from './settings.js';
+
+export const nodeTarget: AdaptTarget = {
+  name: 'node',
+  description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
+  bundle(context) {
+    const settings = nodeSettings(context);
+    return {
+      entrySource: (importApp) => serverEntrySource(importApp, settings, context.appName),
+      fileName: 'server.mjs',
+      format: 'esm',
+      nodeTarget: 'node20',
+    };
+  },
+  async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
+    const settings = nodeSettings(context);
+    const artifacts: BuildArtifact[] = [];
+    const write = (path: string, text: string, description: string) => {
+      writeFileSync(join(context.outDir, path), text);
+      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
+    };
+    const manifest = {
+      name: context.appName,
+      private: true,
+      type: 'module',
+      engines: { node: '>=20' },
+      scripts: { start: 'node server.mjs' },
+    };
+    write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');
+    let hasStatic = false;
+    if (settings.static) {
+      const source = resolve(context.cwd, settings.static);
+      if (!existsSync(source) || !statSync(source).isDirectory()) {
+        throw new NodeTargetError(`the static folder "${settings.static}" does not exist (${source})`, 'create it, or remove static from adapt.config.ts');
+      }
+      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
+      hasStatic = true;
+      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)` });
+    }
+    write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
+    write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
+    context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
+    return artifacts;
+  },
+  start: startServer,
+};
+
+function folderBytes(folder: string): number {
+  let total = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+export default nodeTarget;

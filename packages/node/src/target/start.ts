@@ -1,0 +1,66 @@
+/**
+ * `adapt start --target node`: runs server.mjs in a child process as the unit would, with the
+ * stage's env. The child gets its own process group, so a Ctrl+C reaches it exactly once: through
+ * us. SIGINT, SIGTERM and SIGHUP are forwarded; we exit when it does.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartOptions, TargetContext } from '@adapt/core';
+import { nodeSettings } from './settings.js';
+
+const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export function startServer(context: TargetContext, options: StartOptions): Promise<void> {
+  const server = join(context.outDir, 'server.mjs');
+  if (!existsSync(server)) {
+    const error = new Error(`${server} does not exist`) as Error & { code: string; hint: string };
+    error.code = 'NOT_BUILT';
+    error.hint = 'build it first: adapt build --target node';
+    return Promise.reject(error);
+  }
+  const settings = nodeSettings(context);
+  const child = spawn(process.execPath, [server], {
+    cwd: context.outDir,
+    stdio: 'inherit',
+    detached: true,
+    env: {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      ...settings.env,
+      PORT: String(options.port),
+      HOST: options.host,
+    },
+  });
+  context.log.debug(`started ${server} as process ${child.pid}`);
+  return new Promise<void>((resolve, reject) => {
+    let signalled: NodeJS.Signals | undefined;
+    const forward = (signal: NodeJS.Signals) => {
+      signalled = signal;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    const orphanGuard = () => child.kill('SIGKILL');
+    for (const signal of forwarded) process.on(signal, forward);
+    process.on('exit', orphanGuard);
+    const cleanup = () => {
+      for (const signal of forwarded) process.off(signal, forward);
+      process.off('exit', orphanGuard);
+    };
+    child.once('error', (error) => {
+      cleanup();
+      reject(Object.assign(new Error(`cannot start ${server}: ${error.message}`), { code: 'START_FAILED', hint: 'check that node can run in this folder' }));
+    });
+    child.once('exit', (code, signal) => {
+      cleanup();
+      if (code === 0 || (signalled && (signal === signalled || code === 128 + (signalNumbers[signalled] ?? 0) || code === 0))) return resolve();
+      reject(
+        Object.assign(new Error(`the server exited with ${signal ? `signal ${signal}` : `code ${code}`}`), {
+          code: 'START_FAILED',
+          hint: 'its own error is printed above; fix it, rebuild with adapt build --target node, and start again',
+        }),
+      );
+    });
+  });
+}
+
+const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
