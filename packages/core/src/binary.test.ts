@@ -22,7 +22,7 @@ describe('isBinaryBody', () => {
     ['multipart/form-data; boundary=x', null, true, 'multipart may hold bytes'],
     [null, null, true, 'no content-type with a body is bytes'],
     ['', null, true, 'empty content-type is bytes'],
-  ])('%s encoded %s -> binary %s (%s)', (type, encoding, binary) => {
+  ] as Array<[string | null, string | null, boolean, string]>)('%s encoded %s -> binary %s (%s)', (type, encoding, binary) => {
     expect(isBinaryBody(type, encoding)).toBe(binary);
   });
 
