@@ -1,0 +1,134 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findEntry, selectStage, validateConfig, type Project } from './config.js';
+import { CliError, didYouMean, editDistance } from './errors.js';
+
+const problemsOf = (config: unknown): string => {
+  try {
+    validateConfig(config);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    return (error as CliError).message;
+  }
+  return '';
+};
+
+describe('validateConfig', () => {
+  it('accepts every documented setting at every level', () => {
+    const config = {
+      entry: 'src/app.ts',
+      defaultStage: 'staging',
+      name: 'shop',
+      memory: 512,
+      timeout: 2.5,
+      region: 'eu-west-1',
+      env: { A: '1' },
+      static: 'public',
+      domain: 'shop.example',
+      bodyLimit: 1_000_000,
+      stages: { prod: { memory: 1024, env: { A: '2' } } },
+      targets: { lambda: { memory: 256, architecture: 'arm64', stages: { prod: { provisioned: 2 } } }, node: { port: 8080 } },
+    };
+    expect(validateConfig(config)).toBe(config);
+  });
+
+  it.each([
+    [{ memroy: 512 }, 'memroy: unknown key; did you mean "memory"?'],
+    [{ Region: 'eu' }, 'Region: unknown key; did you mean "region"?'],
+    [{ entyr: 'x.ts' }, 'entyr: unknown key; did you mean "entry"?'],
+    [{ flavour: 1 }, 'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, entry, defaultStage'],
+    [{ memory: 0 }, 'memory: expected a positive integer, got number 0'],
+    [{ memory: '512' }, 'memory: expected a positive integer, got "512"'],
+    [{ timeout: -1 }, 'timeout: expected a positive number, got number -1'],
+    [{ env: { PORT: 3000 } }, 'env: expected an object of string values (env.PORT is number; write it as a string)'],
+    [{ env: ['A=1'] }, 'env: expected an object of string values, such as { API_URL: "https://..." }, got an array'],
+    [{ stages: { prod: { memroy: 1 } } }, 'stages.prod.memroy: unknown key; did you mean "memory"?'],
+    [{ stages: { prod: { entry: 'x.ts' } } }, 'stages.prod.entry: unknown key; known keys here'],
+    [{ stages: { prod: 5 } }, 'stages.prod: expected an object of settings, got number 5'],
+    [{ targets: [] }, 'targets: expected an object keyed by target name'],
+    [{ targets: { Lambda: {} } }, 'targets.Lambda: a target name is lowercase letters'],
+    [{ targets: { lambda: { memroy: 1 } } }, 'targets.lambda.memroy: unknown key; did you mean "memory"?'],
+    [{ targets: { lambda: { stages: { prod: { bodylimit: 1 } } } } }, 'targets.lambda.stages.prod.bodylimit: unknown key; did you mean "bodyLimit"?'],
+  ])('%j', (config, message) => {
+    expect(problemsOf(config)).toContain(message);
+  });
+
+  it('lists every problem at once', () => {
+    const message = problemsOf({ memroy: 1, timeout: 'x', targets: { node: { regoin: 'eu' } } });
+    expect(message.split('\n  - ')).toHaveLength(4);
+  });
+
+  it('refuses a config that is not an object', () => {
+    expect(problemsOf([])).toBe('adapt.config.ts must export an object, got an array');
+    expect(problemsOf(undefined)).toBe('adapt.config.ts must export an object, got undefined undefined');
+  });
+});
+
+describe('selectStage', () => {
+  const config = { defaultStage: 'local', stages: { prod: {} }, targets: { lambda: { stages: { canary: {} } } } };
+  it('uses the flag, else defaultStage, else dev', () => {
+    expect(selectStage(config, undefined)).toBe('local');
+    expect(selectStage({}, undefined)).toBe('dev');
+    expect(selectStage(config, 'canary')).toBe('canary');
+    expect(selectStage({}, 'dev')).toBe('dev');
+  });
+  it('refuses an unknown stage, listing the known ones', () => {
+    expect(() => selectStage(config, 'prd')).toThrow('unknown stage "prd"; did you mean "prod"?');
+    try {
+      selectStage(config, 'qa');
+    } catch (error) {
+      expect((error as CliError).hint).toBe('known stages: local, prod, canary. Add "qa" under stages in adapt.config.ts to create it.');
+      expect((error as CliError).code).toBe('UNKNOWN_STAGE');
+    }
+  });
+});
+
+describe('findEntry', () => {
+  const project = (files: string[], extra: Partial<Project> = {}): Project => {
+    const dir = mkdtempSync(join(tmpdir(), 'adapt-entry-'));
+    for (const file of files) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), '');
+    }
+    return { dir, configFile: undefined, config: {}, packageJson: undefined, appName: 'x', ...extra };
+  };
+  it.each([
+    [['src/app.ts', 'app.ts', 'src/index.ts'], 'src/app.ts'],
+    [['app.ts', 'src/index.ts'], 'app.ts'],
+    [['src/index.ts'], 'src/index.ts'],
+    [['src/app.js'], 'src/app.js'],
+  ])('finds %j -> %s', (files, expected) => {
+    const p = project(files);
+    expect(findEntry(p)).toBe(join(p.dir, expected));
+    rmSync(p.dir, { recursive: true });
+  });
+  it('takes config entry first, then package.json adapt.entry, then main', () => {
+    const p = project(['src/app.ts', 'server/main.ts', 'lib/x.js']);
+    expect(findEntry({ ...p, config: { entry: 'server/main.ts' } })).toBe(join(p.dir, 'server/main.ts'));
+    const q = project(['server/main.ts', 'lib/x.js']);
+    expect(findEntry({ ...q, packageJson: { adapt: { entry: 'server/main.ts' }, main: 'lib/x.js' } })).toBe(join(q.dir, 'server/main.ts'));
+    expect(findEntry({ ...q, packageJson: { main: 'lib/x.js' } })).toBe(join(q.dir, 'lib/x.js'));
+    expect(() => findEntry({ ...q, config: { entry: 'nope.ts' } })).toThrow('the entry "nope.ts" set in adapt.config.ts does not exist');
+    expect(() => findEntry({ ...q, packageJson: { main: 'gone.js' } })).toThrow('package.json names the entry "gone.js", which does not exist');
+    expect(() => findEntry(q)).toThrow(`no app entry found in ${q.dir}`);
+    rmSync(p.dir, { recursive: true });
+    rmSync(q.dir, { recursive: true });
+  });
+});
+
+describe('didYouMean', () => {
+  it.each([
+    ['ecoh', ['echo', 'node'], 'echo'],
+    ['lamda', ['lambda', 'node'], 'lambda'],
+    ['nod', ['lambda', 'node'], 'node'],
+    ['gcp', ['lambda', 'node'], undefined],
+  ])('%s among %j -> %s', (input, candidates, expected) => {
+    expect(didYouMean(input, candidates)).toBe(expected);
+  });
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('ecoh', 'echo')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+});
