@@ -1,0 +1,229 @@
+/**
+ * `createListener(app)`: the `(req, res)` request listener that runs an adapt app on Node's HTTP
+ * server. `serve()` uses it; `adapt dev` swaps listeners without closing the socket.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  appFetch,
+  bodyTooLarge,
+  checkMethod,
+  createLifecycle,
+  errorAnswer,
+  getNodeHandler,
+  installFastResponse,
+  isHttpError,
+  logError,
+  WaitUntilList,
+  type App,
+  type AppContext,
+  type NodeHandler,
+} from '@adapt/core';
+import { defaultBodyLimit, normalizeStatic, type ListenerOptions } from './options.js';
+import { createRequest, remoteAddressOf } from './request.js';
+import { writeResponse } from './response.js';
+import { createStaticHandler } from './static.js';
+
+/** `context.raw` on Node. */
+export interface NodeRaw {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+export interface RequestListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Runs the app's `setup()` once; requests that arrive earlier wait for it. */
+  setup(): Promise<void>;
+  /** Waits for `waitUntil` work, then runs the app's `teardown()`. */
+  teardown(): Promise<void>;
+  /** While true, answers carry `Connection: close` (set during a graceful shutdown). */
+  closing: boolean;
+}
+
+/**
+ * The request listener for `app`, for `http.createServer(listener)` or a server you already have.
+ * An app made by `fromNodeHandler` gets the real `req` and `res`, with no conversion at all.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import { createListener } from '@adapt/node';
+ * import app from './app.js';
+ * const listener = createListener(app);
+ * await listener.setup();
+ * createServer(listener).listen(3000);
+ */
+export function createListener(app: App, options: ListenerOptions = {}): RequestListener {
+  installFastResponse();
+  const nodeHandler = getNodeHandler(app);
+  const fetch = nodeHandler ? undefined : appFetch(app);
+  const trustProxy = options.trustProxy ?? false;
+  const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
+  const dev = options.dev ?? false;
+  const requestOptions = { trustProxy, bodyLimit };
+  const env = process.env;
+  const lifecycle = createLifecycle(app, { platform: 'node', env });
+  const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
+  const staticOptions = normalizeStatic(options.static);
+  const serveStatic = staticOptions ? createStaticHandler(staticOptions) : undefined;
+  let ready = false;
+
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    logError(`${req.method} ${(req.url ?? '').slice(0, 200)}`, error);
+    answerError(req, res, error, dev, listener.closing);
+  };
+
+  const runApp = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!ready) {
+      lifecycle.setup().then(
+        () => {
+          ready = true;
+          runApp(req, res);
+        },
+        (error) => fail(req, res, error),
+      );
+      return;
+    }
+    const method = req.method!;
+    let request: Request;
+    try {
+      checkRequest(req, method, bodyLimit);
+      request = createRequest(req, res, requestOptions);
+    } catch (error) {
+      return fail(req, res, error);
+    }
+    const context = new NodeContext(req, res, trustProxy, env, tasks.add);
+    let result: Response | Promise<Response>;
+    try {
+      result = fetch!(request, context);
+    } catch (error) {
+      return fail(req, res, error);
+    }
+    if (result instanceof Promise || typeof (result as { then?: unknown })?.then === 'function') {
+      (result as Promise<Response>).then(
+        (response) => send(req, res, response),
+        (error) => fail(req, res, error),
+      );
+    } else {
+      send(req, res, result);
+    }
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, response: Response): void => {
+    if (res.headersSent || res.destroyed) return; // the app answered through context.raw itself
+    try {
+      const pending = writeResponse(response, res, req.method!, listener.closing);
+      if (pending) pending.catch((error) => fail(req, res, error));
+    } catch (error) {
+      fail(req, res, error);
+    }
+  };
+
+  const runNodeHandler = (handler: NodeHandler, req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      checkRequest(req, req.method!, bodyLimit);
+      if (listener.closing) res.setHeader('connection', 'close');
+      const next = (error?: unknown) => {
+        if (error) return fail(req, res, error);
+        if (!res.headersSent) {
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '10' });
+          res.end('Not Found\n');
+        }
+      };
+      const result = handler(req, res, next);
+      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, (error) => fail(req, res, error));
+    } catch (error) {
+      fail(req, res, error);
+    }
+  };
+
+  const handle = nodeHandler
+    ? (req: IncomingMessage, res: ServerResponse) => runNodeHandler(nodeHandler, req, res)
+    : runApp;
+
+  const listener = ((req: IncomingMessage, res: ServerResponse): void => {
+    if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveStatic(req, res).then(
+        (served) => {
+          if (!served) handle(req, res);
+        },
+        (error) => fail(req, res, error),
+      );
+      return;
+    }
+    handle(req, res);
+  }) as RequestListener;
+  listener.closing = false;
+  listener.setup = async () => {
+    await lifecycle.setup();
+    ready = true;
+  };
+  listener.teardown = async () => {
+    await tasks.settle();
+    await lifecycle.teardown();
+  };
+  return listener;
+}
+
+/** Refuses what the app must never see: a method `Request` cannot hold, a declared body over the limit. */
+function checkRequest(req: IncomingMessage, method: string, bodyLimit: number): void {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return;
+    case 'POST':
+    case 'PUT':
+    case 'PATCH':
+    case 'DELETE':
+    case 'OPTIONS':
+      break;
+    default:
+      checkMethod(method);
+  }
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > bodyLimit) throw bodyTooLarge(bodyLimit);
+}
+
+/** The error answer: plain text, no stack unless dev; the connection closes after a 413 or 400. */
+function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, dev: boolean, closing: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const answer = errorAnswer(error, { dev });
+  const headers: Record<string, string> = { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) };
+  // after a refused body or a malformed request, the rest of the connection cannot be trusted
+  if (closing || (isHttpError(error) && (answer.status === 413 || answer.status === 400))) headers.connection = 'close';
+  try {
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    res.writeHead(answer.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : answer.body);
+  } catch {
+    res.destroy();
+  }
+}
+
+/** `context` on Node: the client address is read only when asked for. */
+class NodeContext implements AppContext<NodeRaw> {
+  readonly platform = 'node';
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #trustProxy: boolean;
+  #raw: NodeRaw | undefined;
+
+  constructor(req: IncomingMessage, res: ServerResponse, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
+    this.#req = req;
+    this.#res = res;
+    this.#trustProxy = trustProxy;
+    this.env = env;
+    this.waitUntil = waitUntil;
+  }
+
+  get remoteAddress(): string | undefined {
+    return remoteAddressOf(this.#req, this.#trustProxy);
+  }
+
+  get raw(): NodeRaw {
+    return (this.#raw ??= { req: this.#req, res: this.#res });
+  }
+}

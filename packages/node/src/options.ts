@@ -1,0 +1,127 @@
+/** `serve()` options: explicit values, then environment variables, then defaults; checked at startup. */
+import { availableParallelism } from 'node:os';
+import type { StaticOptions } from './static.js';
+
+export interface ServeOptions {
+  /** TCP port. Default: env `PORT`, else 3000. `0` picks a free port (see `handle.port`). */
+  port?: number;
+  /** Interface to listen on. Default: env `HOST`, else `0.0.0.0`. */
+  host?: string;
+  /** A unix socket (or Windows named pipe) path to listen on instead of a port. */
+  path?: string;
+  /**
+   * Trust X-Forwarded-For, -Proto and -Host from a proxy in front (nginx, a load balancer).
+   * Off by default: a client could send them itself. Default: env `TRUST_PROXY` = `1`/`true`.
+   */
+  trustProxy?: boolean;
+  /** Largest request body, in bytes; a larger one gets 413. Default: `defaultBodyLimit` (1 MiB). `Infinity` for none. */
+  bodyLimit?: number;
+  /** A folder of static files served before the app (GET and HEAD), or its options. */
+  static?: string | StaticOptions;
+  /** Worker processes (node:cluster); `'auto'` is one per CPU. Default: 1 (no cluster). */
+  workers?: number | 'auto';
+  /** Development: stack traces in 500 answers. Default: `NODE_ENV === 'development'`. */
+  dev?: boolean;
+  /** Close gracefully on SIGTERM and SIGINT, then exit; a second signal exits at once. Default: true. */
+  handleSignals?: boolean;
+  /** Milliseconds a graceful close waits for in-flight requests before closing their sockets. Default: 10 000. */
+  shutdownTimeout?: number;
+  /** Milliseconds to receive a request's headers (cuts off slowloris clients). Default: 20 000. */
+  headersTimeout?: number;
+  /** Milliseconds to receive a whole request, body included. Default: 300 000. */
+  requestTimeout?: number;
+  /** Milliseconds an idle keep-alive connection stays open. Default: 5 000. */
+  keepAliveTimeout?: number;
+  /** Largest request head (request line and headers), in bytes; a larger one gets 431. Default: 16 384. */
+  maxHeaderSize?: number;
+}
+
+export const defaultBodyLimit = 1024 * 1024;
+export const defaultPort = 3000;
+export const defaultHost = '0.0.0.0';
+export const defaultShutdownTimeout = 10_000;
+export const defaultHeadersTimeout = 20_000;
+export const defaultRequestTimeout = 300_000;
+export const defaultKeepAliveTimeout = 5_000;
+export const defaultMaxHeaderSize = 16 * 1024;
+
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  path: string | undefined;
+  trustProxy: boolean;
+  bodyLimit: number;
+  static: StaticOptions | undefined;
+  workers: number;
+  dev: boolean;
+  handleSignals: boolean;
+  shutdownTimeout: number;
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  maxHeaderSize: number;
+}
+
+/** The options `createListener` reads (the rest concern the server). */
+export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev'>;
+
+/** Options with env fallbacks and defaults applied; throws a TypeError naming the option or variable. */
+export function resolveOptions(options: ServeOptions = {}, env: Record<string, string | undefined> = process.env): ResolvedOptions {
+  const port = options.port ?? (env.PORT ? parseEnvPort(env.PORT) : defaultPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`adapt: option "port" must be an integer from 0 to 65535; got ${JSON.stringify(options.port)}`);
+  }
+  const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new TypeError(`adapt: option "workers" must be a positive integer or 'auto'; got ${JSON.stringify(options.workers)}`);
+  }
+  return {
+    port,
+    host: options.host ?? env.HOST ?? defaultHost,
+    path: options.path,
+    trustProxy: options.trustProxy ?? parseEnvFlag('TRUST_PROXY', env.TRUST_PROXY) ?? false,
+    bodyLimit: positive('bodyLimit', options.bodyLimit, defaultBodyLimit, true),
+    static: normalizeStatic(options.static),
+    workers,
+    dev: options.dev ?? env.NODE_ENV === 'development',
+    handleSignals: options.handleSignals ?? true,
+    shutdownTimeout: positive('shutdownTimeout', options.shutdownTimeout, defaultShutdownTimeout),
+    headersTimeout: positive('headersTimeout', options.headersTimeout, defaultHeadersTimeout),
+    requestTimeout: positive('requestTimeout', options.requestTimeout, defaultRequestTimeout),
+    keepAliveTimeout: positive('keepAliveTimeout', options.keepAliveTimeout, defaultKeepAliveTimeout),
+    maxHeaderSize: positive('maxHeaderSize', options.maxHeaderSize, defaultMaxHeaderSize),
+  };
+}
+
+export function normalizeStatic(option: string | StaticOptions | undefined): StaticOptions | undefined {
+  if (option === undefined) return undefined;
+  const value = typeof option === 'string' ? { root: option } : option;
+  if (!value || typeof value.root !== 'string' || value.root === '') {
+    throw new TypeError('adapt: option "static" must be a folder path or { root: "folder" }');
+  }
+  return value;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, allowInfinity = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowInfinity && !Number.isFinite(value))) {
+    throw new TypeError(`adapt: option "${name}" must be a number of ${name === 'bodyLimit' || name === 'maxHeaderSize' ? 'bytes' : 'milliseconds'} (0 or more); got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function parseEnvPort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) {
+    throw new TypeError(`adapt: environment variable PORT must be a port number from 0 to 65535; got ${JSON.stringify(text)}`);
+  }
+  return port;
+}
+
+function parseEnvFlag(name: string, text: string | undefined): boolean | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = text.trim().toLowerCase();
+  if (value === '1' || value === 'true' || value === 'yes') return true;
+  if (value === '0' || value === 'false' || value === 'no') return false;
+  throw new TypeError(`adapt: environment variable ${name} must be true or false; got ${JSON.stringify(text)}`);
+}

@@ -1,0 +1,178 @@
+/** Incoming (Node => Web): a lazy `Request` read straight from `IncomingMessage`. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { badRequest, bodyTooLarge, createLazyRequest, headersFromFlatList, type LazyBody } from '@adapt/core';
+
+export interface RequestOptions {
+  trustProxy: boolean;
+  bodyLimit: number;
+}
+
+/** Builds the lazy Request for one Node request. Throws a 400 HttpError for a URL that cannot be represented. */
+export function createRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request {
+  const method = req.method!;
+  return createLazyRequest({
+    method,
+    url: nodeRequestUrl(req, options.trustProxy),
+    headers: () => headersFromFlatList(req.rawHeaders),
+    body: method === 'GET' || method === 'HEAD' ? null : nodeBody(req, options.bodyLimit),
+    signal: () => nodeSignal(req, res),
+  });
+}
+
+/** The absolute URL as the client saw it: scheme and host from the socket and Host, or the proxy's X-Forwarded-*. */
+export function nodeRequestUrl(req: IncomingMessage, trustProxy: boolean): string {
+  const target = req.url ?? '/';
+  let protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  let host = req.headers.host;
+  if (trustProxy) {
+    const forwardedProto = firstValue(req.headers['x-forwarded-proto']);
+    if (forwardedProto) {
+      const lower = forwardedProto.toLowerCase();
+      if (lower !== 'http' && lower !== 'https') throw badRequest('BAD_URL', `X-Forwarded-Proto ${JSON.stringify(forwardedProto.slice(0, 40))} is not http or https`);
+      protocol = lower;
+    }
+    host = firstValue(req.headers['x-forwarded-host']) || host;
+  }
+  if (target.charCodeAt(0) === 47 /* / */) {
+    if (!host) host = 'localhost'; // HTTP/1.0 without Host
+    else if (!validHost.test(host)) throw badRequest('BAD_URL', `Host ${JSON.stringify(host.slice(0, 100))} is not a valid host`);
+    return `${protocol}://${host}${target}`;
+  }
+  if (/^https?:\/\//i.test(target)) {
+    // absolute-form (RFC 9112 3.2.2): the target's host wins over Host
+    const schemeEnd = target.indexOf('://') + 3;
+    return protocol + target.slice(target.indexOf('://'), schemeEnd) + target.slice(schemeEnd);
+  }
+  throw badRequest('BAD_URL', `request target ${JSON.stringify(target.slice(0, 100))} is not a path`);
+}
+
+// reg-name, IPv4 or [IPv6], optional port; nothing that would move the path
+const validHost = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::\d{1,5})?$/;
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value[0] : value;
+  const comma = text.indexOf(',');
+  return (comma === -1 ? text : text.slice(0, comma)).trim();
+}
+
+/** The client's address: the socket's, or the first X-Forwarded-For entry behind a trusted proxy. */
+export function remoteAddressOf(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = firstValue(req.headers['x-forwarded-for']);
+    if (forwarded) return forwarded;
+  }
+  return req.socket.remoteAddress;
+}
+
+function nodeBody(req: IncomingMessage, limit: number): LazyBody {
+  return {
+    stream: () => bodyStream(req, limit),
+    bytes: () => bodyBytes(req, limit),
+  };
+}
+
+/** The whole body, refused with 413 as soon as it passes the limit. */
+function bodyBytes(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.resume(); // the answer closes the connection; stop keeping bytes
+        reject(bodyTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => {
+      cleanup();
+      reject(new Error('the client closed the connection before sending the whole body'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onAborted);
+    };
+    if (req.readableEnded) return resolve(new Uint8Array(0));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onAborted);
+  });
+}
+
+/** The body as a web stream with backpressure: Node reads on only when the app pulls. */
+function bodyStream(req: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  let size = 0;
+  let finished = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (req.readableEnded) {
+          finished = true;
+          controller.close();
+          return;
+        }
+        req.on('data', (chunk: Buffer) => {
+          if (finished) return;
+          size += chunk.length;
+          if (size > limit) {
+            finished = true;
+            req.resume();
+            controller.error(bodyTooLarge(limit));
+            return;
+          }
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (finished) return;
+          finished = true;
+          controller.close();
+        });
+        req.once('error', (error) => {
+          if (finished) return;
+          finished = true;
+          controller.error(error);
+        });
+        req.once('close', () => {
+          if (finished) return;
+          finished = true;
+          controller.error(new Error('the client closed the connection before sending the whole body'));
+        });
+        req.pause();
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        finished = true;
+        req.resume(); // discard the rest
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
+
+/** An AbortSignal that aborts when the client goes away before the answer is complete. */
+function nodeSignal(req: IncomingMessage, res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => {
+    if (!res.writableFinished) controller.abort(new DOMException('the client closed the connection', 'AbortError'));
+  };
+  if (res.closed || req.destroyed) abort();
+  else res.once('close', abort);
+  return controller.signal;
+}

@@ -1,0 +1,115 @@
+/** Outgoing (Web => Node): writes a `Response` to `ServerResponse`, streaming with backpressure. */
+import type { ServerResponse } from 'node:http';
+import { logError, responseParts, type ResponseParts } from '@adapt/core';
+
+/**
+ * Sends `response` on `res`. String and byte bodies go out in one write with Content-Length; a
+ * stream is written chunk by chunk, reading the next chunk only once the socket has taken the
+ * last. Resolves when the answer is complete or the client went away.
+ */
+export function writeResponse(response: Response, res: ServerResponse, method: string, closing: boolean): Promise<void> | undefined {
+  return writeParts(responseParts(response), res, method, closing);
+}
+
+export function writeParts(parts: ResponseParts, res: ServerResponse, method: string, closing: boolean): Promise<void> | undefined {
+  const { status, body } = parts;
+  const head = outgoingHeaders(parts.headers, closing);
+  const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (status !== 204 && status !== 304) head.push('content-length', String(length));
+    writeHead(res, status, parts.statusText, head);
+    if (noBody) res.end();
+    else res.end(body);
+    return undefined;
+  }
+  if (body === null || noBody) {
+    if (body) void body.cancel().catch(() => {});
+    if (body === null && status !== 204 && status !== 304 && method !== 'HEAD' && !hasName(head, 'content-length')) head.push('content-length', '0');
+    writeHead(res, status, parts.statusText, head);
+    res.end();
+    return undefined;
+  }
+  writeHead(res, status, parts.statusText, head);
+  return pump(body, res);
+}
+
+function writeHead(res: ServerResponse, status: number, statusText: string, head: string[]): void {
+  if (statusText) res.writeHead(status, statusText, head);
+  else res.writeHead(status, head);
+}
+
+/** The app's headers for Node: hop-by-hop ones dropped; Connection: close while shutting down. */
+function outgoingHeaders(flat: readonly string[], closing: boolean): string[] {
+  const head: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i];
+    if (name === 'content-length' || name === 'transfer-encoding' || name === 'connection' || name === 'keep-alive') continue;
+    head.push(name, flat[i + 1]);
+  }
+  if (closing) head.push('connection', 'close');
+  // a stream with a length the app declared keeps it (Node then checks it)
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === 'content-length') head.push('content-length', flat[i + 1]);
+  return head;
+}
+
+function hasName(flat: readonly string[], name: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return true;
+  return false;
+}
+
+/**
+ * Copies a web stream to the socket. The next read starts while the socket drains the previous
+ * chunk, so at most one chunk waits in memory beyond what Node has buffered.
+ */
+async function pump(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  let gone = false;
+  let wake: (() => void) | undefined;
+  const onClose = () => {
+    if (res.writableFinished) return;
+    gone = true;
+    wake?.();
+    void reader.cancel(new Error('the client closed the connection')).catch(noop); // ends a pending read
+  };
+  const onDrain = () => wake?.();
+  res.on('close', onClose);
+  res.on('drain', onDrain);
+  try {
+    let pending = reader.read();
+    for (;;) {
+      const result = await pending;
+      if (gone) break;
+      if (result.done) {
+        res.end();
+        return;
+      }
+      const chunk = result.value;
+      if (!(chunk instanceof Uint8Array)) throw new TypeError(`the response stream gave ${describe(chunk)} instead of bytes (Uint8Array)`);
+      const flowing = res.write(chunk);
+      pending = reader.read(); // read ahead while the socket takes this chunk
+      if (!flowing) {
+        pending.catch(noop); // handled when awaited; not an unhandled rejection meanwhile
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        if (gone) break;
+      }
+    }
+  } catch (error) {
+    // the head is out, so no error status can follow: log one line and cut the connection
+    logError('response stream failed', error);
+    void reader.cancel(error).catch(noop);
+    res.destroy();
+  } finally {
+    res.off('close', onClose);
+    res.off('drain', onDrain);
+  }
+}
+
+function noop(): void {}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : typeof value === 'object' ? `an instance of ${(value as object).constructor?.name ?? 'Object'}` : typeof value;
+}
