@@ -1,0 +1,40 @@
+/**
+ * What `adapt build --target lambda` bundles: one ESM file, `index.mjs`, exporting `handler`.
+ * Node built-ins stay external (the CLI always leaves them out), and so does the AWS SDK, which
+ * every Node.js Lambda runtime ships, unless `bundleSdk` asks for it. The CLI adds the banner that
+ * gives ESM bundles a `require` for bundled CommonJS code.
+ */
+import type { BundleSpec, TargetContext } from '@adapt/core';
+import { resolveLambdaSettings, type ResolvedLambdaSettings } from './settings.js';
+
+export const bundleFileName = 'index.mjs';
+/** The function's Handler setting for that file. */
+export const handlerName = 'index.handler';
+
+/** The options compiled into the bundle's `toLambdaHandler(app, options)` call. */
+export function handlerOptions(settings: ResolvedLambdaSettings): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  if (settings.streaming) options.streaming = true;
+  return options;
+}
+
+export function lambdaBundle(ctx: TargetContext): BundleSpec {
+  const settings = resolveLambdaSettings(ctx);
+  const options = handlerOptions(settings);
+  const external = [...settings.external];
+  if (!settings.bundleSdk) external.push('@aws-sdk/*', '@smithy/*');
+  return {
+    fileName: bundleFileName,
+    format: 'esm',
+    nodeTarget: `node${settings.runtime.replace(/^nodejs(\d+)\.x$/, '$1')}`,
+    external,
+    entrySource: (importApp) =>
+      [
+        `import * as appModule from ${JSON.stringify(importApp)};`,
+        `import { toLambdaHandler } from '@adapt/lambda';`,
+        `const app = appModule.default ?? appModule.app;`,
+        `export const handler = toLambdaHandler(app${Object.keys(options).length ? `, ${JSON.stringify(options)}` : ''});`,
+        '',
+      ].join('\n'),
+  };
+}

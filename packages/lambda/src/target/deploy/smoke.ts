@@ -1,0 +1,59 @@
+/**
+ * The smoke test after the alias moves: a GET to the public Function URL, or an Invoke of the alias
+ * with a synthetic GET event when there is no public URL (or the endpoint is local). A 5xx, a
+ * function error or no answer fails it.
+ */
+import { resultToResponse, syntheticHttpEvent } from '../event.js';
+import type { StepContext } from './_steps.js';
+
+export type SmokeOutcome = { ok: true; status: number; via: 'url' | 'invoke' } | { ok: false; reason: string; via: 'url' | 'invoke' };
+
+export async function smokeTest(
+  step: StepContext,
+  via: 'url' | 'invoke',
+  target: { functionName: string; alias: string; url: string | undefined; path: string },
+): Promise<SmokeOutcome> {
+  if (via === 'url' && target.url) {
+    const url = new URL(target.path, target.url);
+    try {
+      const response = await step.fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+      await response.arrayBuffer();
+      if (response.status >= 500) return { ok: false, via, reason: `GET ${url} answered ${response.status}` };
+      return { ok: true, via, status: response.status };
+    } catch (error) {
+      return { ok: false, via, reason: `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  const { lambda, lambdaSdk } = step.clients;
+  try {
+    const answer = await lambda.send(
+      new lambdaSdk.InvokeCommand({
+        FunctionName: target.functionName,
+        Qualifier: target.alias,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(JSON.stringify(syntheticHttpEvent({ method: 'GET', path: target.path }))),
+      }),
+    );
+    const payload = Buffer.from(answer.Payload ?? new Uint8Array());
+    if (answer.FunctionError) {
+      return { ok: false, via: 'invoke', reason: `the function failed (${answer.FunctionError}): ${payload.toString('utf8').slice(0, 500)}` };
+    }
+    let parsed: unknown;
+    let json = true;
+    try {
+      parsed = JSON.parse(payload.toString('utf8'));
+    } catch {
+      json = false;
+    }
+    let status: number;
+    try {
+      status = resultToResponse(parsed, json ? undefined : payload).status;
+    } catch {
+      return { ok: false, via: 'invoke', reason: `the function answered something that is not an HTTP result: ${payload.toString('utf8').slice(0, 200)}` };
+    }
+    if (status >= 500) return { ok: false, via: 'invoke', reason: `GET ${target.path} through Invoke answered ${status}` };
+    return { ok: true, via: 'invoke', status };
+  } catch (error) {
+    return { ok: false, via: 'invoke', reason: `Invoke failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
