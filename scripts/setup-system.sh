@@ -2,10 +2,11 @@
 # Installs the Debian packages the build and tests need (idempotent):
 # - autoconf, automake, libtool, make, g++: aws-lambda-ric compiles a native addon on install;
 # - nginx-light: the generated nginx site is checked and served by a real nginx;
-# - wrk: the load generator of bench/.
+# - wrk: the load generator of bench/;
+# - systemd (systemd-analyze): the generated systemd unit is verified.
 set -euo pipefail
 need=()
-for bin in autoconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ nginx:nginx-light wrk:wrk; do
+for bin in autoconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ nginx:nginx-light wrk:wrk systemd-analyze:systemd; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
 done
 if [ ${#need[@]} -eq 0 ]; then

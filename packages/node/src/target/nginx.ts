@@ -15,7 +15,8 @@ export function nginxSite(settings: NodeTargetSettings, appName: string, hasStat
     '        proxy_http_version 1.1;',
     '        proxy_set_header Connection "";',
     `        proxy_set_header Host ${hostVariable};`,
-    '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    // nginx is the edge: the client's own X-Forwarded-For is replaced, so it cannot spoof its address.
+    '        proxy_set_header X-Forwarded-For $remote_addr;',
     '        proxy_set_header X-Forwarded-Proto $scheme;',
     `        proxy_set_header X-Forwarded-Host ${hostVariable};`,
     '        proxy_set_header X-Real-IP $remote_addr;',

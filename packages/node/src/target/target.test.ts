@@ -1,0 +1,275 @@
+/**
+ * The files `adapt build --target node` writes beside the bundle, checked by the real tools:
+ * systemd-analyze for the unit, and a real nginx serving the static folder and proxying to a real
+ * upstream over 127.0.0.1.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetContext } from '@adapt/core';
+import { nginxSite } from './nginx.js';
+import { nodeSettings } from './settings.js';
+import { systemdUnit } from './systemd.js';
+
+function context(settings: Record<string, unknown>, appName = 'shop'): TargetContext {
+  return {
+    cwd: '/project',
+    entry: '/project/src/app.ts',
+    outDir: '/project/.adapt/node',
+    stage: 'prod',
+    settings,
+    config: {},
+    appName,
+    production: true,
+    log: { info() {}, warn() {}, debug() {}, step: (_title, run) => run() },
+  };
+}
+
+describe('nodeSettings', () => {
+  it('has defaults for a classic server', () => {
+    expect(nodeSettings(context({ domain: 'shop.example', env: { A: '1' } }))).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      installDir: '/srv/shop',
+      user: 'www-data',
+      listen: ['80', '[::]:80'],
+      serverName: 'shop.example',
+      stopTimeout: 30,
+      env: { A: '1' },
+      serviceName: 'adapt-shop',
+    });
+  });
+  it.each([
+    [{ port: 70000 }, 'targets.node.port: expected an integer from 1 to 65535, got 70000'],
+    [{ installDir: 'srv/shop' }, 'targets.node.installDir: expected an absolute path'],
+    [{ installDir: '/srv/my shop' }, 'targets.node.installDir: expected an absolute path without spaces'],
+    [{ workers: 0 }, 'targets.node.workers: expected a positive integer or "auto", got 0'],
+    [{ listen: [] }, 'targets.node.listen: expected an nginx listen value'],
+    [{ serverName: 'a;b' }, 'targets.node.serverName: expected one or more host names'],
+  ])('refuses %j', (settings, message) => {
+    expect(() => nodeSettings(context(settings))).toThrow(message);
+  });
+});
+
+const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
+
+describe('systemd unit', () => {
+  it.skipIf(!hasSystemdAnalyze)('passes systemd-analyze verify without a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adapt-unit-'));
+    try {
+      const settings = nodeSettings(context({ installDir: dir, env: { GREETING: 'say "hi" at 100% \\o/', EMPTY: '' }, stopTimeout: 20 }));
+      const unit = systemdUnit(settings, 'shop');
+      writeFileSync(join(dir, 'adapt-shop.service'), unit);
+      const result = spawnSync('systemd-analyze', ['verify', join(dir, 'adapt-shop.service')], { encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(unit).toContain(`ExecStart=/usr/bin/node ${dir}/server.mjs`);
+      expect(unit).toContain('Environment="GREETING=say \\"hi\\" at 100%% \\\\o/"');
+      for (const line of ['Restart=on-failure', 'KillSignal=SIGTERM', 'TimeoutStopSec=20', 'Environment="PORT=3000"', 'Environment="TRUST_PROXY=1"', 'NoNewPrivileges=true', 'ProtectSystem=strict', 'CapabilityBoundingSet=']) {
+        expect(unit.split('\n')).toContain(line);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('grants only CAP_NET_BIND_SERVICE, and only for a port below 1024', () => {
+    const unit = systemdUnit(nodeSettings(context({ port: 80 })), 'shop');
+    expect(unit).toContain('AmbientCapabilities=CAP_NET_BIND_SERVICE');
+    expect(systemdUnit(nodeSettings(context({})), 'shop')).not.toContain('AmbientCapabilities');
+  });
+
+  it('refuses env values systemd cannot hold', () => {
+    expect(() => systemdUnit(nodeSettings(context({ env: { KEY: 'a\nb' } })), 'shop')).toThrow('env.KEY: a systemd Environment= value cannot hold a line break');
+    expect(() => systemdUnit(nodeSettings(context({ env: { '1BAD': 'x' } })), 'shop')).toThrow('"1BAD" is not a valid environment variable name');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createTcpServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function waitForPort(port: number, nginx: ChildProcess, log: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (nginx.exitCode !== null) throw new Error(`nginx exited: ${log()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      }).once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`nginx did not listen on ${port}: ${log()}`);
+}
+
+const hasNginx = spawnSync('nginx', ['-v']).status === 0;
+
+describe.skipIf(!hasNginx)('nginx site, served by a real nginx', () => {
+  let dir: string;
+  let upstream: Server;
+  let nginx: ChildProcess;
+  let base: string;
+  let nginxPort: number;
+  const upstreamConnections: number[] = [];
+  let nginxLog = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'adapt-nginx-'));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'static/docs'), { recursive: true });
+    writeFileSync(join(dir, 'static/index.html'), '<h1>home</h1>');
+    writeFileSync(join(dir, 'static/docs/index.html'), '<h1>docs</h1>');
+    writeFileSync(join(dir, 'static/app.3f9a1c2b.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'static/robots.txt'), 'User-agent: *\n'.repeat(50));
+    writeFileSync(join(dir, 'static/robots.txt.gz'), gzipSync('User-agent: *\n'.repeat(50)));
+
+    upstream = createServer(async (req: IncomingMessage, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ url: req.url, method: req.method, httpVersion: req.httpVersion, headers: req.headers, body, socket: req.socket.remotePort }));
+    });
+    upstream.on('connection', (socket) => upstreamConnections.push(socket.remotePort!));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const upstreamPort = (upstream.address() as AddressInfo).port;
+    nginxPort = await freePort();
+    base = `http://127.0.0.1:${nginxPort}`;
+
+    const settings = nodeSettings(context({ port: upstreamPort, installDir: dir, listen: `127.0.0.1:${nginxPort}`, timeout: 30, bodyLimit: 1000 }));
+    writeFileSync(join(dir, 'nginx-site.conf'), nginxSite(settings, 'shop', true));
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log warn;
+events { worker_connections 64; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path ${dir}/tmp/body;
+  proxy_temp_path ${dir}/tmp/proxy;
+  fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi;
+  scgi_temp_path ${dir}/tmp/scgi;
+  include ${dir}/nginx-site.conf;
+}
+`,
+    );
+    mkdirSync(join(dir, 'tmp'));
+    const args = ['-p', dir, '-e', `${dir}/logs/error.log`, '-c', join(dir, 'nginx.conf')];
+    execFileSync('nginx', [...args, '-t'], { stdio: 'pipe' });
+    nginx = spawn('nginx', [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx.stderr!.on('data', (chunk) => (nginxLog += chunk));
+    await waitForPort(nginxPort, nginx, () => nginxLog);
+  });
+
+  afterAll(async () => {
+    if (nginx && nginx.exitCode === null) {
+      nginx.kill('SIGQUIT');
+      await new Promise((resolve) => nginx.once('exit', resolve));
+    }
+    await new Promise((resolve) => upstream?.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('nginx -t accepts the site', () => {
+    const result = spawnSync('nginx', ['-p', dir, '-e', `${dir}/logs/error.log`, '-c', join(dir, 'nginx.conf'), '-t'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('syntax is ok');
+  });
+
+  it('serves static files itself, with an hour of caching', async () => {
+    const response = await fetch(`${base}/robots.txt`, { headers: { 'accept-encoding': 'identity' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(response.headers.get('content-type')).toBe('text/plain');
+    expect(response.headers.get('etag')).toBeTruthy();
+    expect(await response.text()).toBe('User-agent: *\n'.repeat(50));
+  });
+
+  it('serves index.html for folders and the root', async () => {
+    expect(await (await fetch(`${base}/`)).text()).toBe('<h1>home</h1>');
+    expect(await (await fetch(`${base}/docs/`)).text()).toBe('<h1>docs</h1>');
+  });
+
+  it('caches hashed names for a year, immutable', async () => {
+    const response = await fetch(`${base}/app.3f9a1c2b.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await response.text()).toBe('console.log(1)');
+  });
+
+  it('serves the precompressed .gz to clients that accept gzip', async () => {
+    const raw = await new Promise<{ encoding: string | undefined; bytes: number }>((resolve, reject) => {
+      const socket = connect(nginxPort, '127.0.0.1', () => socket.end('GET /robots.txt HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('latin1').on('data', (chunk) => (text += chunk));
+      socket.once('end', () => {
+        const [head, body] = text.split('\r\n\r\n');
+        resolve({ encoding: /content-encoding: (\S+)/i.exec(head)?.[1], bytes: body.length });
+      });
+      socket.once('error', reject);
+    });
+    expect(raw.encoding).toBe('gzip');
+    expect(raw.bytes).toBe(gzipSync('User-agent: *\n'.repeat(50)).length);
+  });
+
+  it('proxies everything else to the app with X-Forwarded-* (not spoofable) and the Host as the client sent it', async () => {
+    const response = await fetch(`${base}/api/items?a=1&a=2`, { method: 'POST', body: 'payload', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(response.status).toBe(200);
+    const seen = await response.json();
+    expect(seen).toMatchObject({ url: '/api/items?a=1&a=2', method: 'POST', httpVersion: '1.1', body: 'payload' });
+    expect(seen.headers).toMatchObject({
+      host: `127.0.0.1:${nginxPort}`,
+      'x-forwarded-host': `127.0.0.1:${nginxPort}`,
+      'x-forwarded-proto': 'http',
+      'x-forwarded-for': '127.0.0.1', // the client's own value is replaced: nginx is the edge
+      'x-real-ip': '127.0.0.1',
+    });
+    expect(seen.headers.connection).toBeUndefined();
+  });
+
+  it('falls through to the app when a static name does not exist', async () => {
+    const seen = await (await fetch(`${base}/missing.3f9a1c2b.js`)).json();
+    expect(seen.url).toBe('/missing.3f9a1c2b.js');
+  });
+
+  it('keeps upstream connections alive across requests', async () => {
+    const before = upstreamConnections.length;
+    for (let i = 0; i < 5; i++) await (await fetch(`${base}/api/${i}`)).json();
+    expect(upstreamConnections.length - before).toBeLessThanOrEqual(1);
+  });
+
+  it('answers 413 for a body over bodyLimit before the app sees it', async () => {
+    const response = await fetch(`${base}/api/upload`, { method: 'POST', body: 'x'.repeat(5000) });
+    expect(response.status).toBe(413);
+  });
+
+  it('does not let a path out of the static folder', async () => {
+    for (const path of ['/../nginx.conf', '/%2e%2e/nginx.conf', '/static/../../nginx.conf']) {
+      const response = await new Promise<string>((resolve, reject) => {
+        const socket = connect(nginxPort, '127.0.0.1', () => socket.end(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+        socket.once('end', () => resolve(text));
+        socket.once('error', reject);
+      });
+      expect(response).not.toContain('worker_processes');
+    }
+  });
+});
