@@ -3,13 +3,14 @@
  * the app) into one file, then the target packages it, then a size report. Deterministic: the same
  * input gives the same bytes (no timestamps, no absolute paths, legal comments dropped).
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
 import { entrySpecifier } from './config.js';
 import { CliError } from './errors.js';
 import { cliNodePaths } from './resolve.js';
+import { shownPath } from './output.js';
 
 export interface BundleOptions {
   minify: boolean;
@@ -93,7 +94,7 @@ export async function bundleTarget(target: AdaptTarget, context: TargetContext, 
 
 export async function buildTarget(target: AdaptTarget, context: TargetContext, options: BundleOptions): Promise<BuildReport> {
   const started = performance.now();
-  const bundle = await context.log.step(`bundle ${target.name} (${relative(process.cwd(), context.outDir) || '.'})`, () =>
+  const bundle = await context.log.step(`bundle ${target.name} (${shownPath(context.outDir)})`, () =>
     bundleTarget(target, context, options),
   );
   const artifacts: BuildArtifact[] = [{ path: basename(bundle.file), bytes: bundle.bytes, description: 'bundle: the app and its runtime' }];
@@ -127,10 +128,9 @@ function cleanOutDir(context: TargetContext): void {
   mkdirSync(context.outDir, { recursive: true });
 }
 
-function gzipSize(file: string): number {
-  try {
-    return gzipSync(readFileSync(file), { level: 9 }).byteLength;
-  } catch {
-    return 0; // a folder, or a file the target removed
-  }
+/** Gzipped size of a file, or the sum over a folder's files. */
+function gzipSize(path: string): number {
+  if (!existsSync(path)) return 0;
+  if (statSync(path).isDirectory()) return readdirSync(path).reduce((total, name) => total + gzipSize(join(path, name)), 0);
+  return gzipSync(readFileSync(path), { level: 9 }).byteLength;
 }

@@ -3,6 +3,7 @@
  * progress, warnings and errors go to stderr. No ANSI codes unless stderr is a TTY and NO_COLOR
  * is unset (FORCE_COLOR forces them).
  */
+import { isAbsolute, relative } from 'node:path';
 import pc from 'picocolors';
 import type { TargetLogger } from '@adapt/core';
 import { errorReport, type ErrorReport } from './errors.js';
@@ -102,4 +103,10 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** A path relative to the current folder when it is inside it, else absolute. */
+export function shownPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' ? '.' : shown.startsWith('..') || isAbsolute(shown) ? path : shown;
 }

@@ -1,11 +1,10 @@
 /** `adapt build`: bundle, package, size report, for one target or every installed one. */
-import { relative } from 'node:path';
 import type { AdaptTarget } from '@adapt/core';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
 import { buildTarget, type BuildReport } from '../../bundle.js';
 import { usageError } from '../../errors.js';
-import { formatBytes, type Output } from '../../output.js';
+import { formatBytes, shownPath, type Output } from '../../output.js';
 import { installedTargetNames } from '../../resolve.js';
 import { loadAllTargets, loadTarget } from '../../targets.js';
 
@@ -41,6 +40,6 @@ export function sizeReport(report: BuildReport, output: Output): string {
   const rows = report.files.map(
     (file) => `  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(10)}  ${formatBytes(file.gzipBytes).padStart(10)} gzip  ${dim(file.description)}`,
   );
-  const where = relative(process.cwd(), report.outDir) || '.';
+  const where = shownPath(report.outDir);
   return [`${bold(report.target)} (stage ${report.stage}) -> ${where}/ in ${report.durationMs} ms`, ...rows].join('\n');
 }
