@@ -137,7 +137,9 @@ export async function planDeploy(
   if (current && !uploadCode && configChanges.length === 0) {
     const versions = await listVersions(clients, functionName);
     const newest = versions.at(-1);
-    if (newest?.Version && newest.CodeSha256 === pkg.codeSha256 && configurationDiff(newest, desired).length === 0) {
+    // A version's Description is the one given to PublishVersion, so it is not compared.
+    const versionDiff = newest ? configurationDiff(newest, desired).filter((change) => change.field !== 'Description') : [];
+    if (newest?.Version && newest.CodeSha256 === pkg.codeSha256 && versionDiff.length === 0) {
       publish = { action: 'reuse', version: newest.Version };
     }
   }

@@ -1,0 +1,254 @@
+/**
+ * `adapt deploy --target lambda` against moto's server through the real AWS SDK: a first deploy,
+ * a deploy with no change (no upload), code and configuration changes, --list, rollback, dry run
+ * and a failed smoke test; every outcome read back through the SDK. A proxy in front of moto
+ * names each call, so the tests also see which calls were (not) made.
+ */
+import { GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
+  ListVersionsByFunctionCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { AdaptConfig } from '@adapt/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { codeSha256, isLambdaTargetError, type LambdaDeployResult, type LambdaListResult } from '../src/target/index.js';
+import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
+import { buildFixture } from './deploy/build.js';
+import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject } from './deploy/context.js';
+import { requireMoto, startMoto, type Moto } from './deploy/moto.js';
+import { startFaultProxy, type FaultProxy } from './deploy/proxy.js';
+
+const run = requireMoto();
+const target = fastTarget();
+const readOnly = /^(Get|List|iam:Get|iam:List)/;
+
+describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
+  let moto: Moto;
+  let proxy: FaultProxy;
+  let project: FixtureProject;
+  let lambda: LambdaClient;
+  let iam: IAMClient;
+  let config: AdaptConfig;
+  const fn = 'fixture-app-prod';
+
+  const ctx = (log = recordingLogger()) => project.context({ config, stage: 'prod', log });
+  async function build(text: string) {
+    await project.writeApp(fetchAppSource(text));
+    return buildFixture(ctx());
+  }
+  async function deploy(log = recordingLogger()) {
+    const context = ctx(log);
+    await queueSmokeAnswer(target, context, (results) => moto.queueInvokeResults(results));
+    return (await target.deploy!(context, { dryRun: false })) as LambdaDeployResult;
+  }
+  const aliasVersion = async () => (await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }))).FunctionVersion;
+  const versions = async () =>
+    ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? []).map((v) => v.Version).filter((v) => v !== '$LATEST');
+
+  beforeAll(async () => {
+    useLocalCredentials();
+    moto = await startMoto();
+    proxy = await startFaultProxy(moto.endpoint);
+    ({ lambda, iam } = readers(moto.endpoint));
+    project = await fixtureProject(fetchAppSource('v1'));
+    config = {
+      stages: { prod: {} },
+      targets: { lambda: { region, endpoint: proxy.endpoint, memory: 256, timeout: 10, env: { GREETING: 'hi' }, url: true } },
+    };
+  });
+
+  afterAll(async () => {
+    lambda?.destroy();
+    iam?.destroy();
+    await proxy?.close();
+    await moto?.stop();
+    await project?.remove();
+  });
+
+  test('a first deploy creates the role, the function, version 1, the live alias, a public URL, and smoke-tests it', async () => {
+    const built = await build('v1');
+    const log = recordingLogger();
+    const result = await deploy(log);
+
+    expect(result).toMatchObject({
+      target: 'lambda',
+      stage: 'prod',
+      region,
+      functionName: fn,
+      alias: 'live',
+      version: '1',
+      previousVersion: undefined,
+      uploaded: true,
+      published: true,
+      smoke: 'passed',
+      dryRun: false,
+      codeSha256: codeSha256(built.zip),
+    });
+    expect(result.url).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws\/?$/);
+    expect(result.functionArn).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:fixture-app-prod$/);
+    expect(result.aliasArn).toBe(`${result.functionArn}:live`);
+
+    const read = await lambda.send(new GetFunctionCommand({ FunctionName: fn }));
+    expect(read.Configuration).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 10,
+      Architectures: ['arm64'],
+      Environment: { Variables: { GREETING: 'hi' } },
+      CodeSha256: codeSha256(built.zip),
+    });
+    expect(read.Configuration?.Role).toMatch(/:role\/fixture-app-prod-role$/);
+    expect(await aliasVersion()).toBe('1');
+    const url = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fn, Qualifier: 'live' }));
+    expect(url).toMatchObject({ AuthType: 'NONE', InvokeMode: 'BUFFERED', FunctionUrl: result.url });
+    const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: fn, Qualifier: 'live' }))).Policy ?? '{}') as {
+      Statement: { Sid: string; Action: string; Principal: unknown }[];
+    };
+    expect(policy.Statement.map((s) => [s.Sid, s.Action]).sort()).toEqual([
+      ['adapt-function-url', 'lambda:InvokeFunctionUrl'],
+      ['adapt-function-url-invoke', 'lambda:InvokeFunction'],
+    ]);
+    const role = await iam.send(new GetRoleCommand({ RoleName: 'fixture-app-prod-role' }));
+    expect(decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? '')).toContain('lambda.amazonaws.com');
+    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'fixture-app-prod-role' }));
+    expect(attached.AttachedPolicies?.map((p) => p.PolicyName)).toEqual(['AWSLambdaBasicExecutionRole']);
+
+    const names = proxy.names();
+    for (const call of ['iam:CreateRole', 'iam:AttachRolePolicy', 'CreateFunction', 'PublishVersion', 'CreateAlias', 'CreateFunctionUrlConfig', 'Invoke']) {
+      expect(names).toContain(call);
+    }
+    expect(names.filter((n) => n === 'AddPermission')).toHaveLength(2);
+    expect(names.indexOf('CreateAlias')).toBeGreaterThan(names.indexOf('PublishVersion'));
+    expect(log.text()).toContain('step: Creating the execution role fixture-app-prod-role');
+    expect(log.text()).toContain('done: Smoke test: GET / through Invoke of live');
+  });
+
+  test('a second deploy with no change uploads nothing, publishes nothing and leaves the alias', async () => {
+    await build('v1');
+    proxy.clear();
+    const log = recordingLogger();
+    const result = await deploy(log);
+    expect(result).toMatchObject({ version: '1', previousVersion: '1', uploaded: false, published: false, configurationUpdated: false, smoke: 'passed' });
+    const names = proxy.names();
+    for (const call of ['UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion', 'UpdateAlias', 'CreateAlias', 'iam:CreateRole', 'AddPermission', 'CreateFunctionUrlConfig']) {
+      expect(names).not.toContain(call);
+    }
+    expect(names.filter((n) => !readOnly.test(n))).toEqual(['Invoke']);
+    expect(log.text()).toContain('upload skipped');
+    expect(await versions()).toEqual(['1']);
+    expect(await aliasVersion()).toBe('1');
+  });
+
+  test('a code change uploads, publishes version 2 and moves the alias; configuration untouched', async () => {
+    const built = await build('v2');
+    proxy.clear();
+    const result = await deploy();
+    expect(result).toMatchObject({ version: '2', previousVersion: '1', uploaded: true, published: true, configurationUpdated: false });
+    const names = proxy.names();
+    expect(names).toContain('UpdateFunctionCode');
+    expect(names).not.toContain('UpdateFunctionConfiguration');
+    expect(names.indexOf('UpdateAlias')).toBeGreaterThan(names.indexOf('PublishVersion'));
+    expect((await lambda.send(new GetFunctionCommand({ FunctionName: fn, Qualifier: '2' }))).Configuration?.CodeSha256).toBe(codeSha256(built.zip));
+    expect(await aliasVersion()).toBe('2');
+  });
+
+  test('a configuration change updates only the configuration and publishes version 3', async () => {
+    await build('v2');
+    config.targets!.lambda!.memory = 512;
+    proxy.clear();
+    const log = recordingLogger();
+    const result = await deploy(log);
+    expect(result).toMatchObject({ version: '3', previousVersion: '2', uploaded: false, configurationUpdated: true });
+    expect(proxy.names()).not.toContain('UpdateFunctionCode');
+    expect(proxy.names()).toContain('UpdateFunctionConfiguration');
+    expect(log.text()).toContain('  MemorySize: 256 -> 512');
+    expect((await lambda.send(new GetFunctionCommand({ FunctionName: fn, Qualifier: 'live' }))).Configuration?.MemorySize).toBe(512);
+    expect(await aliasVersion()).toBe('3');
+  });
+
+  test('--list shows every version, the stage that made it, and where the alias points', async () => {
+    const listed = (await target.deploy!(ctx(), { dryRun: false, list: true })) as LambdaListResult;
+    expect(listed.versions.map((v) => [v.version, v.stage, v.aliases])).toEqual([
+      ['1', 'prod', []],
+      ['2', 'prod', []],
+      ['3', 'prod', ['live']],
+    ]);
+    expect(listed.aliases).toEqual({ live: '3' });
+  });
+
+  test('rollback moves the alias to the previous version, then to --to, without building or uploading', async () => {
+    proxy.clear();
+    const back = await target.rollback!(ctx(), { dryRun: false });
+    expect(back).toMatchObject({ version: '2', previousVersion: '3', alias: 'live' });
+    expect(await aliasVersion()).toBe('2');
+    const to = await target.rollback!(ctx(), { dryRun: false, to: '1' });
+    expect(to).toMatchObject({ version: '1', previousVersion: '2' });
+    expect(await aliasVersion()).toBe('1');
+    expect(proxy.names().filter((n) => !readOnly.test(n))).toEqual(['UpdateAlias', 'UpdateAlias']);
+
+    const missing = await target.rollback!(ctx(), { dryRun: false, to: '99' }).catch((error: unknown) => error);
+    expect(isLambdaTargetError(missing) && missing.code).toBe('VERSION_NOT_FOUND');
+    expect((missing as Error).message).toBe('fixture-app-prod has no version 99.');
+    const oldest = await target.rollback!(ctx(), { dryRun: false }).catch((error: unknown) => error);
+    expect(isLambdaTargetError(oldest) && oldest.code).toBe('NOTHING_TO_ROLL_BACK');
+    const dry = await target.rollback!(ctx(), { dryRun: true, to: '3' });
+    expect(dry).toMatchObject({ version: '3', previousVersion: '1', dryRun: true });
+    expect(await aliasVersion()).toBe('1');
+    await target.rollback!(ctx(), { dryRun: false, to: '3' });
+    expect(await aliasVersion()).toBe('3');
+  });
+
+  test('--dry-run prints every call and the diff, and changes nothing', async () => {
+    await build('v3');
+    config.targets!.lambda!.timeout = 20;
+    proxy.clear();
+    const log = recordingLogger();
+    const result = (await target.deploy!(ctx(log), { dryRun: true })) as LambdaDeployResult;
+    expect(result.dryRun).toBe(true);
+    expect(result.calls?.map((c) => c.call)).toEqual([
+      'lambda:UpdateFunctionCode',
+      'lambda:GetFunction (waiter)',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:GetFunction (waiter)',
+      'lambda:PublishVersion',
+      'lambda:GetFunctionConfiguration (waiter)',
+      'lambda:UpdateAlias',
+      'lambda:Invoke',
+      'lambda:UpdateAlias (only if the smoke test fails)',
+    ]);
+    expect(result.diff?.map((c) => c.field)).toEqual(['CodeSha256', 'Timeout']);
+    expect(log.text()).toContain('Dry run: these calls would be made');
+    expect(log.text()).toContain('  Timeout: 10 -> 20');
+    expect(log.text()).toMatch(/lambda:UpdateAlias {2}live: version 3 -> the new version/);
+    expect(proxy.names().every((n) => readOnly.test(n))).toBe(true);
+    expect(await versions()).toEqual(['1', '2', '3']);
+    expect(await aliasVersion()).toBe('3');
+    expect((await lambda.send(new GetFunctionCommand({ FunctionName: fn }))).Configuration?.Timeout).toBe(10);
+
+    const fresh = (await target.deploy!(project.context({ config, stage: 'dev' }), { dryRun: true })) as LambdaDeployResult;
+    expect(fresh.calls?.slice(0, 3).map((c) => c.call)).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'lambda:CreateFunction']);
+    const gone = await lambda.send(new GetFunctionCommand({ FunctionName: 'fixture-app-dev' })).catch((error: Error) => error.name);
+    expect(gone).toBe('ResourceNotFoundException');
+  });
+
+  test('a failed smoke test moves the alias back to the version before and says so', async () => {
+    await build('v4');
+    config.targets!.lambda!.smoke = { path: '/fail' };
+    const context = ctx();
+    await queueSmokeAnswer(target, context, (results) => moto.queueInvokeResults(results), '/fail');
+    const error = await target.deploy!(context, { dryRun: false }).catch((e: unknown) => e);
+    expect(isLambdaTargetError(error) && error.code).toBe('SMOKE_FAILED');
+    expect((error as Error).message).toBe(
+      'The smoke test failed: GET /fail through Invoke answered 500. The alias live is back on version 3; version 4 stays published but serves no traffic.',
+    );
+    expect(await aliasVersion()).toBe('3');
+    expect(context.log.text()).toContain('Smoke test failed: moving the alias live back to version 3');
+    delete config.targets!.lambda!.smoke;
+  });
+});
