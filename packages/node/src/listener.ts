@@ -201,26 +201,22 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
   }
 }
 
-/** `context` on Node: the client address is read only when asked for. */
+/** `context` on Node. The address is read at once: after the connection closes the socket no longer knows it (Node caches it per connection). */
 class NodeContext implements AppContext<NodeRaw> {
   readonly platform = 'node';
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
-  readonly #trustProxy: boolean;
+  readonly remoteAddress: string | undefined;
   #raw: NodeRaw | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
     this.#req = req;
     this.#res = res;
-    this.#trustProxy = trustProxy;
+    this.remoteAddress = remoteAddressOf(req, trustProxy);
     this.env = env;
     this.waitUntil = waitUntil;
-  }
-
-  get remoteAddress(): string | undefined {
-    return remoteAddressOf(this.#req, this.#trustProxy);
   }
 
   get raw(): NodeRaw {
