@@ -101,18 +101,40 @@ export async function waitFor(step: StepContext, plan: DeployPlan, what: 'active
     if (what === 'active') await lambdaSdk.waitUntilFunctionActiveV2(waiter, input);
     else await lambdaSdk.waitUntilFunctionUpdatedV2(waiter, input);
   } catch (error) {
-    let reason = '';
-    try {
-      const fn = await lambda.send(new lambdaSdk.GetFunctionConfigurationCommand(input));
-      reason = what === 'active' ? `State ${fn.State}: ${fn.StateReason ?? ''}` : `LastUpdateStatus ${fn.LastUpdateStatus}: ${fn.LastUpdateStatusReason ?? ''}`;
-    } catch {
-      reason = error instanceof Error ? error.message : String(error);
-    }
+    const reason = waiterReason(error, what) ?? (await currentStatus(step, plan.functionName, what)) ?? (error instanceof Error ? error.message : String(error));
     throw new LambdaTargetError(
       'AWS_ERROR',
-      `The function ${plan.functionName} did not become ${what === 'active' ? 'Active' : 'updated'} within ${step.waiter.maxWaitTime} s (${reason.trim()}).`,
+      `The function ${plan.functionName} did not become ${what === 'active' ? 'Active' : 'updated'} (${reason}).`,
       `${stateNote(plan)} Check the function in the Lambda console, then run the deploy again.`,
       { cause: error },
     );
+  }
+}
+
+type Status = { State?: string; StateReason?: string; LastUpdateStatus?: string; LastUpdateStatusReason?: string };
+
+function describeStatus(fn: Status, what: 'active' | 'updated'): string {
+  return what === 'active'
+    ? `State ${fn.State ?? 'unknown'}${fn.StateReason ? `: ${fn.StateReason}` : ''}`
+    : `LastUpdateStatus ${fn.LastUpdateStatus ?? 'unknown'}${fn.LastUpdateStatusReason ? `: ${fn.LastUpdateStatusReason}` : ''}`;
+}
+
+/** The SDK's waiter error carries its last observation as JSON: `{ state, reason }`. */
+function waiterReason(error: unknown, what: 'active' | 'updated'): string | undefined {
+  try {
+    const parsed = JSON.parse((error as Error).message) as { state?: string; reason?: { Configuration?: Status } | string };
+    if (typeof parsed.reason === 'string') return `${parsed.state}: ${parsed.reason}`;
+    const fn = parsed.reason?.Configuration;
+    return fn ? describeStatus(fn, what) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function currentStatus(step: StepContext, functionName: string, what: 'active' | 'updated'): Promise<string | undefined> {
+  try {
+    return describeStatus(await step.clients.lambda.send(new step.clients.lambdaSdk.GetFunctionConfigurationCommand({ FunctionName: functionName })), what);
+  } catch {
+    return undefined;
   }
 }
