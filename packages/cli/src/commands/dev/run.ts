@@ -11,7 +11,7 @@ import type { App } from '@adapt/core';
 import { appFetch } from '@adapt/core';
 import { loadProject, findEntry, selectStage } from '../../config.js';
 import { resolveSettings } from '@adapt/core';
-import { esmRequireBanner } from '../../bundle.js';
+import { describeBuildErrors, esmRequireBanner } from '../../bundle.js';
 import { CliError, usageError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import { resolveFrom } from '../../resolve.js';
@@ -31,6 +31,8 @@ export interface DevSession {
 
 export async function runDev(options: DevOptions, output: Output): Promise<DevSession> {
   const port = options.port ?? portFromEnv(process.env.PORT) ?? 3000;
+  // dev is a server: its progress lines go to stderr even with --json (stdout holds the one JSON document)
+  const say = (line: string) => process.stderr.write(line + '\n');
   const project = await loadProject(options.cwd);
   const entry = findEntry(project);
   const stage = selectStage(project.config, options.stage);
@@ -81,7 +83,7 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
                 const text = (await formatMessages(result.errors, { kind: 'error', color: output.colors.isColorSupported })).join('');
                 const plain = (await formatMessages(result.errors, { kind: 'error', color: false })).join('');
                 output.warn(`build failed after ${took}; ${server.hasVersion ? 'the last good version keeps serving' : 'nothing to serve until it builds'}:\n${text}`);
-                server.setBuildError(plain.trim());
+                server.setBuildError(plain.trim(), describeBuildErrors(result.errors).split('\n')[0]);
                 return;
               }
               const code = result.outputFiles?.[0]?.contents;
@@ -89,21 +91,20 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
               const number = ++buildNumber;
               const file = join(buildDir, `app-${number}.mjs`);
               writeFileSync(file, code);
-              let app: App;
               try {
                 const loaded = (await import(pathToFileURL(file).href)) as { default?: App; app?: App };
-                app = (loaded.default ?? loaded.app) as App;
+                const app = (loaded.default ?? loaded.app) as App;
                 appFetch(app);
+                await server.swap(app, number);
               } catch (error) {
                 const message = error instanceof Error ? error.stack ?? error.message : String(error);
-                output.warn(`the new version failed to load; ${server.hasVersion ? 'the last good version keeps serving' : 'nothing to serve until it loads'}:\n${message}`);
-                server.setBuildError(`The app module threw while loading:\n${message}`);
+                output.warn(`the new version failed to start; ${server.hasVersion ? 'the last good version keeps serving' : 'nothing to serve until it starts'}:\n${message}`);
+                server.setBuildError(`The new version failed to start (loading the module or its setup() threw):\n${message}`, `failed to start: ${String(error instanceof Error ? error.message : error)}`);
                 return;
               } finally {
                 rmSync(file, { force: true });
               }
-              server.swap(app, number);
-              output.info(number === 1 ? `built in ${took}` : `rebuilt in ${took}; serving version ${number}`);
+              say(number === 1 ? `built in ${took}` : `rebuilt in ${took}; serving version ${number}`);
             } finally {
               firstBuildDone();
             }
@@ -127,7 +128,7 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
     });
   }
   output.result({ ok: true, url, port: server.port, stage, entry }, () => '');
-  output.info(`${output.colors.bold('adapt dev')} ${output.colors.cyan(url)} (stage ${stage}); watching for changes, Ctrl+C to stop`);
+  say(`${output.colors.bold('adapt dev')} ${output.colors.cyan(url)} (stage ${stage}); watching for changes, Ctrl+C to stop`);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -138,7 +139,7 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
     })());
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) process.exit(130);
-    output.info(`\n${signal}: stopping`);
+    say(`${signal}: stopping`);
     void close().then(() => process.exit(0));
   };
   process.once('SIGINT', onSignal);

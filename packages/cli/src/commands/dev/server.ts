@@ -12,7 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { appFetch, getNodeHandler, type App, type AppObject } from '@adapt/core';
 import type { Output } from '../../output.js';
 
-export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+/** @adapt/node's listener: a (req, res) function with the app's lifecycle. */
+export interface NodeListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+}
 export type CreateListener = (app: App, options: Record<string, unknown>) => NodeListener;
 
 interface Version {
@@ -34,6 +39,7 @@ export class DevServer {
   readonly #server: Server;
   #current: Version | undefined;
   #buildError: string | undefined;
+  #buildErrorSummary = '';
 
   constructor(options: DevServerOptions) {
     this.#options = options;
@@ -59,14 +65,20 @@ export class DevServer {
     });
   }
 
-  setBuildError(message: string): void {
+  /** `message` goes on pages, `summary` (one line) in the x-adapt-build-error header. */
+  setBuildError(message: string, summary: string): void {
     this.#buildError = message;
+    this.#buildErrorSummary = summary;
   }
 
-  /** Serves `app` from now on; the old version finishes its requests, then tears down. */
-  swap(app: App, number: number): void {
+  /**
+   * Serves `app` from now on, once its setup() has run; the old version finishes its requests,
+   * then tears down. Throws (and keeps the old version) when the new one cannot start.
+   */
+  async swap(app: App, number: number): Promise<void> {
     const withBanner = decorateForBuildErrors(app, () => this.#buildError);
     const listener = this.#options.createListener(withBanner, this.#options.listenerOptions);
+    await listener.setup?.();
     const previous = this.#current;
     this.#current = { number, app, listener, inFlight: 0, retired: false };
     this.#buildError = undefined;
@@ -93,15 +105,14 @@ export class DevServer {
       version.inFlight--;
       if (version.retired && version.inFlight === 0) void this.#teardown(version);
     });
-    if (this.#buildError) res.setHeader('x-adapt-build-error', headerSafe(this.#buildError));
+    if (this.#buildError) res.setHeader('x-adapt-build-error', headerSafe(this.#buildErrorSummary));
     version.listener(req, res);
   }
 
   async #teardown(version: Version): Promise<void> {
-    const app = version.app as Partial<AppObject>;
-    if (typeof app !== 'object' || typeof app.teardown !== 'function') return;
     try {
-      await app.teardown();
+      if (version.listener.teardown) await version.listener.teardown();
+      else if (typeof version.app === 'object' && typeof version.app.teardown === 'function') await version.app.teardown();
     } catch (error) {
       this.#options.output.warn(`teardown of version ${version.number} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -153,9 +164,9 @@ function decorateForBuildErrors(app: App, currentError: () => string | undefined
   };
 }
 
-function headerSafe(message: string): string {
-  const firstLine = message.split('\n').find((line) => line.trim()) ?? 'build failed';
-  return encodeURIComponent(firstLine.trim().slice(0, 200)).replace(/%20/g, ' ');
+/** One line of printable ASCII: what a header value may hold. */
+function headerSafe(summary: string): string {
+  return (summary.split('\n')[0] || 'build failed').replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
 }
 
 function escapeHtml(text: string): string {
