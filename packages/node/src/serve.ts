@@ -67,17 +67,29 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      listener.closing = true;
+      listener.closing = true; // every answer from now on carries Connection: close
+      // Stop accepting, but keep idle keep-alive connections for a moment: a client may be sending
+      // its next request on one right now, and closing it would lose that request. Requests that
+      // do come are answered (with Connection: close); connections still quiet after the grace
+      // period are closed, and whatever is left after shutdownTimeout is cut.
+      const closeIdle = server.closeIdleConnections;
+      server.closeIdleConnections = () => {};
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      // connections that were busy become idle once their answer (sent with Connection: close) is out
-      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections = closeIdle;
+      const grace = Math.min(1000, resolved.shutdownTimeout / 2);
+      let sweep: NodeJS.Timeout | undefined;
+      const start = setTimeout(() => {
+        server.closeIdleConnections();
+        sweep = setInterval(() => server.closeIdleConnections(), 100);
+        sweep.unref();
+      }, grace);
       const force = setTimeout(() => server.closeAllConnections(), resolved.shutdownTimeout);
-      sweep.unref();
+      start.unref();
       force.unref();
       try {
         await closed;
       } finally {
+        clearTimeout(start);
         clearInterval(sweep);
         clearTimeout(force);
       }
