@@ -82,7 +82,6 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
       functionName: fn,
       alias: 'live',
       version: '1',
-      previousVersion: undefined,
       uploaded: true,
       published: true,
       smoke: 'passed',
@@ -92,6 +91,7 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
     expect(result.url).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws\/?$/);
     expect(result.functionArn).toMatch(/^arn:aws:lambda:us-east-1:\d{12}:function:fixture-app-prod$/);
     expect(result.aliasArn).toBe(`${result.functionArn}:live`);
+    expect('previousVersion' in result).toBe(false);
 
     const read = await lambda.send(new GetFunctionCommand({ FunctionName: fn }));
     expect(read.Configuration).toMatchObject({
@@ -250,5 +250,14 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
     expect(await aliasVersion()).toBe('3');
     expect(context.log.text()).toContain('Smoke test failed: moving the alias live back to version 3');
     delete config.targets!.lambda!.smoke;
+  });
+
+  test('an answer that is not an HTTP result fails the smoke test too (moto echoes the event when no answer is queued)', async () => {
+    await build('v5');
+    const context = ctx();
+    const error = await target.deploy!(context, { dryRun: false }).catch((e: unknown) => e);
+    expect(isLambdaTargetError(error) && error.code).toBe('SMOKE_FAILED');
+    expect((error as Error).message).toMatch(/^The smoke test failed: the function's answer is not an HTTP result: \{"version":"2.0".*The alias live is back on version 3;/);
+    expect(await aliasVersion()).toBe('3');
   });
 });

@@ -91,11 +91,13 @@ describe('package', () => {
 
   test('the size report names both Lambda limits and the CodeSha256', async () => {
     const built = await buildFixture(project.context({ config: {}, outDir: path.join(project.dir, 'out-report') }));
-    expect(built.artifacts.map((a) => a.path)).toEqual(['index.mjs', 'function.zip']);
-    expect(built.artifacts[0].description).toContain('250 MB');
-    expect(built.artifacts[1].description).toContain('50 MB');
-    expect(built.artifacts[1].description).toContain(codeSha256(built.zip));
-    expect(built.artifacts[1].bytes).toBe(built.zip.byteLength);
+    expect(built.artifacts.map((a) => a.path)).toEqual(['function.zip', 'function.json']);
+    expect(built.artifacts[0].description).toMatch(/^deployment package: [\d.]+ KiB zipped, [\d.]+% of the 50 MB upload limit; [\d.]+ KiB unzipped, [\d.]+% of the 250 MB limit; CodeSha256 /);
+    expect(built.artifacts[0].description).toContain(codeSha256(built.zip));
+    expect(built.artifacts[0].bytes).toBe(built.zip.byteLength);
+    const manifest = JSON.parse(await readFile(path.join(project.dir, 'out-report', 'function.json'), 'utf8'));
+    expect(manifest).toMatchObject({ codeSha256: codeSha256(built.zip), zipBytes: built.zip.byteLength, files: [{ name: 'index.mjs' }] });
+    expect(built.artifacts[1].bytes).toBe((await readFile(path.join(project.dir, 'out-report', 'function.json'))).byteLength);
   });
 
   test('zip entries are sorted and timestamps do not depend on the time zone', async () => {

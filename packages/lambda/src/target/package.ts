@@ -2,7 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
-import { maxUnzippedBytes, maxZippedBytes, writePackage, zipFileName } from './zip.js';
+import { manifestFileName, maxUnzippedBytes, maxZippedBytes, writePackage, zipFileName } from './zip.js';
+
+function kib(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
 
 function percent(part: number, whole: number): string {
   return `${((part / whole) * 100).toFixed(part / whole < 0.01 ? 2 : 1)}%`;
@@ -13,8 +17,10 @@ export async function lambdaPackage(ctx: TargetContext, bundle: BuiltBundle): Pr
   const name = path.basename(bundle.file);
   const manifest = await writePackage(ctx.outDir, [{ name, data }]);
   ctx.log.debug(`CodeSha256 ${manifest.codeSha256}`);
+  const zipped = `${kib(manifest.zipBytes)} zipped, ${percent(manifest.zipBytes, maxZippedBytes)} of the 50 MB upload limit`;
+  const unzipped = `${kib(manifest.unzippedBytes)} unzipped, ${percent(manifest.unzippedBytes, maxUnzippedBytes)} of the 250 MB limit`;
   return [
-    { path: name, bytes: data.byteLength, description: `handler bundle (unzipped total ${percent(manifest.unzippedBytes, maxUnzippedBytes)} of Lambda's 250 MB limit)` },
-    { path: zipFileName, bytes: manifest.zipBytes, description: `deployment package, ${percent(manifest.zipBytes, maxZippedBytes)} of the 50 MB upload limit; CodeSha256 ${manifest.codeSha256}` },
+    { path: zipFileName, bytes: manifest.zipBytes, description: `deployment package: ${zipped}; ${unzipped}; CodeSha256 ${manifest.codeSha256}` },
+    { path: manifestFileName, bytes: Buffer.byteLength(JSON.stringify(manifest, null, 2)) + 1, description: 'sizes and CodeSha256 of the package' },
   ];
 }

@@ -43,6 +43,11 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Drops undefined fields, so --json and the printed outcome hold only what is known. */
+function compact<T extends object>(result: T): T {
+  return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined)) as T;
+}
+
 export function printDiff(log: TargetLogger, plan: DeployPlan): void {
   if (plan.create) {
     log.info(`Function ${plan.functionName} does not exist in ${plan.region}: it will be created.`);
@@ -76,7 +81,7 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
     if (options.dryRun) {
       log.info('Dry run: these calls would be made, in this order (nothing was changed):');
       for (const call of plan.calls) log.info(`  ${call.call}  ${call.detail}`);
-      return { ...base, uploaded: false, configurationUpdated: false, published: false, version: plan.aliasVersion, dryRun: true, calls: plan.calls, diff: plan.diff };
+      return compact({ ...base, uploaded: false, configurationUpdated: false, published: false, version: plan.aliasVersion, dryRun: true, calls: plan.calls, diff: plan.diff });
     }
 
     let roleArn = plan.role.arn;
@@ -153,7 +158,7 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
       smoke = 'passed';
     }
 
-    return {
+    return compact({
       ...base,
       functionArn,
       aliasArn,
@@ -165,7 +170,7 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
       url,
       smoke,
       dryRun: false,
-    };
+    });
   } finally {
     releaseRuntime(resolved, runtime);
   }

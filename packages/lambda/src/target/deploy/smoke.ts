@@ -45,11 +45,18 @@ export async function smokeTest(
     } catch {
       json = false;
     }
+    // adapt's handler always answers an HTTP event with a statusCode (or, streamed, a prelude):
+    // anything else means the deployed code is not the app's handler.
     let status: number;
-    try {
-      status = resultToResponse(parsed, json ? undefined : payload).status;
-    } catch {
-      return { ok: false, via: 'invoke', reason: `the function answered something that is not an HTTP result: ${payload.toString('utf8').slice(0, 200)}` };
+    if (json && parsed !== null && typeof parsed === 'object' && typeof (parsed as { statusCode?: unknown }).statusCode === 'number') {
+      status = (parsed as { statusCode: number }).statusCode;
+    } else {
+      try {
+        if (json) throw new Error('no statusCode');
+        status = resultToResponse(undefined, payload).status;
+      } catch {
+        return { ok: false, via: 'invoke', reason: `the function's answer is not an HTTP result: ${payload.toString('utf8').slice(0, 200)}` };
+      }
     }
     if (status >= 500) return { ok: false, via: 'invoke', reason: `GET ${target.path} through Invoke answered ${status}` };
     return { ok: true, via: 'invoke', status };
