@@ -17,11 +17,13 @@ export interface StartOptions {
 }
 
 export async function runStart(options: StartOptions, output: Output): Promise<void> {
-  const port = options.port ?? portFromEnv(process.env.PORT) ?? 3000;
   const project = await loadProject(options.cwd);
   const target = await loadTarget(project.dir, options.target);
   const start = await requireCapability(project.dir, target, 'start');
   const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
+  // --port, else $PORT, else the target's port setting (the one its unit files use), else 3000
+  const configured = context.settings.port;
+  const port = options.port ?? portFromEnv(process.env.PORT) ?? (typeof configured === 'number' ? configured : 3000);
   if (!existsSync(context.outDir)) {
     throw new CliError('NOT_BUILT', `no ${target.name} build in ${relative(process.cwd(), context.outDir) || '.'}`, {
       hint: `build it first: adapt build --target ${target.name}${options.stage ? ` --stage ${options.stage}` : ''}${options.out ? ` --out ${options.out}` : ''}`,

@@ -1,0 +1,222 @@
+/**
+ * The classic deployment, generated and run for real: `adapt build --target node` writes the bundle,
+ * unit and nginx site; `adapt start` runs the bundle; a real nginx with the generated site serves the
+ * static folder and proxies the rest, and the app sees the client's URL through X-Forwarded-*.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliProcess, runCli, sendRaw, tempProject, type TempProject } from './helpers.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function waitForPort(port: number, process: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    if (process.exitCode !== null) throw new Error('nginx exited');
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      }).once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+const app = `import { defineApp } from '@adapt/core';
+export default defineApp({
+  fetch(request, context) {
+    return Response.json({ url: request.url, remote: context.remoteAddress, greeting: context.env.GREETING, platform: context.platform });
+  },
+});
+`;
+
+const body = (answer: { body: Uint8Array }) => Buffer.from(answer.body).toString('utf8');
+const hasNginx = spawnSync('nginx', ['-v']).status === 0;
+
+describe('adapt build --target node', () => {
+  let project: TempProject;
+  let appPort: number;
+  let nginxPort: number;
+  let outDir: string;
+
+  beforeAll(async () => {
+    [appPort, nginxPort] = [await freePort(), await freePort()];
+    project = tempProject(
+      {
+        'package.json': JSON.stringify({ name: '@acme/chain', type: 'module' }),
+        'src/app.ts': app,
+        'public/robots.txt': 'User-agent: *\n',
+        'public/assets/logo.4f3a2b1c.svg': '<svg/>',
+        'adapt.config.ts': '',
+      },
+      { linkModules: true },
+    );
+    outDir = join(project.dir, '.adapt/node');
+    project.write(
+      'adapt.config.ts',
+      `import { defineConfig } from '@adapt/core';
+export default defineConfig({
+  static: 'public',
+  bodyLimit: 2048,
+  env: { GREETING: 'hello from config' },
+  stages: { prod: { env: { GREETING: 'hello from prod' } } },
+  targets: { node: { port: ${appPort}, installDir: ${JSON.stringify(outDir)}, listen: '127.0.0.1:${nginxPort}', stopTimeout: 15 } },
+});
+`,
+    );
+    const build = await runCli(['build', '--target', 'node', '--stage', 'prod', '--json'], { cwd: project.dir });
+    expect(build.code, build.stderr).toBe(0);
+  });
+  afterAll(() => project?.remove());
+
+  it('writes the bundle, a minimal package.json, the static folder, a systemd unit and an nginx site', () => {
+    expect(JSON.parse(readFileSync(join(outDir, 'package.json'), 'utf8'))).toEqual({
+      name: 'chain',
+      private: true,
+      type: 'module',
+      engines: { node: '>=20' },
+      scripts: { start: 'node server.mjs' },
+    });
+    expect(readFileSync(join(outDir, 'static/assets/logo.4f3a2b1c.svg'), 'utf8')).toBe('<svg/>');
+    const unit = readFileSync(join(outDir, 'adapt-chain.service'), 'utf8').split('\n');
+    expect(unit).toEqual(expect.arrayContaining([`ExecStart=/usr/bin/node ${outDir}/server.mjs`, `Environment="PORT=${appPort}"`, 'Environment="GREETING=hello from prod"', 'TimeoutStopSec=15']));
+    const site = readFileSync(join(outDir, 'nginx-site.conf'), 'utf8');
+    expect(site).toContain(`server 127.0.0.1:${appPort};`);
+    expect(site).toContain(`root ${outDir}/static;`);
+    expect(site).toContain('client_max_body_size 2048;');
+  });
+
+  it('builds the same bytes every time', async () => {
+    const before = ['server.mjs', 'package.json', 'adapt-chain.service', 'nginx-site.conf'].map((file) => readFileSync(join(outDir, file)));
+    const again = await runCli(['build', '--target', 'node', '--stage', 'prod'], { cwd: project.dir });
+    expect(again.code).toBe(0);
+    const after = ['server.mjs', 'package.json', 'adapt-chain.service', 'nginx-site.conf'].map((file) => readFileSync(join(outDir, file)));
+    expect(after.map((bytes, index) => bytes.equals(before[index]))).toEqual([true, true, true, true]);
+  });
+
+  it('the bundle needs nothing beside it: it runs from a folder with no node_modules', async () => {
+    const { cpSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const alone = mkdtempSync(join(tmpdir(), 'adapt-alone-'));
+    cpSync(outDir, alone, { recursive: true });
+    const server = spawn(process.execPath, [join(alone, 'server.mjs')], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout!.on('data', (chunk) => {
+          out += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]);
+        });
+        server.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(JSON.parse(body(await sendRaw(origin, { method: 'GET', path: '/x' })))).toMatchObject({ platform: 'node' });
+      expect(body(await sendRaw(origin, { method: 'GET', path: '/robots.txt' }))).toBe('User-agent: *\n');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+      rmSync(alone, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad environment variable at startup, naming it', () => {
+    const result = spawnSync(process.execPath, [join(outDir, 'server.mjs')], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('adapt: PORT must be an integer from 0 to 65535, got "eighty"');
+  });
+
+  describe.skipIf(!hasNginx)('behind the generated nginx site, run by adapt start', () => {
+    let server: CliProcess;
+    let nginx: ChildProcess;
+    const origin = () => `http://127.0.0.1:${nginxPort}`;
+
+    beforeAll(async () => {
+      // The unit sets TRUST_PROXY=1 because nginx is in front; adapt start takes the env it is given.
+      server = new CliProcess(['start', '--target', 'node', '--stage', 'prod'], { cwd: project.dir, env: { TRUST_PROXY: '1' } });
+      await server.waitFor(new RegExp(`listening on http://127.0.0.1:${appPort}`));
+      const prefix = join(project.dir, 'nginx');
+      mkdirSync(join(prefix, 'tmp'), { recursive: true });
+      writeFileSync(
+        join(prefix, 'nginx.conf'),
+        `worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log warn;
+events { worker_connections 64; }
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path ${prefix}/tmp/body;
+  proxy_temp_path ${prefix}/tmp/proxy;
+  fastcgi_temp_path ${prefix}/tmp/fastcgi;
+  uwsgi_temp_path ${prefix}/tmp/uwsgi;
+  scgi_temp_path ${prefix}/tmp/scgi;
+  include ${outDir}/nginx-site.conf;
+}
+`,
+      );
+      const args = ['-p', prefix, '-e', `${prefix}/error.log`, '-c', join(prefix, 'nginx.conf')];
+      execFileSync('nginx', [...args, '-t'], { stdio: 'pipe' });
+      nginx = spawn('nginx', [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
+      await waitForPort(nginxPort, nginx);
+    });
+
+    afterAll(async () => {
+      if (nginx && nginx.exitCode === null) {
+        nginx.kill('SIGQUIT');
+        await new Promise((resolve) => nginx.once('exit', resolve));
+      }
+      await server?.stop();
+    });
+
+    it('nginx serves the static files itself', async () => {
+      const answer = await sendRaw(origin(), { method: 'GET', path: '/assets/logo.4f3a2b1c.svg' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('image/svg+xml');
+      expect(answer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(body(answer)).toBe('<svg/>');
+    });
+
+    it('the app answers the rest and sees the URL and address the client used', async () => {
+      const answer = await sendRaw(origin(), { method: 'GET', path: '/api/whoami?x=1&x=2', headers: [['x-forwarded-for', '6.6.6.6']] });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(body(answer))).toEqual({ url: `http://127.0.0.1:${nginxPort}/api/whoami?x=1&x=2`, remote: '127.0.0.1', greeting: 'hello from prod', platform: 'node' });
+    });
+
+    it('a body over bodyLimit is refused with 413', async () => {
+      const answer = await sendRaw(origin(), { method: 'POST', path: '/upload', body: 'x'.repeat(4096) });
+      expect(answer.status).toBe(413);
+    });
+
+    it('adapt start forwards SIGTERM: the server drains and both exit with 0', async () => {
+      expect(await server.stop('SIGTERM')).toBe(0);
+      expect(server.stderr).toContain('SIGTERM');
+    });
+  });
+});
+
+describe('adapt start', () => {
+  it('without a build says how to make one', async () => {
+    const project = tempProject({ 'src/app.ts': app }, { linkModules: true });
+    try {
+      const run = await runCli(['start', '--stage', 'dev'], { cwd: project.dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('error: no node build in .adapt/node\n  build it first: adapt build --target node --stage dev\n');
+      expect(existsSync(join(project.dir, '.adapt/node'))).toBe(false);
+    } finally {
+      project.remove();
+    }
+  });
+});
