@@ -1,0 +1,74 @@
+/**
+ * Application Load Balancer target.
+ *
+ * - The target group's "multi-value headers" attribute decides the mode: with it, the event has
+ *   `multiValueHeaders` / `multiValueQueryStringParameters` and the result must use
+ *   `multiValueHeaders`; without it, single values only (the last of repeats) both ways.
+ * - ALB does not decode the path nor the query parameters: they are joined back as sent.
+ * - The result carries `statusDescription` (`200 OK`).
+ */
+import { buildRequestUrl, checkMethod, queryFromRawParams } from '@adapt/core';
+import type { AlbEvent, AlbResult } from '../types.js';
+import {
+  addMultiHeaders,
+  addSingleHeaders,
+  eventBody,
+  forwardedFor,
+  forwardedProtocol,
+  lastCookie,
+  multiHeaders,
+  optionalRecord,
+  requestHost,
+  requireString,
+  singleHeaders,
+  statusDescription,
+  stripPrefix,
+  type EventSource,
+} from './_shared.js';
+
+export const alb: EventSource<AlbEvent, AlbResult> = {
+  name: 'alb',
+
+  detect(event) {
+    return event.requestContext?.elb !== undefined;
+  },
+
+  createRequest(event, options) {
+    const method = checkMethod(event.httpMethod);
+    const path = stripPrefix(requireString(event.path, 'path', 'alb'), options.basePath);
+    const headers = new Headers();
+    const multi = optionalRecord<Record<string, unknown>>(event.multiValueHeaders, 'multiValueHeaders', 'alb');
+    if (multi) addMultiHeaders(headers, multi);
+    else addSingleHeaders(headers, optionalRecord(event.headers, 'headers', 'alb'));
+    const query = queryFromRawParams(
+      optionalRecord(event.queryStringParameters, 'queryStringParameters', 'alb'),
+      optionalRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'alb'),
+    );
+    const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, undefined), path, query });
+    return {
+      method,
+      url,
+      headers,
+      body: eventBody(event.body, event.isBase64Encoded, 'alb'),
+      remoteAddress: forwardedFor(headers),
+    };
+  },
+
+  createResult(answer, event) {
+    const result: AlbResult = {
+      statusCode: answer.status,
+      statusDescription: statusDescription(answer.status),
+      body: answer.body,
+      isBase64Encoded: answer.isBase64Encoded,
+    };
+    if (event != null && typeof event === 'object' && event.multiValueHeaders != null) {
+      result.multiValueHeaders = multiHeaders(answer.headers, answer.cookies);
+    } else {
+      const headers = singleHeaders(answer.headers);
+      const cookie = lastCookie(answer.cookies, 'alb');
+      if (cookie !== undefined) headers['set-cookie'] = cookie;
+      result.headers = headers;
+    }
+    return result;
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * Amazon VPC Lattice, payload versions 1 and 2.
+ *
+ * - v1: snake_case keys (`raw_path`, `query_string_parameters`, `is_base64_encoded`), single
+ *   header values (repeats joined with commas by Lattice).
+ * - v2: `path`, `method`, header and query values as arrays (some samples use strings).
+ * - Both give the query as decoded parameters: they are re-encoded with encodeURIComponent.
+ * - The result is single-valued: `statusCode`, `statusDescription`, `headers`, `body`,
+ *   `isBase64Encoded`.
+ */
+import { buildRequestUrl, checkMethod, queryFromDecodedParams } from '@adapt/core';
+import type { LatticeResult, LatticeV1Event, LatticeV2Event } from '../types.js';
+import {
+  addMultiHeaders,
+  addSingleHeaders,
+  eventBody,
+  forwardedFor,
+  forwardedProtocol,
+  lastCookie,
+  optionalRecord,
+  requestHost,
+  requireString,
+  singleHeaders,
+  statusDescription,
+  stripPrefix,
+  type Answer,
+  type EventSource,
+  type SourceName,
+} from './_shared.js';
+
+export const latticeV1: EventSource<LatticeV1Event, LatticeResult> = {
+  name: 'lattice-v1',
+
+  detect(event) {
+    return 'raw_path' in event && 'method' in event;
+  },
+
+  createRequest(event, options) {
+    const method = checkMethod(event.method);
+    const { path, query: pathQuery } = splitQuery(requireString(event.raw_path, 'raw_path', 'lattice-v1'));
+    const headers = new Headers();
+    addSingleHeaders(headers, optionalRecord(event.headers, 'headers', 'lattice-v1'));
+    const params = optionalRecord<Record<string, string | undefined>>(event.query_string_parameters, 'query_string_parameters', 'lattice-v1');
+    const query = pathQuery || (params ? queryFromDecodedParams(params) : '');
+    const url = buildRequestUrl({
+      protocol: forwardedProtocol(headers),
+      host: requestHost(headers, undefined),
+      path: stripPrefix(path, options.basePath),
+      query,
+    });
+    return { method, url, headers, body: eventBody(event.body, event.is_base64_encoded, 'lattice-v1'), remoteAddress: forwardedFor(headers) };
+  },
+
+  createResult: latticeResult('lattice-v1'),
+};
+
+export const latticeV2: EventSource<LatticeV2Event, LatticeResult> = {
+  name: 'lattice-v2',
+
+  detect(event) {
+    return event.version === '2.0' && 'method' in event && !('rawPath' in event) && event.requestContext?.http === undefined;
+  },
+
+  createRequest(event, options) {
+    const method = checkMethod(event.method);
+    const path = requireString(event.path, 'path', 'lattice-v2');
+    const headers = new Headers();
+    addMultiHeaders(headers, optionalRecord(event.headers, 'headers', 'lattice-v2'));
+    const params = optionalRecord<Record<string, string | string[] | undefined>>(event.queryStringParameters, 'queryStringParameters', 'lattice-v2');
+    const url = buildRequestUrl({
+      protocol: forwardedProtocol(headers),
+      host: requestHost(headers, undefined),
+      path: stripPrefix(path, options.basePath),
+      query: params ? queryFromDecodedParams(null, arrayValues(params)) : '',
+    });
+    return { method, url, headers, body: eventBody(event.body, event.isBase64Encoded, 'lattice-v2'), remoteAddress: forwardedFor(headers) };
+  },
+
+  createResult: latticeResult('lattice-v2'),
+};
+
+function latticeResult(name: SourceName) {
+  return (answer: Answer): LatticeResult => {
+    const headers = singleHeaders(answer.headers);
+    const cookie = lastCookie(answer.cookies, name);
+    if (cookie !== undefined) headers['set-cookie'] = cookie;
+    return {
+      statusCode: answer.status,
+      statusDescription: statusDescription(answer.status),
+      headers,
+      body: answer.body,
+      isBase64Encoded: answer.isBase64Encoded,
+    };
+  };
+}
+
+/** A `raw_path` may carry the raw query (`/path?a=1`); when it does, it wins over the decoded parameters. */
+function splitQuery(rawPath: string): { path: string; query: string } {
+  const mark = rawPath.indexOf('?');
+  return mark === -1 ? { path: rawPath, query: '' } : { path: rawPath.slice(0, mark), query: rawPath.slice(mark + 1) };
+}
+
+function arrayValues(params: Record<string, string | string[] | undefined>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const name in params) {
+    const value = params[name];
+    if (value == null) continue;
+    out[name] = Array.isArray(value) ? value.map(String) : [String(value)];
+  }
+  return out;
+}
