@@ -132,15 +132,21 @@ describe('adapt build --target echo', () => {
   });
 
   it('--target all builds every installed target: the project\'s own and those beside the CLI', async () => {
-    const run = await runCli(['build', '--target', 'all', '--out', 'dist/all', '--json'], { cwd: project.dir });
-    expect(run.code, run.stderr).toBe(0);
-    const targets = JSON.parse(run.stdout).builds.map((build: { target: string; outDir: string }) => {
-      expect(build.outDir).toBe(join(project.dir, 'dist/all', build.target));
-      return build.target;
-    });
-    expect(targets).toEqual(expect.arrayContaining(['echo', 'node']));
-    expect(targets).toEqual([...targets].sort());
-    expect(existsSync(join(project.dir, 'dist/all/node/server.mjs'))).toBe(true);
+    const { 'adapt.config.ts': _config, ...withoutConfig } = files;
+    const plain = tempProject(withoutConfig);
+    try {
+      const run = await runCli(['build', '--target', 'all', '--out', 'dist/all', '--json'], { cwd: plain.dir });
+      expect(run.code, run.stderr).toBe(0);
+      const targets = JSON.parse(run.stdout).builds.map((build: { target: string; outDir: string }) => {
+        expect(build.outDir).toBe(join(plain.dir, 'dist/all', build.target));
+        return build.target;
+      });
+      expect(targets).toEqual(expect.arrayContaining(['echo', 'node']));
+      expect(targets).toEqual([...targets].sort());
+      expect(existsSync(join(plain.dir, 'dist/all/node/server.mjs'))).toBe(true);
+    } finally {
+      plain.remove();
+    }
   });
 
   it('a bundling error names the file and line, and exits 1', async () => {
