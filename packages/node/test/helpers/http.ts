@@ -14,6 +14,8 @@ export interface SendOptions {
   body?: Uint8Array | string;
   agent?: Agent | false;
   socketPath?: string;
+  /** Give up (reject) after this many milliseconds without activity. */
+  timeout?: number;
 }
 
 /** One request with node:http; the path goes on the request line as given. */
@@ -48,6 +50,7 @@ export function send(origin: string, path: string, options: SendOptions = {}): P
       },
     );
     req.on('error', reject);
+    if (options.timeout) req.setTimeout(options.timeout, () => req.destroy(new Error(`no answer within ${options.timeout} ms`)));
     if (options.body !== undefined) req.end(options.body);
     else req.end();
   });
