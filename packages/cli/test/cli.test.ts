@@ -17,14 +17,6 @@ describe('adapt --help', () => {
     expect(run.stdout).toContain('Examples:');
   });
 
-  it.each(['init', 'dev', 'build', 'start', 'deploy', 'rollback', 'invoke'])('%s --help shows its options and examples', async (command) => {
-    const run = await runCli([command, '--help'], { cwd: project.dir });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Usage: adapt ${command}`);
-    expect(run.stdout).toContain('--json');
-    expect(run.stdout).toContain(`$ adapt ${command === 'rollback' ? 'rollback' : command}`);
-  });
-
   it('does not load esbuild or any target to print help', async () => {
     // A resolve hook reports every module the process loads.
     project.write('hooks.mjs', "import { writeSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  writeSync(2, 'loaded ' + result.url + '\\n');\n  return result;\n}\n");
