@@ -1,12 +1,21 @@
 /**
  * Outgoing (Web => AWS): a `Response` reduced to status, headers, cookies and an encoded body.
  * Binary bodies go base64 by core's rule, text stays text; content-length is recomputed;
- * 204, 304 and HEAD carry no body.
+ * 204, 304 and HEAD carry no body. Bodies made from a string or bytes are read back through
+ * core's responseParts without any stream.
  */
-import { HttpError, describeValue, encodeBase64, hopByHopHeaders, isBinaryBody, type BinaryRuleOptions } from '@adapt/core';
+import {
+  HttpError,
+  describeValue,
+  encodeBase64,
+  hopByHopHeaders,
+  isBinaryBody,
+  readBody,
+  responseParts,
+  type BinaryRuleOptions,
+} from '@adapt/core';
 import { isUtf8 } from 'node:buffer';
 import type { Answer } from './events/_shared.js';
-import { readResponseBody, responseBodySource } from './response-body.js';
 
 /** Lambda's limit for a buffered (non-streamed) response, in bytes of JSON. */
 export const BUFFERED_RESPONSE_LIMIT = 6 * 1024 * 1024;
@@ -14,6 +23,14 @@ export const BUFFERED_RESPONSE_LIMIT = 6 * 1024 * 1024;
 export interface AnswerOptions extends BinaryRuleOptions {
   /** Largest JSON result accepted, in bytes; larger bodies need streaming. */
   limit: number;
+}
+
+export interface AnswerHead {
+  status: number;
+  /** Lower-case names, repeats joined with `, `; no Set-Cookie, content-length or hop-by-hop header. */
+  headers: Record<string, string>;
+  cookies: string[];
+  body: string | Uint8Array | ReadableStream<Uint8Array> | null;
 }
 
 /** Throws a 502 `BAD_RESPONSE` error unless `value` is a Response. */
@@ -28,34 +45,45 @@ export function assertResponse(value: unknown): Response {
 
 /** True when this status or method forbids a body. */
 export function isBodyless(status: number, method: string): boolean {
-  return status === 204 || status === 304 || (status >= 100 && status < 200) || method === 'HEAD';
+  return status === 204 || status === 304 || status < 200 || method === 'HEAD';
 }
 
-/** Status, headers (minus hop-by-hop, Set-Cookie and content-length) and cookies. */
-export function answerHead(response: Response): { status: number; headers: Record<string, string>; cookies: string[] } {
+/** Status, headers, cookies and the body as the app gave it. */
+export function answerHead(response: Response): AnswerHead {
+  const parts = responseParts(response);
+  const flat = parts.headers;
   const headers: Record<string, string> = {};
-  let hasCookie = false;
-  response.headers.forEach((value, name) => {
-    if (name === 'set-cookie') hasCookie = true;
-    else if (name !== 'content-length' && !hopByHopHeaders.has(name)) headers[name] = value;
-  });
-  return { status: response.status, headers, cookies: hasCookie ? response.headers.getSetCookie() : [] };
+  const cookies: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i];
+    const value = flat[i + 1];
+    if (name === 'set-cookie') cookies.push(value);
+    else if (name === 'content-length' || hopByHopHeaders.has(name)) continue;
+    else headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return { status: parts.status, headers, cookies, body: parts.body };
+}
+
+/** Drops a body that will not be sent (its stream, if any, is cancelled). */
+export function discardBody(body: AnswerHead['body']): void {
+  if (body instanceof ReadableStream && !body.locked) body.cancel().catch(() => {});
 }
 
 /** Reads the whole answer for a buffered result. */
 export async function createAnswer(response: Response, method: string, options: AnswerOptions): Promise<Answer> {
   const head = answerHead(response);
-  const { status, headers } = head;
+  const { status, headers, cookies } = head;
   if (isBodyless(status, method)) {
+    discardBody(head.body);
     if (method === 'HEAD' && status !== 204 && status !== 304) {
+      // HEAD describes the GET answer: the app's length is kept, when it gave a valid one
       const declared = response.headers.get('content-length');
       if (declared !== null && /^\d+$/.test(declared)) headers['content-length'] = declared;
     }
-    if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
-    return { ...head, body: '', isBase64Encoded: false };
+    return { status, headers, cookies, body: '', isBase64Encoded: false };
   }
   const binary = isBinaryBody(headers['content-type'], headers['content-encoding'], options);
-  const source = responseBodySource(response);
+  const source = head.body;
   let body: string;
   let isBase64Encoded = false;
   let length: number;
@@ -63,7 +91,14 @@ export async function createAnswer(response: Response, method: string, options: 
     body = source;
     length = Buffer.byteLength(source);
   } else {
-    const bytes = typeof source === 'string' ? Buffer.from(source) : source ?? (await readResponseBody(response, options.limit, (n) => tooLargeForBuffered(n, options.limit)));
+    const bytes =
+      source === null
+        ? new Uint8Array(0)
+        : typeof source === 'string'
+          ? Buffer.from(source)
+          : source instanceof Uint8Array
+            ? source
+            : await readStream(source, options.limit);
     length = bytes.byteLength;
     if (!binary && isUtf8(bytes)) {
       body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
@@ -72,17 +107,27 @@ export async function createAnswer(response: Response, method: string, options: 
       isBase64Encoded = true;
     }
   }
-  if (body.length > options.limit) throw tooLargeForBuffered(length, options.limit);
+  if (body.length > options.limit) throw tooLargeForBuffered(options.limit);
   headers['content-length'] = String(length);
-  return { ...head, body, isBase64Encoded };
+  return { status, headers, cookies, body, isBase64Encoded };
 }
 
-export function tooLargeForBuffered(length: number, limit: number): HttpError {
+async function readStream(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  try {
+    return await readBody(stream, { limit });
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 413) throw tooLargeForBuffered(limit);
+    throw error;
+  }
+}
+
+/** The 502 for a body a buffered result cannot hold; it says how to send it instead. */
+export function tooLargeForBuffered(limit: number): HttpError {
   return new HttpError(
     502,
     'BAD_RESPONSE',
-    `the response body (${length > limit ? `${length} bytes` : `over ${limit} bytes once encoded`}) is over the ${Math.round(limit / 1048576)} MB ` +
-      'that a buffered Lambda response can hold. Enable response streaming: toLambdaHandler(app, { streaming: true }) ' +
+    `the response body is over the ${(limit / 1048576).toFixed(limit % 1048576 === 0 ? 0 : 2)} MB that a buffered Lambda response can hold ` +
+      '(base64 adds a third for binary bodies). Enable response streaming: toLambdaHandler(app, { streaming: true }) ' +
       'behind a Function URL with invoke mode RESPONSE_STREAM (or a REST API with response transfer mode STREAM), ' +
       'or return a smaller body.',
   );

@@ -1,15 +1,32 @@
 /**
- * Incoming (AWS => Web): the request parts read from an event become the app's `Request`.
+ * Incoming (AWS => Web): the request parts read from an event become the app's `Request`, a
+ * lazy one (core's createLazyRequest): method, URL and headers come straight from the event,
+ * the body is read from the decoded bytes without a stream, `signal` exists only once read, and
+ * the real undici `Request` is built only if the app touches something unusual.
  */
+import { createLazyRequest, type LazyBody } from '@adapt/core';
 import type { RequestInput } from './events/_shared.js';
 
-/** The standard `Request` for an event; GET and HEAD never carry a body. */
-export function createRequest(input: RequestInput, signal: AbortSignal | undefined): Request {
-  const init: RequestInit & { duplex?: 'half' } = { method: input.method, headers: input.headers };
-  if (signal !== undefined) init.signal = signal;
-  if (input.body !== null && input.method !== 'GET' && input.method !== 'HEAD') {
-    init.body = input.body as Uint8Array<ArrayBuffer>;
-    init.duplex = 'half';
-  }
-  return new Request(input.url, init);
+export function createRequest(input: RequestInput, signal: (() => AbortSignal) | undefined): Request {
+  return createLazyRequest({
+    method: input.method,
+    url: input.url,
+    headers: () => input.headers,
+    body: input.body === null ? null : bytesBody(input.body),
+    signal,
+  });
+}
+
+function bytesBody(bytes: Uint8Array): LazyBody {
+  return {
+    stream: () =>
+      new ReadableStream<Uint8Array>({
+        // not a byte stream: enqueueing there would detach the event's buffer
+        start(controller) {
+          if (bytes.byteLength > 0) controller.enqueue(bytes);
+          controller.close();
+        },
+      }),
+    bytes: () => Promise.resolve(bytes),
+  };
 }

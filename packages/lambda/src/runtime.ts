@@ -7,6 +7,7 @@ import {
   appFetch,
   createLifecycle,
   errorAnswer,
+  installFastResponse,
   logError,
   type App,
   type AppContext,
@@ -40,6 +41,11 @@ export interface LambdaHandlerOptions extends BinaryRuleOptions {
   waitForEmptyEventLoop?: boolean;
   /** Largest buffered result in bytes. Default 6 MB, Lambda's limit. */
   maxResponseBytes?: number;
+  /**
+   * Install core's lightweight `Response` as `globalThis.Response` (it behaves like the standard
+   * class, and the adapter reads its body back without a stream). Default true.
+   */
+  fastResponse?: boolean;
 }
 
 export type LambdaHandler = (event: any, context: LambdaContext) => Promise<any>;
@@ -84,6 +90,7 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
     runtime.setup = undefined;
   });
   runtime.setup.catch(() => {}); // reported on each event, never as an unhandled rejection
+  if (options.fastResponse !== false) installFastResponse();
   warmUp();
   return runtime;
 }
@@ -115,7 +122,7 @@ export class Invocation implements AppContext<LambdaRaw> {
   /** Runs setup (first event only), then the app; returns its Response. */
   async respond(): Promise<Response> {
     if (this.#runtime.setup !== undefined) await this.within(this.#runtime.setup);
-    const request = createRequest(this.#input, this.#deadline?.controller.signal);
+    const request = createRequest(this.#input, this.#deadline?.signal);
     const answer = this.#runtime.fetch(request, this);
     return assertResponse(answer instanceof Promise || isThenable(answer) ? await this.within(Promise.resolve(answer)) : answer);
   }

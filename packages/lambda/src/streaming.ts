@@ -9,9 +9,8 @@
  * writes once. waitUntil tasks finish after the stream has ended.
  */
 import { logError } from '@adapt/core';
-import { answerHead, createAnswer, isBodyless } from './answer.js';
+import { answerHead, createAnswer, discardBody, isBodyless, type AnswerHead } from './answer.js';
 import { pickEventSource, type Answer, type EventSource, type RequestInput } from './events/index.js';
-import { responseBodySource } from './response-body.js';
 import { Invocation, errorAnswerFor, errorResult, otherEvent, type LambdaHandler, type Runtime } from './runtime.js';
 import type { AwsLambdaGlobal, LambdaContext, ResponseStream } from './types.js';
 
@@ -57,11 +56,9 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
         await writeJson(stream, result);
         return;
       }
-      let response: Response;
-      let head: ReturnType<typeof answerHead>;
+      let head: AnswerHead;
       try {
-        response = await invocation.respond();
-        head = answerHead(response);
+        head = answerHead(await invocation.respond());
       } catch (error) {
         logError(`lambda ${source.name} ${input.method} ${input.url}`, error);
         await sendAnswer(stream, HttpResponseStream, errorAnswerFor(runtime, error));
@@ -69,11 +66,11 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
       }
       const http = HttpResponseStream.from(stream, { statusCode: head.status, headers: head.headers, cookies: head.cookies });
       try {
-        if (isBodyless(head.status, input.method) || response.body === null) {
-          if (response.body && !response.bodyUsed) response.body.cancel().catch(() => {});
+        if (isBodyless(head.status, input.method) || head.body === null) {
+          discardBody(head.body);
           await write(http, '', invocation); // sends the prelude
         } else {
-          await pipeBody(response, http, invocation);
+          await pipeBody(head.body, http, invocation);
         }
         await end(http, invocation);
       } catch (error) {
@@ -87,13 +84,12 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
   }) as unknown as LambdaHandler;
 }
 
-async function pipeBody(response: Response, stream: ResponseStream, invocation: Invocation): Promise<void> {
-  const source = responseBodySource(response);
-  if (source !== null) {
-    await write(stream, typeof source === 'string' ? Buffer.from(source) : source, invocation);
+async function pipeBody(body: NonNullable<AnswerHead['body']>, stream: ResponseStream, invocation: Invocation): Promise<void> {
+  if (!(body instanceof ReadableStream)) {
+    await write(stream, typeof body === 'string' ? Buffer.from(body) : body, invocation);
     return;
   }
-  const reader = response.body!.getReader();
+  const reader = body.getReader();
   let wrote = false;
   try {
     for (;;) {
