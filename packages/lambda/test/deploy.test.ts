@@ -260,4 +260,47 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
     expect((error as Error).message).toMatch(/^The smoke test failed: the function's answer is not an HTTP result: \{"version":"2.0".*The alias live is back on version 3;/);
     expect(await aliasVersion()).toBe('3');
   });
+
+  test('a streaming stage: AWS_IAM URL in RESPONSE_STREAM mode with CORS and no public statements; going public adds them, going back removes them', async () => {
+    const edgeConfig: AdaptConfig = {
+      stages: { edge: {} },
+      targets: { lambda: { region, endpoint: proxy.endpoint, smoke: { path: '/streamed' }, streaming: true, url: { auth: 'AWS_IAM', cors: { allowOrigins: ['https://example.com'], maxAge: 60 } } } },
+    };
+    const edgeFn = 'fixture-app-edge';
+    const edge = () => project.context({ config: edgeConfig, stage: 'edge' });
+    const deployEdge = async () => {
+      const context = edge();
+      // the streamed bytes the build answers locally: prelude JSON, 8 NUL bytes, body
+      const local = (await target.invoke!(context, { path: '/streamed' })).result as { payload: string; payloadEncoding: string };
+      expect(local.payloadEncoding).toBe('utf8');
+      expect(local.payload).toMatch(/^\{"statusCode":200.*\}\0{8}v6 \/streamed$/s);
+      await moto.queueInvokeResults([local.payload]);
+      return (await target.deploy!(context, { dryRun: false })) as LambdaDeployResult;
+    };
+    await project.writeApp(fetchAppSource('v6'));
+    await buildFixture(edge());
+
+    const first = await deployEdge();
+    expect(first).toMatchObject({ functionName: edgeFn, version: '1', smoke: 'passed' });
+    const url = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: edgeFn, Qualifier: 'live' }));
+    expect(url).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM', Cors: { AllowOrigins: ['https://example.com'], MaxAge: 60 } });
+    const noPolicy = await lambda.send(new GetPolicyCommand({ FunctionName: edgeFn, Qualifier: 'live' })).catch((error: Error) => error.name);
+    expect(noPolicy).toBe('ResourceNotFoundException');
+
+    edgeConfig.targets!.lambda!.url = { auth: 'NONE', cors: { allowOrigins: ['https://example.com'], maxAge: 60 } };
+    proxy.clear();
+    await deployEdge();
+    expect(proxy.names().filter((n) => n === 'UpdateFunctionUrlConfig' || n === 'AddPermission')).toEqual(['UpdateFunctionUrlConfig', 'AddPermission', 'AddPermission']);
+    expect((await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: edgeFn, Qualifier: 'live' }))).AuthType).toBe('NONE');
+
+    edgeConfig.targets!.lambda!.url = { auth: 'AWS_IAM', cors: { allowOrigins: ['https://example.com'], maxAge: 60 } };
+    proxy.clear();
+    await deployEdge();
+    expect(proxy.names().filter((n) => n === 'UpdateFunctionUrlConfig' || n === 'RemovePermission')).toEqual(['UpdateFunctionUrlConfig', 'RemovePermission', 'RemovePermission']);
+    const after = await lambda.send(new GetPolicyCommand({ FunctionName: edgeFn, Qualifier: 'live' })).then(
+      (answer) => (JSON.parse(answer.Policy ?? '{}') as { Statement?: unknown[] }).Statement?.length ?? 0,
+      () => 0,
+    );
+    expect(after).toBe(0);
+  });
 });

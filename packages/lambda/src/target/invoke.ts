@@ -19,22 +19,24 @@ type Handler = (event: unknown, contextOrStream: unknown, context?: unknown) => 
 const streamingMarker = Symbol.for('aws.lambda.runtime.handler.streaming');
 const delimiter = Buffer.alloc(8);
 
-/** The piece of the Node.js runtime's `awslambda` global that response streaming uses. */
+/**
+ * The piece of the Node.js runtime's `awslambda` global that response streaming uses. Members are
+ * added to an existing object: the AWS SDK (@aws/lambda-invoke-store) creates `awslambda = {}`
+ * when it loads, so an empty global does not mean a runtime is there.
+ */
 function installAwsLambdaGlobal(): void {
-  const global = globalThis as { awslambda?: unknown };
-  if (global.awslambda) return;
-  global.awslambda = {
-    streamifyResponse(handler: Handler): Handler {
-      (handler as unknown as Record<symbol, unknown>)[streamingMarker] = 'response';
-      return handler;
-    },
-    HttpResponseStream: {
-      from(stream: Writable & { setContentType?: (type: string) => void }, prelude: unknown): Writable {
-        stream.setContentType?.('application/vnd.awslambda.http-integration-response');
-        stream.write(Buffer.from(JSON.stringify(prelude ?? {})));
-        stream.write(delimiter);
-        return stream;
-      },
+  const global = globalThis as { awslambda?: Record<string, unknown> };
+  const awslambda = (global.awslambda ??= {});
+  awslambda.streamifyResponse ??= function streamifyResponse(handler: Handler): Handler {
+    (handler as unknown as Record<symbol, unknown>)[streamingMarker] = 'response';
+    return handler;
+  };
+  awslambda.HttpResponseStream ??= {
+    from(stream: Writable & { setContentType?: (type: string) => void }, prelude: unknown): Writable {
+      stream.setContentType?.('application/vnd.awslambda.http-integration-response');
+      stream.write(Buffer.from(JSON.stringify(prelude ?? {})));
+      stream.write(delimiter);
+      return stream;
     },
   };
 }
@@ -114,7 +116,10 @@ export async function invokeLambda(ctx: TargetContext, options: InvokeOptions): 
       await Promise.race([finished, timeout]);
       const raw = Buffer.concat(chunks);
       const response = raw.indexOf(delimiter) >= 0 ? resultToResponse(undefined, raw) : { status: 200, headers: {}, body: raw.toString('utf8'), bodyEncoding: 'utf8' as const };
-      return { result: { streamed: true, bytes: raw.byteLength }, response };
+      // What the platform receives: the stream's bytes (prelude, 8 NUL bytes, body).
+      const text = raw.toString('utf8');
+      const utf8 = Buffer.from(text, 'utf8').equals(raw);
+      return { result: { streamed: true, bytes: raw.byteLength, payload: utf8 ? text : raw.toString('base64'), payloadEncoding: utf8 ? 'utf8' : 'base64' }, response };
     }
     const result = await Promise.race([Promise.resolve(handler(event, context)), timeout]);
     return { result, response: resultToResponse(result) };

@@ -9,6 +9,9 @@ export interface StepContext extends ResolvedRuntime {
   log: TargetLogger;
 }
 
+/** What a retried call needs: where to report, how long to back off. */
+export type RetryContext = Pick<StepContext, 'log' | 'backoff' | 'sleep'>;
+
 export function isConflict(error: unknown): boolean {
   return awsErrorName(error) === 'ResourceConflictException';
 }
@@ -17,7 +20,7 @@ export function isConflict(error: unknown): boolean {
  * Sends with backoff on ResourceConflictException (an update still in progress) and, when asked,
  * on a role Lambda cannot assume yet; each retry is reported.
  */
-export function sendWithRetry<T>(step: StepContext, call: string, send: () => Promise<T>, options: { roleRetry?: boolean } = {}): Promise<T> {
+export function sendWithRetry<T>(step: RetryContext, call: string, send: () => Promise<T>, options: { roleRetry?: boolean } = {}): Promise<T> {
   return withRetry(send, {
     ...step.backoff,
     sleep: step.sleep,

@@ -16,16 +16,15 @@ export interface AliasMove {
 
 export async function pointAlias(step: Pick<StepContext, 'clients' | 'backoff' | 'sleep' | 'log'>, move: AliasMove): Promise<AliasConfiguration> {
   const { lambda, lambdaSdk } = step.clients;
-  const stepContext = step as StepContext;
   try {
     if (move.from === undefined) {
-      return await sendWithRetry(stepContext, 'CreateAlias', () =>
+      return await sendWithRetry(step, 'CreateAlias', () =>
         lambda.send(
           new lambdaSdk.CreateAliasCommand({ FunctionName: move.functionName, Name: move.alias, FunctionVersion: move.version, Description: `adapt stage ${move.stage}` }),
         ),
       );
     }
-    return await sendWithRetry(stepContext, 'UpdateAlias', () =>
+    return await sendWithRetry(step, 'UpdateAlias', () =>
       lambda.send(
         new lambdaSdk.UpdateAliasCommand({ FunctionName: move.functionName, Name: move.alias, FunctionVersion: move.version, RevisionId: move.revisionId }),
       ),

@@ -4,27 +4,38 @@
  * function error or no answer fails it.
  */
 import { resultToResponse, syntheticHttpEvent } from '../event.js';
+import type { AwsClients } from '../aws.js';
 import type { StepContext } from './_steps.js';
 
 export type SmokeOutcome = { ok: true; status: number; via: 'url' | 'invoke' } | { ok: false; reason: string; via: 'url' | 'invoke' };
 
 export async function smokeTest(
-  step: StepContext,
+  step: Pick<StepContext, 'clients' | 'fetch'>,
   via: 'url' | 'invoke',
   target: { functionName: string; alias: string; url: string | undefined; path: string },
 ): Promise<SmokeOutcome> {
-  if (via === 'url' && target.url) {
-    const url = new URL(target.path, target.url);
-    try {
-      const response = await step.fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-      await response.arrayBuffer();
-      if (response.status >= 500) return { ok: false, via, reason: `GET ${url} answered ${response.status}` };
-      return { ok: true, via, status: response.status };
-    } catch (error) {
-      return { ok: false, via, reason: `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
+  if (via === 'url' && target.url) return smokeUrl(step.fetch, target.url, target.path);
+  return smokeInvoke(step.clients, target.functionName, target.alias, target.path);
+}
+
+/** GET `path` on the URL: a 5xx or no answer fails; redirects are not followed (they count as answers). */
+export async function smokeUrl(fetcher: typeof fetch, base: string, path: string): Promise<SmokeOutcome> {
+  const url = new URL(path, base);
+  try {
+    const response = await fetcher(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    await response.arrayBuffer();
+    if (response.status >= 500) return { ok: false, via: 'url', reason: `GET ${url} answered ${response.status}` };
+    return { ok: true, via: 'url', status: response.status };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, via: 'url', reason: `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}` };
   }
-  const { lambda, lambdaSdk } = step.clients;
+}
+
+/** Invokes the alias with a synthetic GET event and reads the HTTP result it answers. */
+export async function smokeInvoke(clients: AwsClients, functionName: string, alias: string, path: string): Promise<SmokeOutcome> {
+  const target = { functionName, alias, path };
+  const { lambda, lambdaSdk } = clients;
   try {
     const answer = await lambda.send(
       new lambdaSdk.InvokeCommand({

@@ -1,0 +1,68 @@
+/**
+ * Pieces of the AWS side that need no AWS endpoint: the smoke test's GET over a real socket, and
+ * the error a user without the AWS SDK gets (the SDK hidden from a child process by a resolve hook).
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { smokeUrl } from '../src/target/deploy/smoke.js';
+
+describe('smoke test through the URL', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/fail') res.writeHead(503).end('down');
+      else if (req.url === '/moved') res.writeHead(302, { location: '/fail' }).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('a 2xx passes', async () => {
+    expect(await smokeUrl(fetch, base, '/')).toEqual({ ok: true, via: 'url', status: 200 });
+  });
+
+  test('a 5xx fails and names the URL and status', async () => {
+    expect(await smokeUrl(fetch, base, '/fail')).toEqual({ ok: false, via: 'url', reason: `GET ${base}/fail answered 503` });
+  });
+
+  test('a redirect is an answer, not followed', async () => {
+    expect(await smokeUrl(fetch, base, '/moved')).toEqual({ ok: true, via: 'url', status: 302 });
+  });
+
+  test('no server fails with the cause', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const outcome = await smokeUrl(fetch, `http://127.0.0.1:${port}`, '/');
+    expect(outcome).toMatchObject({ ok: false, via: 'url' });
+    expect(outcome.ok === false && outcome.reason).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/ failed: fetch failed \(ECONNREFUSED\)$/);
+  });
+});
+
+test('without the AWS SDK installed, deploy says what to install', () => {
+  const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/target/aws.js')).href;
+  const hook = `export async function resolve(specifier, context, next) {
+    if (specifier.startsWith('@aws-sdk/')) { const e = new Error("Cannot find package '" + specifier + "'"); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; }
+    return next(specifier, context);
+  }`;
+  const script = `
+    import { register } from 'node:module';
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+    const { loadSdks } = await import(${JSON.stringify(aws)});
+    try { await loadSdks(); console.log('loaded'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })); }
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(JSON.parse(out)).toEqual({
+    code: 'SDK_MISSING',
+    message: 'Deploying to Lambda needs @aws-sdk/client-lambda, which is not installed.',
+    hint: 'Install the AWS SDK beside adapt: npm install --save-dev @aws-sdk/client-lambda @aws-sdk/client-iam',
+  });
+});
