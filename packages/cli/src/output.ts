@@ -16,7 +16,10 @@ export interface GlobalOptions {
 export interface Output extends TargetLogger {
   readonly json: boolean;
   readonly verbose: boolean;
+  /** Colors for stderr (progress, errors). */
   readonly colors: ReturnType<typeof pc.createColors>;
+  /** Colors for the human result on stdout. */
+  readonly resultColors: ReturnType<typeof pc.createColors>;
   /** The command's result: JSON on stdout with --json, else the human text. */
   result(value: unknown, human: () => string): void;
   error(error: unknown): ErrorReport;
@@ -41,6 +44,7 @@ export function createOutput(options: GlobalOptions): Output {
     json: options.json,
     verbose: options.verbose,
     colors,
+    resultColors: pc.createColors(!options.json && colorsEnabled(process.stdout)),
     info(message) {
       if (!options.json) line(message);
     },

@@ -35,7 +35,7 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
 }
 
 export function sizeReport(report: BuildReport, output: Output): string {
-  const { bold, dim } = output.colors;
+  const { bold, dim } = output.resultColors;
   const width = Math.max(...report.files.map((file) => file.path.length), 4);
   const rows = report.files.map(
     (file) => `  ${file.path.padEnd(width)}  ${formatBytes(file.bytes).padStart(10)}  ${formatBytes(file.gzipBytes).padStart(10)} gzip  ${dim(file.description)}`,

@@ -145,7 +145,8 @@ function decorateForBuildErrors(app: App, currentError: () => string | undefined
       const response = await fetch(request, context);
       const error = currentError();
       const type = response.headers.get('content-type') ?? '';
-      if (!error || !response.body || !type.includes('text/html')) return response;
+      // a compressed body cannot take appended text
+      if (!error || !response.body || !type.includes('text/html') || response.headers.has('content-encoding')) return response;
       const headers = new Headers(response.headers);
       headers.delete('content-length');
       headers.delete('etag');
