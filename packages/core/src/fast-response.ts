@@ -334,9 +334,9 @@ function flatHeaders(init: HeadersInit | undefined): string[] | undefined {
   const proto = Object.getPrototypeOf(init);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = init as Record<string, unknown>;
-  for (const name in record) {
-    if (!Object.prototype.hasOwnProperty.call(record, name)) continue;
-    if (!addHeader(flat, name, record[name])) return undefined;
+  const names = Object.keys(record);
+  for (let i = 0; i < names.length; i++) {
+    if (!addHeader(flat, names[i], record[names[i]])) return undefined;
   }
   // two names differing only in case would be combined by Headers
   for (let i = 0; i < flat.length; i += 2) {
@@ -345,8 +345,17 @@ function flatHeaders(init: HeadersInit | undefined): string[] | undefined {
   return flat;
 }
 
+// header names seen before, validated, to their lower-case form
+const knownNames = new Map<string, string>();
+
 function addHeader(flat: string[], name: unknown, value: unknown): boolean {
-  if (typeof name !== 'string' || typeof value !== 'string' || !tokenName.test(name)) return false;
+  if (typeof name !== 'string' || typeof value !== 'string') return false;
+  let lower = knownNames.get(name);
+  if (lower === undefined) {
+    if (!tokenName.test(name)) return false;
+    lower = name.toLowerCase();
+    if (knownNames.size < 1024) knownNames.set(name, lower);
+  }
   let start = 0;
   let end = value.length;
   while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
@@ -355,7 +364,7 @@ function addHeader(flat: string[], name: unknown, value: unknown): boolean {
     const code = value.charCodeAt(i);
     if (code === 0 || code === 10 || code === 13 || code > 0xff) return false;
   }
-  flat.push(name.toLowerCase(), start === 0 && end === value.length ? value : value.slice(start, end));
+  flat.push(lower, start === 0 && end === value.length ? value : value.slice(start, end));
   return true;
 }
 

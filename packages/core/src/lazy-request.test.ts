@@ -237,6 +237,14 @@ describe('normalizeRequestUrl', () => {
     'http://[::1]:3000/x',
     'http://example.com/a?b#c',
     'http://example.com/{x}|y`z',
+    "http://example.com/a?b'c",
+    'http://example.com/.well-known/x',
+    'http://example.com/a?x=%2e%2e/./..',
+    'http://example.com/a%2E',
+    'http://example.com/a?b?c',
+    'http://example.com/%41%zz?%',
+    'http://other.example:8080/x?y',
+    'http://example.com/\u00e9',
   ])('%s is written as new URL writes it', (url) => {
     expect(normalizeRequestUrl(url)).toBe(new URL(url).href);
     expect(normalizeRequestUrl(url)).toBe(normalizeRequestUrl(url)); // cached origin, same answer

@@ -270,8 +270,14 @@ export function normalizeMethod(method: string): string {
 }
 
 // scheme://host[:port] whose serialization `new URL` would leave unchanged, cached per origin
-const originCache = new Map<string, string | null>();
-const cleanPathAndQuery = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?$/;
+const originCache = new Map<string, boolean>();
+let lastOrigin = '';
+
+// characters a path (1) or a query (2) may hold that the URL parser leaves as they are
+const urlChars = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/") urlChars[char.charCodeAt(0)] = 3;
+urlChars["'".charCodeAt(0)] = 1; // %-encoded in the query of http(s) URLs
+urlChars['?'.charCodeAt(0)] = 2;
 
 /**
  * `url` as `new URL(url).href` writes it (dot segments removed, host lower-cased, default port
@@ -279,18 +285,25 @@ const cleanPathAndQuery = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-.
  * Common URLs take a fast path that does not parse.
  */
 export function normalizeRequestUrl(url: string): string {
-  const slashes = url.indexOf('://');
-  const pathStart = slashes === -1 ? -1 : url.indexOf('/', slashes + 3);
-  if (pathStart !== -1) {
-    const origin = url.slice(0, pathStart);
-    let clean = originCache.get(origin);
-    if (clean === undefined) {
-      clean = originIsClean(origin) ? origin : null;
-      if (originCache.size > 256) originCache.clear();
-      originCache.set(origin, clean);
+  let pathStart: number;
+  if (lastOrigin !== '' && url.startsWith(lastOrigin) && url.charCodeAt(lastOrigin.length) === 47 /* / */) {
+    pathStart = lastOrigin.length;
+  } else {
+    const slashes = url.indexOf('://');
+    pathStart = slashes === -1 ? -1 : url.indexOf('/', slashes + 3);
+    if (pathStart !== -1) {
+      const origin = url.slice(0, pathStart);
+      let clean = originCache.get(origin);
+      if (clean === undefined) {
+        clean = originIsClean(origin);
+        if (originCache.size > 256) originCache.clear();
+        originCache.set(origin, clean);
+      }
+      if (clean) lastOrigin = origin;
+      else pathStart = -1;
     }
-    if (clean !== null && pathIsClean(url, pathStart)) return url;
   }
+  if (pathStart !== -1 && pathIsClean(url, pathStart)) return url;
   try {
     return new URL(url).href;
   } catch {
@@ -307,15 +320,27 @@ function originIsClean(origin: string): boolean {
   }
 }
 
+/** One pass: only characters the parser keeps, valid escapes, no dot segment (also as %2e). */
 function pathIsClean(url: string, from: number): boolean {
-  const rest = from === 0 ? url : url.slice(from);
-  if (!cleanPathAndQuery.test(rest)) return false;
-  const query = rest.indexOf('?');
-  const path = query === -1 ? rest : rest.slice(0, query);
-  // dot segments (also %2e) are removed by the URL parser; a stray % gets encoded
-  if (path.includes('/.') || /%2e/i.test(path)) return false;
-  for (let i = rest.indexOf('%'); i !== -1; i = rest.indexOf('%', i + 1)) {
-    if (!isHex(rest.charCodeAt(i + 1)) || !isHex(rest.charCodeAt(i + 2))) return false;
+  let mask = 1; // path; 2 once in the query
+  for (let i = from; i < url.length; i++) {
+    const code = url.charCodeAt(i);
+    if (code >= 128 || (urlChars[code] & mask) === 0) {
+      if (code === 63 /* ? */ && mask === 1) {
+        mask = 2;
+        continue;
+      }
+      if (code !== 37 /* % */) return false;
+    }
+    if (code === 37) {
+      const a = url.charCodeAt(i + 1);
+      const b = url.charCodeAt(i + 2);
+      if (!isHex(a) || !isHex(b)) return false;
+      if (mask === 1 && a === 50 /* 2 */ && (b === 101 || b === 69) /* e E */) return false;
+      i += 2;
+    } else if (code === 46 /* . */ && mask === 1 && url.charCodeAt(i - 1) === 47 /* / */) {
+      return false; // a segment starting with a dot may be a dot segment
+    }
   }
   return true;
 }
