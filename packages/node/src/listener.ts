@@ -19,7 +19,7 @@ import {
   type NodeHandler,
 } from '@adapt/core';
 import { defaultBodyLimit, normalizeStatic, type ListenerOptions } from './options.js';
-import { createRequest, remoteAddressOf } from './request.js';
+import { createRequest, rawHeader, remoteAddressOf } from './request.js';
 import { writeResponse } from './response.js';
 import { createStaticHandler } from './static.js';
 
@@ -178,7 +178,7 @@ function checkRequest(req: IncomingMessage, method: string, bodyLimit: number): 
     default:
       checkMethod(method);
   }
-  const declared = req.headers['content-length'];
+  const declared = rawHeader(req.rawHeaders, 'content-length');
   if (declared !== undefined && Number(declared) > bodyLimit) throw bodyTooLarge(bodyLimit);
 }
 

@@ -23,7 +23,7 @@ export function createRequest(req: IncomingMessage, res: ServerResponse, options
 export function nodeRequestUrl(req: IncomingMessage, trustProxy: boolean): string {
   const target = req.url ?? '/';
   let protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  let host = req.headers.host;
+  let host = rawHeader(req.rawHeaders, 'host'); // req.headers is built on first read: skip it
   if (trustProxy) {
     const forwardedProto = firstValue(req.headers['x-forwarded-proto']);
     if (forwardedProto) {
@@ -35,19 +35,31 @@ export function nodeRequestUrl(req: IncomingMessage, trustProxy: boolean): strin
   }
   if (target.charCodeAt(0) === 47 /* / */) {
     if (!host) host = 'localhost'; // HTTP/1.0 without Host
-    else if (!validHost.test(host)) throw badRequest('BAD_URL', `Host ${JSON.stringify(host.slice(0, 100))} is not a valid host`);
+    else if (host !== lastValidHost) {
+      if (!validHost.test(host)) throw badRequest('BAD_URL', `Host ${JSON.stringify(host.slice(0, 100))} is not a valid host`);
+      lastValidHost = host;
+    }
     return `${protocol}://${host}${target}`;
   }
   if (/^https?:\/\//i.test(target)) {
     // absolute-form (RFC 9112 3.2.2): the target's host wins over Host
-    const schemeEnd = target.indexOf('://') + 3;
-    return protocol + target.slice(target.indexOf('://'), schemeEnd) + target.slice(schemeEnd);
+    return protocol + target.slice(target.indexOf('://'));
   }
   throw badRequest('BAD_URL', `request target ${JSON.stringify(target.slice(0, 100))} is not a path`);
 }
 
+let lastValidHost = '';
 // reg-name, IPv4 or [IPv6], optional port; nothing that would move the path
 const validHost = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::\d{1,5})?$/;
+
+/** The first value of a header, read from `rawHeaders` without building `req.headers`. */
+export function rawHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName)) return rawHeaders[i + 1];
+  }
+  return undefined;
+}
 
 function firstValue(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
