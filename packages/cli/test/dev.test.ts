@@ -149,6 +149,26 @@ describe('adapt dev', () => {
   });
 });
 
+describe('adapt dev on a port that is taken', () => {
+  it('fails with exit code 1 and says how to pick another', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const project = tempProject({ 'src/app.ts': 'export default () => new Response("ok");\n' }, { linkModules: true });
+    try {
+      const { runCli } = await import('./helpers.js');
+      const run = await runCli(['dev', '--port', String(port)], { cwd: project.dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`error: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+      expect(run.stderr).toContain(`port ${port} is taken; pass --port 0 for any free port, or another number`);
+    } finally {
+      blocker.close();
+      project.remove();
+    }
+  });
+});
+
 describe('adapt dev when the first build fails', () => {
   it('serves the build error as a page until the source builds', async () => {
     const project = tempProject({ 'src/app.ts': 'export default { fetch() { return new Response("ok" }; };\n' }, { linkModules: true });

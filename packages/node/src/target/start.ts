@@ -1,7 +1,9 @@
 /**
  * `adapt start --target node`: runs server.mjs in a child process as the unit would, with the
- * stage's env. The child gets its own process group, so a Ctrl+C reaches it exactly once: through
- * us. SIGINT, SIGTERM and SIGHUP are forwarded; we exit when it does.
+ * stage's env. On POSIX the child gets its own process group, so a Ctrl+C reaches it exactly once
+ * (through us: a second signal would make the server exit at once instead of draining). SIGINT,
+ * SIGTERM and SIGHUP are forwarded; we exit when it does. On Windows the console delivers Ctrl+C to
+ * both processes, and `detached` would open a new console, so the child stays in ours.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,7 +11,8 @@ import { join } from 'node:path';
 import type { StartOptions, TargetContext } from '@adapt/core';
 import { nodeSettings } from './settings.js';
 
-const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const ownGroup = process.platform !== 'win32';
+const forwarded: NodeJS.Signals[] = ownGroup ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : ['SIGTERM'];
 
 export function startServer(context: TargetContext, options: StartOptions): Promise<void> {
   const server = join(context.outDir, 'server.mjs');
@@ -23,7 +26,7 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
     stdio: 'inherit',
-    detached: true,
+    detached: ownGroup,
     env: {
       ...process.env,
       NODE_ENV: process.env.NODE_ENV ?? 'production',
