@@ -132,6 +132,19 @@ export default defineConfig({
     }
   });
 
+  it('adapt start --json: stdout is one JSON document with the URL; the server\'s own lines go to stderr', async () => {
+    const server = new CliProcess(['start', '--json', '--port', '0', '--stage', 'prod'], { cwd: project.dir });
+    try {
+      const [, url] = await server.waitFor(/"url": "(http:[^"]+)"/);
+      expect(JSON.parse(body(await sendRaw(url, { method: 'GET', path: '/hi' }))).greeting).toBe('hello from prod');
+      expect(await server.stop('SIGINT')).toBe(0);
+      expect(JSON.parse(server.stdout)).toEqual({ ok: true, target: 'node', url, outDir });
+      expect(server.stderr).toContain(`adapt: chain listening on ${url}`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('refuses a bad environment variable at startup, naming it', () => {
     const result = spawnSync(process.execPath, [join(outDir, 'server.mjs')], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
     expect(result.status).toBe(1);

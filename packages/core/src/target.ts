@@ -66,6 +66,13 @@ export interface BuildArtifact {
 export interface StartOptions {
   port: number;
   host: string;
+  /**
+   * Where the running server's own stdout goes. `'stderr'` with --json, so that stdout holds only
+   * the one JSON document the CLI prints. Default: inherited.
+   */
+  stdout?: 'inherit' | 'stderr';
+  /** Called once the server listens, with its URL (the CLI prints it as JSON with --json). */
+  onListening?(url: string): void;
 }
 
 export interface DeployOptions {

@@ -25,7 +25,8 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
   const settings = nodeSettings(context);
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
-    stdio: 'inherit',
+    // stdout is read for the "listening on" line, then passed on (to stderr with --json)
+    stdio: ['inherit', 'pipe', 'inherit'],
     detached: ownGroup,
     env: {
       ...process.env,
@@ -36,6 +37,20 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
     },
   });
   context.log.debug(`started ${server} as process ${child.pid}`);
+  const sink = options.stdout === 'stderr' ? process.stderr : process.stdout;
+  let pending = '';
+  let announced = false;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    sink.write(chunk);
+    if (announced) return;
+    pending += chunk.toString('utf8');
+    const match = /listening on (\S+)/.exec(pending);
+    if (match) {
+      announced = true;
+      pending = '';
+      options.onListening?.(match[1]);
+    } else if (pending.length > 65536) pending = pending.slice(-1024);
+  });
   return new Promise<void>((resolve, reject) => {
     let signalled: NodeJS.Signals | undefined;
     const forward = (signal: NodeJS.Signals) => {
@@ -53,7 +68,7 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
       cleanup();
       reject(Object.assign(new Error(`cannot start ${server}: ${error.message}`), { code: 'START_FAILED', hint: 'check that node can run in this folder' }));
     });
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       cleanup();
       if (code === 0 || (signalled && (signal === signalled || code === 128 + (signalNumbers[signalled] ?? 0) || code === 0))) return resolve();
       reject(

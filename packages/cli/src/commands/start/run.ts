@@ -29,7 +29,13 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
       hint: `build it first: adapt build --target ${target.name}${options.stage ? ` --stage ${options.stage}` : ''}${options.out ? ` --out ${options.out}` : ''}`,
     });
   }
-  await start(context, { port, host: options.host });
+  await start(context, {
+    port,
+    host: options.host,
+    ...(output.json
+      ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') }
+      : {}),
+  });
 }
 
 function portFromEnv(value: string | undefined): number | undefined {
