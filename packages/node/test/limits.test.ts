@@ -105,7 +105,7 @@ describe('limits', () => {
   it('logs bad input in one line', async () => {
     errors.mockClear();
     await send(server.url, '/', { method: 'POST', body: 'x'.repeat(2000) });
-    const lines = errors.mock.calls.map((call) => call.join(' '));
+    const lines = errors.mock.calls.map((call: unknown[]) => call.join(' '));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toBe('adapt: POST /: 413 BODY_TOO_LARGE: the request body is larger than the limit of 1000 bytes');
   });
