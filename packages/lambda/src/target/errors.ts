@@ -12,6 +12,7 @@ export type LambdaTargetErrorCode =
   | 'BAD_SETTING'
   | 'BAD_FUNCTION_NAME'
   | 'NOT_BUILT'
+  | 'BUILD_MISMATCH'
   | 'ZIP_TOO_LARGE'
   | 'ROLE_NOT_FOUND'
   | 'FUNCTION_NOT_FOUND'

@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { handlerOptions } from './bundle.js';
+import { resolveLambdaSettings } from './settings.js';
 import { manifestFileName, maxUnzippedBytes, maxZippedBytes, writePackage, zipFileName } from './zip.js';
 
 function kib(bytes: number): string {
@@ -15,7 +17,8 @@ function percent(part: number, whole: number): string {
 export async function lambdaPackage(ctx: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
   const data = await readFile(bundle.file);
   const name = path.basename(bundle.file);
-  const manifest = await writePackage(ctx.outDir, [{ name, data }]);
+  const handler = handlerOptions(resolveLambdaSettings(ctx));
+  const manifest = await writePackage(ctx.outDir, [{ name, data }], { stage: ctx.stage, handlerOptions: handler });
   ctx.log.debug(`CodeSha256 ${manifest.codeSha256}`);
   const zipped = `${kib(manifest.zipBytes)} zipped, ${percent(manifest.zipBytes, maxZippedBytes)} of the 50 MB upload limit`;
   const unzipped = `${kib(manifest.unzippedBytes)} unzipped, ${percent(manifest.unzippedBytes, maxUnzippedBytes)} of the 250 MB limit`;

@@ -31,6 +31,8 @@ export interface PackageManifest {
   zipBytes: number;
   unzippedBytes: number;
   files: { name: string; bytes: number }[];
+  /** What the build was made for: deploy refuses a build whose handler options differ from the stage's. */
+  build?: { stage: string; handlerOptions: Record<string, unknown> };
 }
 
 /** Zips entries sorted by name, each with the same time and mode, deflated at level 9. */
@@ -79,7 +81,7 @@ export function checkPackageLimits(zipBytes: number, unzippedBytes: number): voi
 }
 
 /** Writes `function.zip` and `function.json` into outDir; returns the manifest. */
-export async function writePackage(outDir: string, entries: ZipEntry[]): Promise<PackageManifest> {
+export async function writePackage(outDir: string, entries: ZipEntry[], build?: PackageManifest['build']): Promise<PackageManifest> {
   const unzippedBytes = entries.reduce((sum, entry) => sum + entry.data.byteLength, 0);
   const zip = await deterministicZip(entries);
   checkPackageLimits(zip.byteLength, unzippedBytes);
@@ -88,6 +90,7 @@ export async function writePackage(outDir: string, entries: ZipEntry[]): Promise
     zipBytes: zip.byteLength,
     unzippedBytes,
     files: entries.map((entry) => ({ name: entry.name, bytes: entry.data.byteLength })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    ...(build ? { build } : {}),
   };
   await writeFile(path.join(outDir, zipFileName), zip);
   await writeFile(path.join(outDir, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -98,6 +101,8 @@ export interface BuiltPackage {
   zip: Buffer;
   codeSha256: string;
   unzippedBytes: number;
+  /** The manifest written beside the zip, when it is there and describes this zip. */
+  manifest: PackageManifest | undefined;
 }
 
 /** Reads the package `adapt build` wrote, checking it again against the limits. */
@@ -112,7 +117,15 @@ export async function readPackage(outDir: string): Promise<BuiltPackage> {
   checkPackageLimits(zip.byteLength, 0);
   const unzippedBytes = zipEntrySizes(zip).reduce((sum, entry) => sum + entry.bytes, 0);
   checkPackageLimits(zip.byteLength, unzippedBytes);
-  return { zip, codeSha256: codeSha256(zip), unzippedBytes };
+  const sha = codeSha256(zip);
+  let manifest: PackageManifest | undefined;
+  try {
+    const read = JSON.parse(await readFile(path.join(outDir, manifestFileName), 'utf8')) as PackageManifest;
+    if (read.codeSha256 === sha) manifest = read;
+  } catch {
+    manifest = undefined;
+  }
+  return { zip, codeSha256: sha, unzippedBytes, manifest };
 }
 
 /** Names and uncompressed sizes from a zip's central directory (no zip64: packages are far smaller). */

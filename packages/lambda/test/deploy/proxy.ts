@@ -13,6 +13,8 @@ export interface ProxiedCall {
   method: string;
   path: string;
   status: number;
+  /** The JSON request body (Lambda calls), without ZipFile. */
+  request?: Record<string, unknown>;
 }
 
 export interface Fault {
@@ -85,10 +87,19 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       const body = await readAll(req);
       const url = new URL(req.url ?? '/', 'http://proxy');
       const name = callName(req.method ?? 'GET', url.pathname, req.headers, body);
+      let request: Record<string, unknown> | undefined;
+      if (body.length > 0 && !name.startsWith('iam:')) {
+        try {
+          const { ZipFile: _zip, ...rest } = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+          request = rest;
+        } catch {
+          request = undefined;
+        }
+      }
       const fault = faults.find((f) => f.call === name && f.left > 0 && (f.after === undefined || calls.some((call) => call.name === f.after && call.status < 300)));
       if (fault) fault.left--;
       if (fault?.error) {
-        calls.push({ name, method: req.method ?? '', path: url.pathname, status: fault.error.status });
+        calls.push({ name, method: req.method ?? '', path: url.pathname, status: fault.error.status, request });
         const json = JSON.stringify({ Type: 'User', message: fault.error.message });
         res.writeHead(fault.error.status, { 'content-type': 'application/json', 'x-amzn-errortype': fault.error.type, 'content-length': Buffer.byteLength(json) });
         res.end(json);
@@ -106,7 +117,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       });
       let out = Buffer.from(await answer.arrayBuffer());
       if (fault?.rewrite && answer.ok) out = Buffer.from(JSON.stringify(fault.rewrite(JSON.parse(out.toString('utf8')) as Record<string, unknown>)));
-      calls.push({ name, method: req.method ?? '', path: url.pathname, status: answer.status });
+      calls.push({ name, method: req.method ?? '', path: url.pathname, status: answer.status, request });
       const outHeaders: Record<string, string> = {};
       answer.headers.forEach((value, key) => {
         if (key !== 'content-length' && key !== 'transfer-encoding' && key !== 'content-encoding' && key !== 'connection') outHeaders[key] = value;

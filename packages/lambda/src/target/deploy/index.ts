@@ -6,8 +6,9 @@
 import type { DeployOptions, DeployResult, TargetContext, TargetLogger } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from '../aws.js';
 import { LambdaTargetError } from '../errors.js';
-import { resolveLambdaSettings } from '../settings.js';
-import { readPackage } from '../zip.js';
+import { handlerOptions } from '../bundle.js';
+import { resolveLambdaSettings, type ResolvedLambdaSettings } from '../settings.js';
+import { readPackage, type BuiltPackage } from '../zip.js';
 import { pointAlias } from './alias.js';
 import { createFunction, updateCode, updateConfiguration } from './function.js';
 import { planDeploy, type ConfigChange, type DeployPlan } from './plan.js';
@@ -43,6 +44,20 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Refuses a build made with other handler options (streaming...) than this stage asks for. */
+function checkBuildMatches(pkg: BuiltPackage, settings: ResolvedLambdaSettings, stage: string): void {
+  const built = pkg.manifest?.build;
+  if (!built) return;
+  const wanted = handlerOptions(settings);
+  if (JSON.stringify(built.handlerOptions) !== JSON.stringify(wanted)) {
+    throw new LambdaTargetError(
+      'BUILD_MISMATCH',
+      `The build was made for stage ${built.stage} with handler options ${JSON.stringify(built.handlerOptions)}; stage ${stage} needs ${JSON.stringify(wanted)}.`,
+      `Rebuild for this stage: adapt build --target lambda --stage ${stage}`,
+    );
+  }
+}
+
 /** Drops undefined fields, so --json and the printed outcome hold only what is known. */
 function compact<T extends object>(result: T): T {
   return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined)) as T;
@@ -63,6 +78,7 @@ export function printDiff(log: TargetLogger, plan: DeployPlan): void {
 export async function deployLambda(ctx: TargetContext, options: DeployOptions, runtime: AwsRuntime = {}): Promise<LambdaDeployResult> {
   const settings = resolveLambdaSettings(ctx);
   const pkg = await readPackage(ctx.outDir);
+  checkBuildMatches(pkg, settings, ctx.stage);
   const resolved = await resolveRuntime(settings, runtime);
   const { log } = ctx;
   const step: StepContext = { ...resolved, log };
