@@ -59,7 +59,7 @@ describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injec
     proxy = await startFaultProxy(moto.endpoint);
     ({ lambda } = readers(moto.endpoint));
     project = await fixtureProject(fetchAppSource('build 0'));
-    config = { stages: { prod: {} }, targets: { lambda: { name: fn, region, endpoint: proxy.endpoint } } };
+    config = { stages: { prod: {} }, targets: { lambda: { region, endpoint: proxy.endpoint, stages: { prod: { name: fn } } } } };
   });
 
   beforeEach(() => {

@@ -19,6 +19,7 @@ import {
   resolveLambdaSettings,
   zipEntrySizes,
 } from '../src/target/index.js';
+import { checkStageAlias } from '../src/target/settings.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, type FixtureProject } from './deploy/context.js';
 
@@ -198,6 +199,16 @@ describe('bad input is refused before any AWS call', () => {
     expect(await codeOf(() => resolveLambdaSettings(project.context({ config: { targets: { lambda: { name } } } })))).toMatch(
       /^BAD_FUNCTION_NAME: AWS would reject the function name .* 1 to 64 letters, digits, hyphens or underscores/,
     );
+  });
+
+  test('two stages on the same function and alias are refused; their own aliases pass', async () => {
+    const shared = { stages: { prod: {}, staging: {} }, targets: { lambda: { name: 'shop' } } };
+    expect(await codeOf(lambdaTarget.deploy!(project.context({ config: shared, stage: 'prod' }), { dryRun: true }))).toBe(
+      "BAD_SETTING: Stages prod and dev both deploy to the alias live of shop: each would move the other's traffic. | Give one of them its own alias (targets.lambda.stages.dev.alias) or its own function name.",
+    );
+    const own = { stages: { prod: {} }, targets: { lambda: { name: 'shop', stages: { dev: { alias: 'dev' } } } } };
+    const settings = resolveLambdaSettings(project.context({ config: own, stage: 'prod' }));
+    expect(() => checkStageAlias(project.context({ config: own, stage: 'prod' }), settings)).not.toThrow();
   });
 
   test('a 64-character name and the default name pass', () => {

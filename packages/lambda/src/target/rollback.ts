@@ -7,7 +7,7 @@ import { releaseRuntime, resolveRuntime, type AwsRuntime } from './aws.js';
 import { pointAlias } from './deploy/alias.js';
 import { getAlias, getFunction, listVersions, versionStage } from './deploy/_state.js';
 import { LambdaTargetError } from './errors.js';
-import { resolveLambdaSettings } from './settings.js';
+import { checkStageAlias, resolveLambdaSettings } from './settings.js';
 
 export interface LambdaRollbackResult extends DeployResult {
   target: 'lambda';
@@ -21,6 +21,7 @@ export interface LambdaRollbackResult extends DeployResult {
 
 export async function rollbackLambda(ctx: TargetContext, options: DeployOptions, runtime: AwsRuntime = {}): Promise<LambdaRollbackResult> {
   const settings = resolveLambdaSettings(ctx);
+  checkStageAlias(ctx, settings);
   const to = options.to === undefined || options.to === null ? undefined : String(options.to);
   if (to !== undefined && !/^[1-9]\d*$/.test(to)) {
     throw new LambdaTargetError('VERSION_NOT_FOUND', `--to ${to} is not a version number.`, 'Give a published version such as --to 3; `adapt deploy --target lambda --list` shows them.');

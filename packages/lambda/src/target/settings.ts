@@ -2,7 +2,7 @@
  * The Lambda target's settings (`targets.lambda` in adapt.config.ts, per stage), validated once
  * with the setting named in every error.
  */
-import { knownStages, type Settings, type TargetContext } from '@adapt/core';
+import { knownStages, resolveSettings, type Settings, type TargetContext } from '@adapt/core';
 import { LambdaTargetError } from './errors.js';
 
 export type LambdaRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
@@ -61,7 +61,6 @@ export interface ResolvedLambdaSettings {
   bundleSdk: boolean;
   external: string[];
   description: string;
-  bodyLimit: number | undefined;
 }
 
 export const defaultAlias = 'live';
@@ -194,6 +193,25 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     bundleSdk: s.bundleSdk === true,
     external: Array.isArray(s.external) ? s.external.map(String) : [],
     description: (typeof s.description === 'string' ? s.description : `adapt: ${ctx.appName} (${ctx.stage})`).slice(0, 256),
-    bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
   };
+}
+
+/**
+ * One alias per stage: refuses a config where another stage resolves to the same function and
+ * alias as this one (two stages would move each other's traffic).
+ */
+export function checkStageAlias(ctx: Pick<TargetContext, 'stage' | 'config' | 'appName'>, settings: ResolvedLambdaSettings): void {
+  for (const other of knownStages(ctx.config)) {
+    if (other === ctx.stage) continue;
+    const s = resolveSettings(ctx.config, 'lambda', other) as LambdaSettings;
+    const name = s.name ?? defaultFunctionName(ctx.appName, other);
+    const alias = s.alias ?? defaultAlias;
+    if (name === settings.functionName && alias === settings.alias) {
+      throw new LambdaTargetError(
+        'BAD_SETTING',
+        `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`,
+        `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.`,
+      );
+    }
+  }
 }

@@ -7,7 +7,7 @@ import type { DeployOptions, DeployResult, TargetContext, TargetLogger } from '@
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from '../aws.js';
 import { LambdaTargetError } from '../errors.js';
 import { handlerOptions } from '../bundle.js';
-import { resolveLambdaSettings, type ResolvedLambdaSettings } from '../settings.js';
+import { checkStageAlias, resolveLambdaSettings, type ResolvedLambdaSettings } from '../settings.js';
 import { readPackage, type BuiltPackage } from '../zip.js';
 import { pointAlias } from './alias.js';
 import { createFunction, updateCode, updateConfiguration } from './function.js';
@@ -77,6 +77,7 @@ export function printDiff(log: TargetLogger, plan: DeployPlan): void {
 
 export async function deployLambda(ctx: TargetContext, options: DeployOptions, runtime: AwsRuntime = {}): Promise<LambdaDeployResult> {
   const settings = resolveLambdaSettings(ctx);
+  checkStageAlias(ctx, settings);
   const pkg = await readPackage(ctx.outDir);
   checkBuildMatches(pkg, settings, ctx.stage);
   const resolved = await resolveRuntime(settings, runtime);
