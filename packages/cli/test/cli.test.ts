@@ -29,6 +29,15 @@ describe('adapt --help', () => {
   });
 });
 
+describe('the installed binary', () => {
+  it('bin/adapt.js (what npm links as `adapt`) runs the built CLI', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('./helpers.js');
+    expect(execFileSync(join(repoRoot, 'packages/cli/bin/adapt.js'), ['--version'], { encoding: 'utf8' })).toBe('0.1.0\n');
+  });
+});
+
 describe('usage errors exit with 2', () => {
   it.each([
     [['build', '--bogus'], /unknown option '--bogus'/],
