@@ -261,7 +261,7 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
     expect(await aliasVersion()).toBe('3');
   });
 
-  test('a streaming stage: AWS_IAM URL in RESPONSE_STREAM mode with CORS and no public statements; going public adds them, going back removes them', async () => {
+  test('a streaming stage: AWS_IAM URL in RESPONSE_STREAM mode with CORS and no public statements; going public adds them, going back removes them; url: false deletes the URL', async () => {
     const edgeConfig: AdaptConfig = {
       stages: { edge: {} },
       targets: { lambda: { region, endpoint: proxy.endpoint, smoke: { path: '/streamed' }, streaming: true, url: { auth: 'AWS_IAM', cors: { allowOrigins: ['https://example.com'], maxAge: 60 } } } },
@@ -308,6 +308,21 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
       () => 0,
     );
     expect(after).toBe(0);
+
+    edgeConfig.targets!.lambda!.url = true;
+    await deployEdge();
+    edgeConfig.targets!.lambda!.url = false;
+    proxy.clear();
+    const dry = (await target.deploy!(edge(), { dryRun: true })) as LambdaDeployResult;
+    expect(dry.calls?.filter((c) => /Url|Permission/.test(c.call)).map((c) => c.call)).toEqual([
+      'lambda:DeleteFunctionUrlConfig',
+      'lambda:RemovePermission',
+      'lambda:RemovePermission',
+    ]);
+    const removed = await deployEdge();
+    expect(removed.url).toBeUndefined();
+    expect(proxy.names().filter((n) => /Url|Permission/.test(n) && !n.startsWith('Get'))).toEqual(['DeleteFunctionUrlConfig', 'RemovePermission', 'RemovePermission']);
+    expect(await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: edgeFn, Qualifier: 'live' })).catch((error: Error) => error.name)).toBe('ResourceNotFoundException');
   });
 
   test('an architecture change uploads the same code again with the new architecture', async () => {

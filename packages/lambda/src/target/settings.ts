@@ -29,7 +29,7 @@ export interface LambdaSettings extends Settings {
   role?: string;
   /** The stage's alias. Default `live`. */
   alias?: string;
-  /** A Function URL on the alias: `true` for a public one. */
+  /** A Function URL on the alias: `true` for a public one; `false` removes one made before. */
   url?: boolean | LambdaUrlSettings;
   /** Stream responses (Function URL invoke mode RESPONSE_STREAM). */
   streaming?: boolean;
@@ -56,6 +56,8 @@ export interface ResolvedLambdaSettings {
   region: string | undefined;
   endpoint: string | undefined;
   url: { auth: 'NONE' | 'AWS_IAM'; cors: LambdaUrlSettings['cors'] } | undefined;
+  /** `url: false`: delete a Function URL adapt finds on the alias (leaving `url` out leaves it alone). */
+  removeUrl: boolean;
   streaming: boolean;
   smokePath: string | undefined;
   bundleSdk: boolean;
@@ -188,6 +190,7 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     region: s.region,
     endpoint,
     url,
+    removeUrl: s.url === false,
     streaming: s.streaming === true,
     smokePath,
     bundleSdk: s.bundleSdk === true,

@@ -61,6 +61,7 @@ const lambdaRoutes: [string, RegExp, string][] = [
   ['POST', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'CreateFunctionUrlConfig'],
   ['GET', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'GetFunctionUrlConfig'],
   ['PUT', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'UpdateFunctionUrlConfig'],
+  ['DELETE', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'DeleteFunctionUrlConfig'],
 ];
 
 /** The AWS operation of a request: Lambda by REST route, IAM by its Action or X-Amz-Target. */

@@ -15,7 +15,7 @@ import { planDeploy, type ConfigChange, type DeployPlan } from './plan.js';
 import { publishVersion } from './publish.js';
 import { createRole } from './role.js';
 import { smokeTest, type SmokeOutcome } from './smoke.js';
-import { ensureFunctionUrl } from './url.js';
+import { ensureFunctionUrl, removeFunctionUrl } from './url.js';
 import type { StepContext } from './_steps.js';
 
 export interface LambdaDeployResult extends DeployResult {
@@ -147,6 +147,11 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
       const urlState = plan.url;
       url = await log.step('Function URL', () => ensureFunctionUrl(resolved.clients, plan.functionName, plan.alias, settings, urlState, (message) => log.info(`  ${message}`)));
       log.info(`URL: ${url}`);
+    }
+
+    if (plan.urlRemoval) {
+      const removal = plan.urlRemoval;
+      await log.step('Removing the Function URL (url: false)', () => removeFunctionUrl(resolved.clients, plan.functionName, plan.alias, removal, (message) => log.info(`  ${message}`)));
     }
 
     let smoke: 'passed' | 'skipped' = 'skipped';

@@ -55,6 +55,8 @@ export interface DeployPlan {
   aliasVersion: string | undefined;
   aliasRevisionId: string | undefined;
   url: UrlState | undefined;
+  /** With `url: false`: the URL and public statements to delete. */
+  urlRemoval: UrlState | undefined;
   smoke: 'url' | 'invoke' | 'none';
   calls: PlannedCall[];
 }
@@ -146,6 +148,11 @@ export async function planDeploy(
 
   const aliasState = current ? await getAlias(clients, functionName, alias) : undefined;
   const url = settings.url ? (aliasState ? await readUrlState(clients, functionName, alias, settings) : emptyUrlState(settings)) : undefined;
+  let urlRemoval: UrlState | undefined;
+  if (settings.removeUrl && aliasState) {
+    const found = await readUrlState(clients, functionName, alias, settings);
+    if (found.exists || (found.extra ?? []).length > 0) urlRemoval = found;
+  }
   const smoke: DeployPlan['smoke'] =
     settings.smokePath === undefined ? 'none' : settings.url?.auth === 'NONE' && !settings.endpoint ? 'url' : 'invoke';
 
@@ -167,6 +174,7 @@ export async function planDeploy(
     aliasVersion: aliasState?.FunctionVersion,
     aliasRevisionId: aliasState?.RevisionId,
     url,
+    urlRemoval,
     smoke,
     calls: [],
   };
@@ -210,6 +218,10 @@ function plannedCalls(plan: DeployPlan, settings: ResolvedLambdaSettings): Plann
     }
     for (const statement of plan.url.missing ?? []) calls.push({ call: 'lambda:AddPermission', detail: statement });
     for (const statement of plan.url.extra ?? []) calls.push({ call: 'lambda:RemovePermission', detail: statement });
+  }
+  if (plan.urlRemoval) {
+    if (plan.urlRemoval.exists) calls.push({ call: 'lambda:DeleteFunctionUrlConfig', detail: `on ${fn}:${plan.alias} (url: false)` });
+    for (const statement of plan.urlRemoval.extra ?? []) calls.push({ call: 'lambda:RemovePermission', detail: statement });
   }
   if (plan.smoke === 'url') calls.push({ call: 'GET', detail: `the Function URL + ${settings.smokePath}` });
   if (plan.smoke === 'invoke') calls.push({ call: 'lambda:Invoke', detail: `${fn}:${plan.alias} with a GET ${settings.smokePath} event` });

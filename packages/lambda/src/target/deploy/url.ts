@@ -157,3 +157,24 @@ export async function ensureFunctionUrl(
   }
   return url ?? '';
 }
+
+/** `url: false`: deletes the alias's Function URL and the public statements adapt added. */
+export async function removeFunctionUrl(clients: AwsClients, functionName: string, alias: string, state: UrlState, onChange: (message: string) => void): Promise<void> {
+  const after = `The alias ${alias} already points at the new version.`;
+  if (state.exists) {
+    try {
+      await clients.lambda.send(new clients.lambdaSdk.DeleteFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: alias }));
+      onChange(`deleted the Function URL ${state.config?.FunctionUrl ?? ''}`.trim());
+    } catch (error) {
+      if (!isNotFound(error)) throw awsStepError('Deleting the Function URL', 'DeleteFunctionUrlConfig', error, after);
+    }
+  }
+  for (const sid of state.extra ?? []) {
+    try {
+      await clients.lambda.send(new clients.lambdaSdk.RemovePermissionCommand({ FunctionName: functionName, Qualifier: alias, StatementId: sid }));
+      onChange(`removed the public permission ${sid}`);
+    } catch (error) {
+      if (!isNotFound(error)) throw awsStepError('Removing a public permission', 'RemovePermission', error, after);
+    }
+  }
+}
