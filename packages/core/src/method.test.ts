@@ -11,7 +11,7 @@ describe('checkMethod', () => {
     expect(() => checkMethod(method)).toThrow(expect.objectContaining({ status: 400, code: 'BAD_METHOD' }));
   });
 
-  it.each([undefined, null, 42, {}])('refuses a non-string %j with a 400', (method) => {
+  it.each([undefined, null, 42, {}, Object.create(null), [Object.create(null)]])('refuses a non-string %j with a 400', (method) => {
     expect(() => checkMethod(method)).toThrow(expect.objectContaining({ status: 400 }));
   });
 

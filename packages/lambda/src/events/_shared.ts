@@ -69,6 +69,13 @@ export function eventBody(body: unknown, isBase64: unknown, source: SourceName):
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
+/** A header or parameter value as text; anything but a string, number or boolean is a 400. */
+export function valueText(value: unknown, what: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw badRequest('BAD_REQUEST', `${what} is ${Array.isArray(value) ? 'an array' : typeof value}, not text`);
+}
+
 /** Adds single-value headers, checked (CR/LF/NUL refused, invalid names refused). */
 export function addSingleHeaders(headers: Headers, record: Record<string, unknown> | undefined, skip?: Set<string>): void {
   if (!record) return;
@@ -76,8 +83,27 @@ export function addSingleHeaders(headers: Headers, record: Record<string, unknow
     const value = record[name];
     if (value == null) continue;
     if (skip !== undefined && skip.has(name.toLowerCase())) continue;
-    appendHeader(headers, name, typeof value === 'string' ? value : String(value));
+    appendHeader(headers, name, valueText(value, `header ${JSON.stringify(name)}`));
   }
+}
+
+/**
+ * Query parameters checked before they are joined: values are text (or arrays of text where
+ * `multi`), so a malformed event is a 400, not a crash. Returns the record typed.
+ */
+export function paramRecord<T extends Record<string, any> = Record<string, any>>(value: unknown, field: string, source: SourceName, multi: boolean): T | undefined {
+  const record = optionalRecord<Record<string, unknown>>(value, field, source);
+  if (!record) return undefined;
+  for (const name in record) {
+    const item = record[name];
+    if (item == null) continue;
+    if (Array.isArray(item) && multi) {
+      for (const entry of item) if (entry != null) valueText(entry, `${field}.${name}`);
+    } else {
+      valueText(item, `${field}.${name}`);
+    }
+  }
+  return record as T;
 }
 
 /** Adds multi-value headers, checked; returns the lower-cased names it saw. */
@@ -89,9 +115,9 @@ export function addMultiHeaders(headers: Headers, record: Record<string, unknown
     if (values == null) continue;
     seen.add(name.toLowerCase());
     if (Array.isArray(values)) {
-      for (const value of values) if (value != null) appendHeader(headers, name, String(value));
+      for (const value of values) if (value != null) appendHeader(headers, name, valueText(value, `header ${JSON.stringify(name)}`));
     } else {
-      appendHeader(headers, name, String(values));
+      appendHeader(headers, name, valueText(values, `header ${JSON.stringify(name)}`));
     }
   }
   return seen;

@@ -18,6 +18,7 @@ import {
   lastCookie,
   multiHeaders,
   optionalRecord,
+  paramRecord,
   requestHost,
   requireString,
   singleHeaders,
@@ -41,8 +42,8 @@ export const alb: EventSource<AlbEvent, AlbResult> = {
     if (multi) addMultiHeaders(headers, multi);
     else addSingleHeaders(headers, optionalRecord(event.headers, 'headers', 'alb'));
     const query = queryFromRawParams(
-      optionalRecord(event.queryStringParameters, 'queryStringParameters', 'alb'),
-      optionalRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'alb'),
+      paramRecord(event.queryStringParameters, 'queryStringParameters', 'alb', false),
+      paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'alb', true),
     );
     const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, undefined), path, query });
     return {

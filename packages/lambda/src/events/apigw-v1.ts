@@ -16,6 +16,7 @@ import {
   eventBody,
   forwardedProtocol,
   optionalRecord,
+  paramRecord,
   requestHost,
   requireString,
   singleHeaders,
@@ -43,8 +44,8 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
     if (event.version === '1.0' && options.stripStage) path = stripStage(path, context?.stage);
     path = stripPrefix(path, options.basePath);
     const query = queryFromDecodedParams(
-      optionalRecord(event.queryStringParameters, 'queryStringParameters', 'apigw-v1'),
-      optionalRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'apigw-v1'),
+      paramRecord(event.queryStringParameters, 'queryStringParameters', 'apigw-v1', false),
+      paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'apigw-v1', true),
     );
     const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, context?.domainName), path, query });
     const sourceIp = context?.identity?.sourceIp;

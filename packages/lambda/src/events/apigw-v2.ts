@@ -19,6 +19,7 @@ import {
   requireString,
   singleHeaders,
   stripPrefix,
+  valueText,
   type EventSource,
   type SourceName,
 } from './_shared.js';
@@ -39,7 +40,7 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
       if (cookies != null) {
         if (!Array.isArray(cookies)) throw badRequest('BAD_REQUEST', `the ${name} event's cookies is not an array`);
         if (cookies.length > 0) {
-          const joined = joinCookies(cookies.map(String));
+          const joined = joinCookies(cookies.map((cookie, i) => valueText(cookie, `cookies[${i}]`)));
           const existing = headers.get('cookie');
           headers.delete('cookie');
           appendHeader(headers, 'cookie', existing ? `${existing}; ${joined}` : joined);

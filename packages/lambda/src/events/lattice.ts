@@ -18,6 +18,7 @@ import {
   forwardedProtocol,
   lastCookie,
   optionalRecord,
+  paramRecord,
   requestHost,
   requireString,
   singleHeaders,
@@ -40,7 +41,7 @@ export const latticeV1: EventSource<LatticeV1Event, LatticeResult> = {
     const { path, query: pathQuery } = splitQuery(requireString(event.raw_path, 'raw_path', 'lattice-v1'));
     const headers = new Headers();
     addSingleHeaders(headers, optionalRecord(event.headers, 'headers', 'lattice-v1'));
-    const params = optionalRecord<Record<string, string | undefined>>(event.query_string_parameters, 'query_string_parameters', 'lattice-v1');
+    const params = paramRecord<Record<string, string | undefined>>(event.query_string_parameters, 'query_string_parameters', 'lattice-v1', false);
     const query = pathQuery || (params ? queryFromDecodedParams(params) : '');
     const url = buildRequestUrl({
       protocol: forwardedProtocol(headers),
@@ -66,7 +67,7 @@ export const latticeV2: EventSource<LatticeV2Event, LatticeResult> = {
     const path = requireString(event.path, 'path', 'lattice-v2');
     const headers = new Headers();
     addMultiHeaders(headers, optionalRecord(event.headers, 'headers', 'lattice-v2'));
-    const params = optionalRecord<Record<string, string | string[] | undefined>>(event.queryStringParameters, 'queryStringParameters', 'lattice-v2');
+    const params = paramRecord<Record<string, string | string[] | undefined>>(event.queryStringParameters, 'queryStringParameters', 'lattice-v2', true);
     const url = buildRequestUrl({
       protocol: forwardedProtocol(headers),
       host: requestHost(headers, undefined),
@@ -105,7 +106,7 @@ function arrayValues(params: Record<string, string | string[] | undefined>): Rec
   for (const name in params) {
     const value = params[name];
     if (value == null) continue;
-    out[name] = Array.isArray(value) ? value.map(String) : [String(value)];
+    out[name] = Array.isArray(value) ? value.filter((v) => v != null).map(String) : [String(value)];
   }
   return out;
 }
