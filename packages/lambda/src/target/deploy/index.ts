@@ -173,7 +173,9 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
         }
         throw new LambdaTargetError(
           'SMOKE_FAILED',
-          `The smoke test failed: ${outcome.reason}. There is no earlier version to go back to, so the alias ${plan.alias} stays on version ${version}.`,
+          previousVersion === version
+            ? `The smoke test failed: ${outcome.reason}. This deploy changed nothing: the alias ${plan.alias} was already on version ${version}.`
+            : `The smoke test failed: ${outcome.reason}. There is no earlier version to go back to, so the alias ${plan.alias} stays on version ${version}.`,
           `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again.`,
         );
       }
