@@ -33,7 +33,11 @@ export async function loadProject(cwd: string): Promise<Project> {
       dir = current;
       break;
     }
-    if (existsSync(join(current, 'package.json')) || dirname(current) === current) break;
+    if (existsSync(join(current, 'package.json'))) {
+      dir = current; // the project root, even when run from a subfolder
+      break;
+    }
+    if (dirname(current) === current) break;
   }
   const config = configFile ? validateConfig(await importConfig(configFile, dir), basename(configFile)) : {};
   const packageJson = readPackageJson(dir);

@@ -81,6 +81,12 @@ describe('adapt build --target echo', () => {
     expect(readdirSync(join(project.dir, '.adapt')).filter((name) => name.startsWith('config.'))).toEqual([]);
   });
 
+  it('finds the project from a subfolder', async () => {
+    const run = await runCli(['build', '--target', 'echo', '--json'], { cwd: join(project.dir, 'src') });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).builds[0].outDir).toBe(join(project.dir, '.adapt/echo'));
+  });
+
   it('prints a size report on stdout and progress on stderr', async () => {
     const run = await runCli(['build', '--target', 'echo'], { cwd: project.dir });
     expect(run.stdout).toMatch(/^echo \(stage dev\) -> .*\.adapt\/echo\/ in \d+ ms\n {2}main\.mjs +[\d.]+ (B|KiB) +[\d.]+ (B|KiB) gzip {2}bundle/);

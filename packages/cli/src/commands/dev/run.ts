@@ -38,6 +38,8 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
   const stage = selectStage(project.config, options.stage);
   const settings = resolveSettings(project.config, 'node', stage);
   const createListener = await loadCreateListener(project.dir);
+  // like other dev servers: libraries read it at run time (the bundle does not inline it)
+  process.env.NODE_ENV ??= 'development';
   process.setSourceMapsEnabled?.(true);
 
   const buildDir = join(project.dir, '.adapt', 'dev');
@@ -67,7 +69,6 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
     write: false,
     sourcemap: 'inline',
     banner: { js: esmRequireBanner },
-    define: { 'process.env.NODE_ENV': '"development"' },
     logLevel: 'silent',
     plugins: [
       {
