@@ -155,6 +155,25 @@ describe('adapt build --target echo', () => {
     }
   });
 
+  it('--target all builds the others when one fails, then exits 1 naming it', async () => {
+    const { 'adapt.config.ts': _config, ...withoutConfig } = files;
+    const mixed = tempProject({
+      ...withoutConfig,
+      'node_modules/@adapt/broken/package.json': JSON.stringify({ name: '@adapt/broken', type: 'module', exports: { './target': './target.js' } }),
+      'node_modules/@adapt/broken/target.js':
+        "export default { name: 'broken', description: 'always refuses', bundle() { throw Object.assign(new Error('region is required'), { hint: 'set targets.broken.region' }); } };\n",
+    });
+    try {
+      const run = await runCli(['build', '--target', 'all'], { cwd: mixed.dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/error: 1 of \d+ targets failed to build \(echo, .*node.* built\):\n {2}broken: region is required\n {2}set targets\.broken\.region\n/);
+      expect(run.stdout).toMatch(/^echo \(stage dev\)/m);
+      expect(existsSync(join(mixed.dir, '.adapt/echo/main.mjs'))).toBe(true);
+    } finally {
+      mixed.remove();
+    }
+  });
+
   it('a bundling error names the file and line, and exits 1', async () => {
     const broken = tempProject({ ...files, 'src/shout.ts': 'export const shout = (text: string) => text +;\n' });
     try {

@@ -3,7 +3,7 @@ import type { AdaptTarget } from '@adapt/core';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
 import { buildTarget, type BuildReport } from '../../bundle.js';
-import { usageError } from '../../errors.js';
+import { CliError, usageError } from '../../errors.js';
 import { formatBytes, shownPath, type Output } from '../../output.js';
 import { installedTargetNames } from '../../resolve.js';
 import { loadAllTargets, loadTarget } from '../../targets.js';
@@ -25,10 +25,26 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
   const project = await loadProject(options.cwd);
   const targets: AdaptTarget[] = options.target === 'all' ? await loadAllTargets(project.dir) : [await loadTarget(project.dir, options.target)];
   const reports: BuildReport[] = [];
+  const failures: Array<{ target: string; error: unknown }> = [];
   for (const target of targets) {
-    const context = targetContext(project, target, output, { stage: options.stage, out: options.out, outPerTarget: options.target === 'all' });
-    output.debug(`${target.name}: entry ${context.entry}, stage ${context.stage}, out ${context.outDir}`);
-    reports.push(await buildTarget(target, context, { minify: options.minify, sourcemap: options.sourcemap }));
+    try {
+      const context = targetContext(project, target, output, { stage: options.stage, out: options.out, outPerTarget: options.target === 'all' });
+      output.debug(`${target.name}: entry ${context.entry}, stage ${context.stage}, out ${context.outDir}`);
+      reports.push(await buildTarget(target, context, { minify: options.minify, sourcemap: Boolean(options.sourcemap) }));
+    } catch (error) {
+      // with --target all, one target's failure does not stop the others
+      if (targets.length === 1) throw error;
+      failures.push({ target: target.name, error });
+    }
+  }
+  if (failures.length > 0) {
+    if (!output.json && reports.length > 0) process.stdout.write(reports.map((report) => sizeReport(report, output)).join('\n') + '\n');
+    const detail = failures.map(({ target, error }) => `${target}: ${error instanceof Error ? error.message : String(error)}`).join('\n  ');
+    const hint = failures.map(({ error }) => (error as { hint?: unknown }).hint).find((value): value is string => typeof value === 'string');
+    throw new CliError('BUILD_FAILED', `${failures.length} of ${targets.length} targets failed to build (${reports.map((report) => report.target).join(', ') || 'none'} built):\n  ${detail}`, {
+      hint: hint ?? 'fix the errors above and build again',
+      cause: failures[0].error,
+    });
   }
   output.result({ ok: true, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
   return reports;
