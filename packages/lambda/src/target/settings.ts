@@ -171,10 +171,16 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
 
   const endpoint = s.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
   if (endpoint !== undefined) {
+    let protocol = '';
     try {
-      new URL(endpoint);
+      protocol = new URL(endpoint).protocol;
     } catch {
-      bad('endpoint', `${JSON.stringify(endpoint)} is not a URL`, 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.');
+      protocol = '';
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      const message = `${JSON.stringify(endpoint)} is not an http(s) URL`;
+      if (s.endpoint === undefined) throw new LambdaTargetError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.');
+      bad('endpoint', message, 'Write it like http://127.0.0.1:5000.');
     }
   }
 
