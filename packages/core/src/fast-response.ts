@@ -56,16 +56,10 @@ class FastResponse {
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     this[realKey] = undefined;
-    const fast = fastInit(body, init);
-    if (!fast) {
+    if (!fastInit(this, body, init)) {
       // anything unusual: the standard class does the work (and throws the standard errors)
       this[realKey] = new GlobalResponse(body, init);
-      return;
     }
-    this[statusKey] = fast.status;
-    this[statusTextKey] = fast.statusText;
-    this[headersKey] = fast.headers;
-    this[bodyKey] = fast.body;
   }
 
   static json(data: unknown, init?: ResponseInit): Response {
@@ -265,29 +259,22 @@ function realParts(real: Response): ResponseParts {
   return { status: real.status, statusText: real.statusText, headers, body };
 }
 
-interface FastInit {
-  status: number;
-  statusText: string;
-  headers: string[];
-  body: FastBody;
-}
-
-/** The fast form of a constructor call, or undefined when the standard class must handle it. */
-function fastInit(body: BodyInit | null | undefined, init: ResponseInit | undefined): FastInit | undefined {
+/** Fills `target` with the fast form of a constructor call; false when the standard class must handle it. */
+function fastInit(target: FastResponse, body: BodyInit | null | undefined, init: ResponseInit | undefined): boolean {
   let status = 200;
   let statusText = '';
   let headerInit: HeadersInit | undefined;
   if (init != null) {
-    if (typeof init !== 'object') return undefined;
+    if (typeof init !== 'object') return false;
     const proto = Object.getPrototypeOf(init);
-    if (proto !== Object.prototype && proto !== null) return undefined;
+    if (proto !== Object.prototype && proto !== null) return false;
     if (init.status !== undefined) {
       status = init.status;
-      if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) return undefined;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) return false;
     }
     if (init.statusText !== undefined) {
       statusText = init.statusText;
-      if (typeof statusText !== 'string' || !reasonPhrase.test(statusText)) return undefined;
+      if (typeof statusText !== 'string' || !reasonPhrase.test(statusText)) return false;
     }
     headerInit = init.headers;
   }
@@ -303,16 +290,20 @@ function fastInit(body: BodyInit | null | undefined, init: ResponseInit | undefi
   } else if (body instanceof ArrayBuffer) {
     fastBody = new Uint8Array(body.slice(0));
   } else if (body instanceof ReadableStream) {
-    if (body.locked) return undefined;
+    if (body.locked) return false;
     fastBody = body as ReadableStream<Uint8Array>;
   } else {
-    return undefined;
+    return false;
   }
-  if (fastBody !== null && (status === 204 || status === 205 || status === 304)) return undefined;
+  if (fastBody !== null && (status === 204 || status === 205 || status === 304)) return false;
   const headers = flatHeaders(headerInit);
-  if (!headers) return undefined;
+  if (!headers) return false;
   if (defaultType && !hasName(headers, 'content-type')) headers.push('content-type', defaultType);
-  return { status, statusText, headers, body: fastBody };
+  target[statusKey] = status;
+  target[statusTextKey] = statusText;
+  target[headersKey] = headers;
+  target[bodyKey] = fastBody;
+  return true;
 }
 
 /** Validated, normalized header pairs; undefined when the standard `Headers` must decide. */

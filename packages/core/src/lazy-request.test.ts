@@ -131,6 +131,28 @@ describe('createLazyRequest', () => {
     }
   });
 
+  it("treats a lower-case 'get' as GET: no body", async () => {
+    const { request, calls } = lazy({ method: 'get' }, 'ignored');
+    expect(request.method).toBe('GET');
+    expect(request.body).toBeNull();
+    expect(calls.stream + calls.bytes).toBe(0);
+  });
+
+  it('calls the input functions as methods, so an adapter can pass a class instance', async () => {
+    class Input {
+      method = 'POST';
+      url = 'http://example.com/x';
+      constructor(private readonly text: string) {}
+      headers() {
+        return new Headers({ 'x-from': this.text });
+      }
+      body = { stream: () => streamOf(this.text), bytes: async () => bytesOf(this.text) };
+    }
+    const request = createLazyRequest(new Input('instance'));
+    expect(request.headers.get('x-from')).toBe('instance');
+    expect(await request.text()).toBe('instance');
+  });
+
   it('clones like the standard: both copies read the body', async () => {
     const { request } = lazy({}, 'twice');
     const copy = request.clone();

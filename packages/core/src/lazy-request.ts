@@ -45,6 +45,8 @@ export interface LazyRequestInput {
 let GlobalRequest: typeof Request;
 
 const inputKey = Symbol('adapt.lazyRequest.input');
+const methodKey = Symbol('adapt.lazyRequest.method');
+const urlKey = Symbol('adapt.lazyRequest.url');
 const realKey = Symbol('adapt.lazyRequest.real');
 const headersKey = Symbol('adapt.lazyRequest.headers');
 const signalKey = Symbol('adapt.lazyRequest.signal');
@@ -52,6 +54,8 @@ const usedKey = Symbol('adapt.lazyRequest.used');
 
 interface LazyState {
   [inputKey]: LazyRequestInput;
+  [methodKey]: string;
+  [urlKey]: string;
   [realKey]: Request | undefined;
   [headersKey]: Headers | undefined;
   [signalKey]: AbortSignal | undefined;
@@ -63,17 +67,19 @@ const decoder = new TextDecoder();
 /** The lightweight class; `createLazyRequest` makes instances. Its prototype chains to `Request.prototype`. */
 class LightweightRequest {
   declare [inputKey]: LazyRequestInput;
+  declare [methodKey]: string;
+  declare [urlKey]: string;
   declare [realKey]: Request | undefined;
   declare [headersKey]: Headers | undefined;
   declare [signalKey]: AbortSignal | undefined;
   declare [usedKey]: boolean;
 
   get method(): string {
-    return this[inputKey].method;
+    return this[methodKey];
   }
 
   get url(): string {
-    return this[inputKey].url;
+    return this[urlKey];
   }
 
   get headers(): Headers {
@@ -122,7 +128,7 @@ type FastMethod = 'text' | 'json' | 'arrayBuffer' | 'bytes';
 
 function readFast<T>(request: LightweightRequest, method: FastMethod, convert: (bytes: Uint8Array) => T): Promise<T> {
   const input = request[inputKey];
-  const body = hasBody(input) ? input.body : null;
+  const body = hasBody(request) ? input.body : null;
   if (request[realKey] || (body && !body.bytes)) {
     const real = realRequest(request) as unknown as Record<FastMethod, () => Promise<T>>;
     if (typeof real[method] !== 'function') return Promise.reject(new TypeError(`Request.${method} is not supported by this Node version`));
@@ -140,8 +146,9 @@ function readFast<T>(request: LightweightRequest, method: FastMethod, convert: (
   return body.bytes!().then(convert);
 }
 
-function hasBody(input: LazyRequestInput): boolean {
-  return input.body != null && input.method !== 'GET' && input.method !== 'HEAD';
+function hasBody(request: LightweightRequest): boolean {
+  const method = request[methodKey];
+  return request[inputKey].body != null && method !== 'GET' && method !== 'HEAD';
 }
 
 /** Builds (once) and returns the real `Request` behind a lightweight one. */
@@ -151,15 +158,15 @@ function realRequest(request: LightweightRequest): Request {
   if (request[usedKey]) throw new TypeError('Body is unusable: Body has already been read');
   const input = request[inputKey];
   const init: RequestInit & { duplex?: 'half' } = {
-    method: input.method,
+    method: request[methodKey],
     headers: request.headers,
     signal: request.signal,
   };
-  if (hasBody(input)) {
+  if (hasBody(request)) {
     init.body = input.body!.stream();
     init.duplex = 'half';
   }
-  const real = new GlobalRequest(input.url, init);
+  const real = new GlobalRequest(request[urlKey], init);
   request[realKey] = real;
   return real;
 }
@@ -225,7 +232,9 @@ export function createLazyRequest(input: LazyRequestInput): Request {
   const method = normalizeMethod(input.method);
   const url = normalizeRequestUrl(input.url);
   const request = Object.create(LightweightRequest.prototype) as LazyState;
-  request[inputKey] = method === input.method && url === input.url ? input : { ...input, method, url };
+  request[inputKey] = input; // its functions are called as methods: an adapter may pass a class instance
+  request[methodKey] = method;
+  request[urlKey] = url;
   request[realKey] = undefined;
   request[headersKey] = undefined;
   request[signalKey] = undefined;

@@ -1,6 +1,6 @@
 /** Incoming (Node => Web): a lazy `Request` read straight from `IncomingMessage`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, bodyTooLarge, createLazyRequest, headersFromFlatList, type LazyBody } from '@adapt/core';
+import { badRequest, bodyTooLarge, createLazyRequest, headersFromFlatList, type LazyBody, type LazyRequestInput } from '@adapt/core';
 
 export interface RequestOptions {
   trustProxy: boolean;
@@ -9,14 +9,51 @@ export interface RequestOptions {
 
 /** Builds the lazy Request for one Node request. Throws a 400 HttpError for a URL that cannot be represented. */
 export function createRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request {
-  const method = req.method!;
-  return createLazyRequest({
-    method,
-    url: nodeRequestUrl(req, options.trustProxy),
-    headers: () => headersFromFlatList(req.rawHeaders),
-    body: method === 'GET' || method === 'HEAD' ? null : nodeBody(req, options.bodyLimit),
-    signal: () => nodeSignal(req, res),
-  });
+  return createLazyRequest(new NodeInput(req, res, options));
+}
+
+/** The lazy request's input: plain fields and methods on a prototype, no closures per request. */
+class NodeInput implements LazyRequestInput {
+  readonly method: string;
+  readonly url: string;
+  readonly body: LazyBody | null;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+
+  constructor(req: IncomingMessage, res: ServerResponse, options: RequestOptions) {
+    const method = req.method!;
+    this.method = method;
+    this.url = nodeRequestUrl(req, options.trustProxy);
+    this.body = method === 'GET' || method === 'HEAD' ? null : new NodeBody(req, options.bodyLimit);
+    this.#req = req;
+    this.#res = res;
+  }
+
+  headers(): Headers {
+    return headersFromFlatList(this.#req.rawHeaders);
+  }
+
+  signal(): AbortSignal {
+    return nodeSignal(this.#req, this.#res);
+  }
+}
+
+class NodeBody implements LazyBody {
+  readonly #req: IncomingMessage;
+  readonly #limit: number;
+
+  constructor(req: IncomingMessage, limit: number) {
+    this.#req = req;
+    this.#limit = limit;
+  }
+
+  stream(): ReadableStream<Uint8Array> {
+    return bodyStream(this.#req, this.#limit);
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return bodyBytes(this.#req, this.#limit);
+  }
 }
 
 /** The absolute URL as the client saw it: scheme and host from the socket and Host, or the proxy's X-Forwarded-*. */
@@ -75,13 +112,6 @@ export function remoteAddressOf(req: IncomingMessage, trustProxy: boolean): stri
     if (forwarded) return forwarded;
   }
   return req.socket.remoteAddress;
-}
-
-function nodeBody(req: IncomingMessage, limit: number): LazyBody {
-  return {
-    stream: () => bodyStream(req, limit),
-    bytes: () => bodyBytes(req, limit),
-  };
 }
 
 /** The whole body, refused with 413 as soon as it passes the limit. */

@@ -25,11 +25,17 @@ export function writeParts(parts: ResponseParts, res: ServerResponse, method: st
   }
   if (body === null || noBody) {
     if (body) void body.cancel().catch(() => {});
-    if (body === null && status !== 204 && status !== 304 && method !== 'HEAD' && !hasName(head, 'content-length')) head.push('content-length', '0');
+    if (status !== 204 && status !== 304) {
+      const length = lastDeclaredLength;
+      // HEAD keeps the length the app declared; an empty body is 0
+      if (length !== undefined && method === 'HEAD') head.push('content-length', length);
+      else if (body === null && method !== 'HEAD') head.push('content-length', '0');
+    }
     writeHead(res, status, parts.statusText, head);
     res.end();
     return undefined;
   }
+  if (lastDeclaredLength !== undefined) head.push('content-length', lastDeclaredLength);
   writeHead(res, status, parts.statusText, head);
   return pump(body, res);
 }
@@ -42,21 +48,28 @@ function writeHead(res: ServerResponse, status: number, statusText: string, head
 /** The app's headers for Node: hop-by-hop ones dropped; Connection: close while shutting down. */
 function outgoingHeaders(flat: readonly string[], closing: boolean): string[] {
   const head: string[] = [];
+  let declaredLength: string | undefined;
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i];
-    if (name === 'content-length' || name === 'transfer-encoding' || name === 'connection' || name === 'keep-alive') continue;
+    switch (name) {
+      case 'content-length':
+        declaredLength = flat[i + 1];
+        continue;
+      case 'transfer-encoding':
+      case 'connection':
+      case 'keep-alive':
+        continue;
+    }
     head.push(name, flat[i + 1]);
   }
   if (closing) head.push('connection', 'close');
-  // a stream with a length the app declared keeps it (Node then checks it)
-  for (let i = 0; i < flat.length; i += 2) if (flat[i] === 'content-length') head.push('content-length', flat[i + 1]);
+  lastDeclaredLength = declaredLength;
   return head;
 }
 
-function hasName(flat: readonly string[], name: string): boolean {
-  for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return true;
-  return false;
-}
+// The Content-Length the app declared in the head built last (read right after, synchronously):
+// a stream or a HEAD answer keeps it; a string or bytes body gets its real length instead.
+let lastDeclaredLength: string | undefined;
 
 /**
  * Copies a web stream to the socket. The next read starts while the socket drains the previous
