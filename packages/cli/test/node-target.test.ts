@@ -99,6 +99,11 @@ export default defineConfig({
     expect(site).toContain('client_max_body_size 2048;');
   });
 
+  it('ships only the runtime: no build-time code in server.mjs', () => {
+    const bundle = readFileSync(join(outDir, 'server.mjs'), 'utf8');
+    for (const buildTime of ['NoNewPrivileges', 'proxy_pass', 'commander', 'esbuild', '@aws-sdk']) expect(bundle).not.toContain(buildTime);
+  });
+
   it('builds the same bytes every time', async () => {
     const before = ['server.mjs', 'package.json', 'adapt-chain.service', 'nginx-site.conf'].map((file) => readFileSync(join(outDir, file)));
     const again = await runCli(['build', '--target', 'node', '--stage', 'prod'], { cwd: project.dir });
