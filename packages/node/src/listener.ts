@@ -201,25 +201,22 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, 
   }
 }
 
-/** `context` on Node. The address is read at once: after the connection closes the socket no longer knows it (Node caches it per connection). */
+/**
+ * `context` on Node: plain own properties, so spreading or logging it shows everything. The
+ * address is read at once: after the connection closes the socket no longer knows it.
+ */
 class NodeContext implements AppContext<NodeRaw> {
-  readonly platform = 'node';
+  readonly platform: 'node';
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly waitUntil: (promise: Promise<unknown>) => void;
-  readonly #req: IncomingMessage;
-  readonly #res: ServerResponse;
   readonly remoteAddress: string | undefined;
-  #raw: NodeRaw | undefined;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+  readonly raw: NodeRaw;
 
   constructor(req: IncomingMessage, res: ServerResponse, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
-    this.#req = req;
-    this.#res = res;
-    this.remoteAddress = remoteAddressOf(req, trustProxy);
+    this.platform = 'node';
     this.env = env;
+    this.remoteAddress = remoteAddressOf(req, trustProxy);
     this.waitUntil = waitUntil;
-  }
-
-  get raw(): NodeRaw {
-    return (this.#raw ??= { req: this.#req, res: this.#res });
+    this.raw = { req, res };
   }
 }
