@@ -74,6 +74,9 @@ export async function startMoto(): Promise<Moto> {
       continue;
     }
     await configure(endpoint);
+    // never outlive the test process, even when it dies before afterAll
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     return {
       endpoint,
       async reset() {
@@ -89,6 +92,7 @@ export async function startMoto(): Promise<Moto> {
         if (answer.status !== 201) throw new Error(`moto refused the invoke results: ${answer.status}`);
       },
       async stop() {
+        process.off('exit', killOnExit);
         if (child.exitCode !== null) return;
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
