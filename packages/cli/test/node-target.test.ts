@@ -150,6 +150,22 @@ export default defineConfig({
     }
   });
 
+  it('WORKERS=2 runs a cluster that announces itself once', async () => {
+    const port = await freePort();
+    const server = spawn(process.execPath, [join(outDir, 'server.mjs')], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    server.stdout!.on('data', (chunk) => (out += chunk));
+    try {
+      for (let attempt = 0; attempt < 400 && !out.includes('listening on'); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+      const answers = await Promise.all([1, 2, 3, 4].map(() => sendRaw(`http://127.0.0.1:${port}`, { method: 'GET', path: '/w' })));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+    expect(out.match(/listening on/g)).toHaveLength(1);
+  });
+
   it('refuses a bad environment variable at startup, naming it', () => {
     const result = spawnSync(process.execPath, [join(outDir, 'server.mjs')], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
     expect(result.status).toBe(1);

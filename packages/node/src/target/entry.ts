@@ -14,6 +14,7 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     static: settings.static ? 'static' : null,
   };
   return `import { serve } from '@adapt/node';
+import cluster from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as appModule from ${JSON.stringify(importApp)};
@@ -54,6 +55,7 @@ if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
 if (defaults.static) options.static = join(here, defaults.static);
 const server = await serve(app, options);
-if (server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
+// once per server, not once per worker
+if (cluster.isPrimary && server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
 `;
 }
