@@ -40,9 +40,19 @@ export class NodeTargetError extends Error {
 }
 
 const known = ['port', 'host', 'installDir', 'user', 'nodePath', 'listen', 'serverName', 'workers', 'stopTimeout'];
+/** The settings every target shares (validated by the CLI). */
+const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit'];
 
 export function nodeSettings(context: TargetContext): NodeTargetSettings {
   const s = context.settings;
+  for (const key of Object.keys(s)) {
+    if (known.includes(key) || common.includes(key)) continue;
+    const near = known.find((candidate) => distance(key.toLowerCase(), candidate.toLowerCase()) <= 2);
+    throw new NodeTargetError(
+      `adapt.config.ts: targets.node.${key}: unknown setting${near ? `; did you mean "${near}"?` : ''}`,
+      `the node target's settings are: ${known.join(', ')}`,
+    );
+  }
   const fail = (key: string, expected: string): never => {
     throw new NodeTargetError(`adapt.config.ts: targets.node.${key}: expected ${expected}, got ${JSON.stringify(s[key])}`, `fix targets.node.${key}; the node target's settings are: ${known.join(', ')}`);
   };
@@ -86,4 +96,15 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
     serviceName,
   };
+}
+
+/** Levenshtein distance, for did-you-mean. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
 }

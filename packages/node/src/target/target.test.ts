@@ -51,6 +51,8 @@ describe('nodeSettings', () => {
     [{ workers: 0 }, 'targets.node.workers: expected a positive integer or "auto", got 0'],
     [{ listen: [] }, 'targets.node.listen: expected an nginx listen value'],
     [{ serverName: 'a;b' }, 'targets.node.serverName: expected one or more host names'],
+    [{ instalDir: '/srv/x' }, 'targets.node.instalDir: unknown setting; did you mean "installDir"?'],
+    [{ architecture: 'arm64' }, 'targets.node.architecture: unknown setting'],
   ])('refuses %j', (settings, message) => {
     expect(() => nodeSettings(context(settings))).toThrow(message);
   });
