@@ -12,7 +12,7 @@ import { logError } from '@adapt/core';
 import { answerHead, createAnswer, discardBody, isBodyless, type AnswerHead } from './answer.js';
 import { pickEventSource, type Answer, type EventSource, type RequestInput } from './events/index.js';
 import { Invocation, errorAnswerFor, errorResult, otherEvent, type LambdaHandler, type Runtime } from './runtime.js';
-import type { AwsLambdaGlobal, LambdaContext, ResponseStream } from './types.js';
+import type { AwsLambdaGlobal, LambdaContext, ResponseStream, StreamPrelude as Prelude } from './types.js';
 
 /** The sources whose integration reads the HTTP prelude from a streamed response. */
 const streamingSources = new Set<string>(['function-url', 'apigw-v1']);
@@ -64,7 +64,7 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
         await sendAnswer(stream, HttpResponseStream, errorAnswerFor(runtime, error));
         return;
       }
-      const http = HttpResponseStream.from(stream, { statusCode: head.status, headers: head.headers, cookies: head.cookies });
+      const http = HttpResponseStream.from(stream, prelude(source.name, head));
       try {
         if (isBodyless(head.status, input.method) || head.body === null) {
           discardBody(head.body);
@@ -82,6 +82,19 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
       await invocation.finish();
     }
   }) as unknown as LambdaHandler;
+}
+
+/**
+ * The prelude: Function URLs read `cookies`; REST APIs read `multiValueHeaders` (their
+ * documented streaming metadata is statusCode, headers, multiValueHeaders).
+ */
+function prelude(source: string, head: AnswerHead): Prelude {
+  const out: Prelude = { statusCode: head.status, headers: head.headers };
+  if (head.cookies.length > 0) {
+    if (source === 'apigw-v1') out.multiValueHeaders = { 'set-cookie': head.cookies };
+    else out.cookies = head.cookies;
+  }
+  return out;
 }
 
 async function pipeBody(body: NonNullable<AnswerHead['body']>, stream: ResponseStream, invocation: Invocation): Promise<void> {

@@ -153,6 +153,14 @@ export interface ResponseStream {
   readonly destroyed?: boolean;
 }
 
+/** The metadata before a streamed HTTP body (JSON, then 8 NUL bytes). */
+export interface StreamPrelude {
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  cookies?: string[];
+}
+
 /** The `awslambda` global the Node.js runtime defines before loading the handler module. */
 export interface AwsLambdaGlobal {
   streamifyResponse<H extends (event: any, stream: ResponseStream, context: LambdaContext) => Promise<void>>(
@@ -160,6 +168,6 @@ export interface AwsLambdaGlobal {
     options?: { highWaterMark?: number },
   ): H;
   HttpResponseStream: {
-    from(stream: ResponseStream, prelude: { statusCode: number; headers?: Record<string, string>; cookies?: string[] }): ResponseStream;
+    from(stream: ResponseStream, prelude: StreamPrelude): ResponseStream;
   };
 }

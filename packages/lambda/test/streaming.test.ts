@@ -33,6 +33,14 @@ describe('streaming', () => {
     expect(out.body.toString()).toBe('streamed hello');
   });
 
+  it('a REST API in STREAM mode gets cookies in multiValueHeaders, as its streaming metadata documents', async () => {
+    const handler = streamed(() => new Response('rest', { headers: [['set-cookie', 'a=1'], ['set-cookie', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT']] }));
+    const out = await handler(buildEvent('apigw-v1', { method: 'GET', path: '/' }), lambdaContext());
+    expect(out.prelude).toMatchObject({ statusCode: 200, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT'] } });
+    expect((out.prelude as any).cookies).toBeUndefined();
+    expect(out.body.toString()).toBe('rest');
+  });
+
   it('a 204 still sends its prelude (the runtime writes it only on the first write)', async () => {
     const out = await streamed(() => new Response(null, { status: 204 }))(urlEvent(), lambdaContext());
     expect(out.prelude?.statusCode).toBe(204);
