@@ -105,6 +105,14 @@ describe('streaming', () => {
     expect(log).toHaveBeenCalledTimes(1);
   });
 
+  it('an app that never answers gets a 504 prelude before the deadline', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const handler = streamed(() => new Promise<Response>(() => {}), { timeoutMargin: 200 });
+    const out = await handler(urlEvent(), lambdaContext(400));
+    expect(out.prelude?.statusCode).toBe(504);
+    expect(out.body.toString()).toBe('504 Gateway Timeout\n');
+  });
+
   it('a bad event is a 400 prelude', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const event = urlEvent();
