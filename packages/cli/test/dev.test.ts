@@ -17,8 +17,9 @@ export default defineApp({
   teardown() {
     (g.teardowns ??= []).push('${name}');
   },
-  fetch(request) {
+  fetch(request, context) {
     const url = new URL(request.url);
+    if (url.pathname === '/env') return new Response(String(context.env.GREETING));
     if (url.pathname === '/slow') {
       // Answers at once with a first chunk, and finishes only when released.
       const body = new ReadableStream<Uint8Array>({
@@ -65,8 +66,15 @@ describe('adapt dev', () => {
   let origin: string;
 
   beforeAll(async () => {
-    project = tempProject({ 'package.json': JSON.stringify({ name: 'dev-app', type: 'module' }), 'src/app.ts': version('v1') }, { linkModules: true });
-    dev = new CliProcess(['dev', '--port', '0', '--json'], { cwd: project.dir });
+    project = tempProject(
+      {
+        'package.json': JSON.stringify({ name: 'dev-app', type: 'module' }),
+        'adapt.config.mjs': "export default { env: { GREETING: 'hello' }, stages: { local: { env: { GREETING: 'hello from local' } } } };\n",
+        'src/app.ts': version('v1'),
+      },
+      { linkModules: true },
+    );
+    dev = new CliProcess(['dev', '--port', '0', '--json', '--stage', 'local'], { cwd: project.dir });
     [, origin] = await dev.waitFor(/"url": "(http:\/\/[^"]+)"/);
   });
 
@@ -77,7 +85,8 @@ describe('adapt dev', () => {
 
   it('serves the app', async () => {
     expect(await text(origin, '/')).toMatchObject({ status: 200, body: 'hello from v1' });
-    expect(JSON.parse(dev.stdout)).toMatchObject({ ok: true, url: origin, stage: 'dev' });
+    expect(JSON.parse(dev.stdout)).toMatchObject({ ok: true, url: origin, stage: 'local' });
+    expect((await text(origin, '/env')).body).toBe('hello from local');
   });
 
   it('swaps to a new version on change; the request in flight finishes on the old one', async () => {
@@ -119,11 +128,11 @@ describe('adapt dev', () => {
   it('keeps the last good version serving while the source is broken, and reports the error', async () => {
     project.write('src/app.ts', version('v3').replace("return new Response('hello from v3');", "return new Response('hello from v3' +);"));
     await dev.waitFor(/build failed after \d+ ms; the last good version keeps serving/);
-    expect(dev.stderr).toMatch(/\[ERROR\] Unexpected "\)"\n\s+src\/app\.ts:32:41:\n/);
+    expect(dev.stderr).toMatch(/\[ERROR\] Unexpected "\)"\n\s+src\/app\.ts:33:41:\n/);
 
     const answer = await text(origin, '/');
     expect(answer.body).toBe('hello from v2');
-    expect(answer.headers.get('x-adapt-build-error')).toBe('src/app.ts:32:41: Unexpected ")"');
+    expect(answer.headers.get('x-adapt-build-error')).toBe('src/app.ts:33:41: Unexpected ")"');
 
     const page = await text(origin, '/page', [['accept', 'text/html']]);
     expect(page.status).toBe(200);

@@ -40,6 +40,8 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
   const createListener = await loadCreateListener(project.dir);
   // like other dev servers: libraries read it at run time (the bundle does not inline it)
   process.env.NODE_ENV ??= 'development';
+  // the stage's env, as the deployed app gets it (config wins over the shell, as with adapt start)
+  for (const [name, value] of Object.entries(settings.env ?? {})) process.env[name] = value;
   process.setSourceMapsEnabled?.(true);
 
   const buildDir = join(project.dir, '.adapt', 'dev');
