@@ -99,14 +99,15 @@ describe('adapt build --target echo', () => {
     await runCli(['build', '--target', 'echo'], { cwd: project.dir });
     expect(readFileSync(out(project.dir, 'main.mjs')).equals(first)).toBe(true);
 
-    const copy = mkdtempSync(join(tmpdir(), 'adapt-cli-copy-'));
+    const root = mkdtempSync(join(tmpdir(), 'adapt-cli-copy-'));
+    const copy = join(root, 'at/another/depth'); // paths differ in length and depth: bytes must not
     try {
       cpSync(project.dir, copy, { recursive: true, filter: (source) => !source.includes('.adapt') });
       const run = await runCli(['build', '--target', 'echo'], { cwd: copy });
       expect(run.code).toBe(0);
       expect(readFileSync(out(copy, 'main.mjs')).equals(first)).toBe(true);
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
