@@ -145,8 +145,8 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
     say(`${signal}: stopping`);
     void close().then(() => process.exit(0));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return { url, close };
 }
 
