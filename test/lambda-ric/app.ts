@@ -33,6 +33,17 @@ export default defineApp({
         // a timer that outlives the answer: waitUntil must finish it, the loop must not hang the next event
         context.waitUntil(new Promise((resolve) => setTimeout(resolve, 100)).then(() => timers++));
         return new Response(`later timers=${timers}`);
+      case '/never':
+        return new Promise<Response>(() => {});
+      case '/fail-mid':
+        return new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('partial'));
+              setTimeout(() => controller.error(new Error('upstream died')), 20);
+            },
+          }),
+        );
       case '/big': {
         let sent = 0;
         const chunk = 1 << 20;

@@ -80,9 +80,9 @@ async function stopFunction(fn: Function | undefined): Promise<void> {
   rmSync(fn.dir, { recursive: true, force: true });
 }
 
-function invoke(fn: Function, event: unknown): Promise<InvocationOutcome> {
+function invoke(fn: Function, event: unknown, timeoutMs?: number): Promise<InvocationOutcome> {
   return Promise.race([
-    fn.api.invoke(event),
+    fn.api.invoke(event, timeoutMs),
     new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`no answer from RIC in 20 s; its output:\n${fn.output.join('')}`)), 20_000).unref(),
     ),
@@ -127,6 +127,16 @@ describe('aws-lambda-ric 3.3.0: buffered handler', () => {
     expect(first.body).toBe('later timers=0');
     const second = JSON.parse((await invoke(fn!, get('/later'))).body.toString());
     expect(second.body).toBe('later timers=1');
+  });
+
+  it('an app that never answers gets a 504 before the deadline the Runtime API set', async () => {
+    const outcome = await invoke(fn!, get('/never'), 2_500);
+    const result = JSON.parse(outcome.body.toString());
+    expect(result.statusCode).toBe(504);
+    expect(outcome.ms).toBeLessThan(2_500);
+    expect(fn!.output.join('')).toMatch(/504 TIMEOUT/);
+    // and the function keeps serving
+    expect(JSON.parse((await invoke(fn!, get('/hello'))).body.toString()).statusCode).toBe(200);
   });
 
   it('a non-HTTP event fails the invocation with a named error', async () => {
@@ -179,6 +189,14 @@ describe('aws-lambda-ric 3.3.0: streaming handler', () => {
     expect(first).toMatch(/^later timers=\d+$/);
     expect(second).toBe('hello GET  setups=1');
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('a body that fails mid-stream fails the invocation with error trailers; the next one is served', async () => {
+    const outcome = await invoke(fn!, get('/fail-mid'));
+    expect(outcome.kind).toBe('error');
+    expect(outcome.trailers['lambda-runtime-function-error-type']).toBeDefined();
+    expect(splitPrelude(outcome.body).body.toString()).toBe('partial');
+    expect(splitPrelude((await invoke(fn!, get('/hello'))).body).prelude.statusCode).toBe(200);
   });
 
   it('ALB in streaming mode gets its buffered JSON result through the stream', async () => {

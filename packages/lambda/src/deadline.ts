@@ -27,10 +27,10 @@ export class Deadline {
       this.#aborted = true;
       this.#controller?.abort(timeoutReason(margin));
       this.#timer = setTimeout(() => this.#expire(), giveUpIn);
-      this.#timer.unref?.();
     }, abortIn);
-    // unref: a pending deadline must not keep the runtime waiting for an empty event loop
-    this.#timer.unref?.();
+    // Not unref'd: while the app is still working, this timer is what keeps the event loop busy.
+    // An empty loop makes aws-lambda-ric answer `null` for a pending handler ('beforeExit').
+    // clear() runs at the end of every invocation, so it never delays the next one.
   }
 
   /** The request's signal, made on first read (most apps never read it). */
