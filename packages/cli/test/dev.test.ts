@@ -151,6 +151,34 @@ describe('adapt dev', () => {
     expect((await text(origin, '/page', [['accept', 'text/html']])).body).toBe('<h1>page v4</h1>');
   });
 
+  it('drops no request while versions swap under load', async () => {
+    let stop = false;
+    const bodies: string[] = [];
+    const failures: string[] = [];
+    const client = async () => {
+      while (!stop) {
+        try {
+          const answer = await text(origin, '/');
+          if (answer.status === 200) bodies.push(answer.body);
+          else failures.push(`${answer.status} ${answer.body}`);
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    for (const name of ['v5', 'v6', 'v7']) {
+      project.write('src/app.ts', version(name));
+      await until(() => text(origin, '/'), (answer) => answer.body === `hello from ${name}`, name);
+    }
+    stop = true;
+    await Promise.all(clients);
+    expect(failures).toEqual([]);
+    expect(bodies.length).toBeGreaterThan(20);
+    expect(bodies.filter((body) => !/^hello from v[4-7]$/.test(body))).toEqual([]);
+    expect(bodies.at(-1)).toBe('hello from v7');
+  });
+
   it('stops on SIGTERM with exit code 0 and removes its build folder', async () => {
     expect(await dev.stop('SIGTERM')).toBe(0);
     const { existsSync } = await import('node:fs');
