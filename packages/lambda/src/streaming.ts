@@ -39,7 +39,7 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
     try {
       input = source.createRequest(event, runtime.sourceOptions);
     } catch (error) {
-      await finishWith(stream, source, event, errorResult(runtime, source, event, error, 'bad event'), HttpResponseStream, runtime);
+      await finishWith(stream, source, errorResult(runtime, source, event, error, 'bad event'), HttpResponseStream);
       return;
     }
     const invocation = new Invocation(runtime, input, event, context);
@@ -169,13 +169,10 @@ async function sendAnswer(stream: ResponseStream, from: AwsLambdaGlobal['HttpRes
 async function finishWith(
   stream: ResponseStream,
   source: EventSource,
-  _event: unknown,
   result: ReturnType<typeof errorResult>,
   from: AwsLambdaGlobal['HttpResponseStream'],
-  runtime: Runtime,
 ): Promise<void> {
   if (!streamingSources.has(source.name)) return writeJson(stream, result);
-  void runtime;
   return sendAnswer(stream, from, {
     status: result.statusCode,
     headers: result.headers ?? {},
