@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetAliasCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { lambdaTarget } from '../src/target/index.js';
 import { readers, useLocalCredentials } from './deploy/aws.js';
 import { fetchAppSource, fixtureProject, type FixtureProject } from './deploy/context.js';
 import { requireMoto, startMoto, type Moto } from './deploy/moto.js';
@@ -25,7 +26,7 @@ interface Ran {
   stderr: string;
 }
 
-describe.runIf(run)('the adapt binary against a local AWS endpoint', () => {
+describe.runIf(run)('the adapt binary against a local AWS endpoint', { timeout: 120_000 }, () => {
   let moto: Moto;
   let project: FixtureProject;
   let lambda: LambdaClient;
@@ -45,9 +46,13 @@ describe.runIf(run)('the adapt binary against a local AWS endpoint', () => {
     if (ran.code !== 0) throw new Error(`adapt ${args.join(' ')} exited ${ran.code}: ${ran.stderr}`);
     return JSON.parse(ran.stdout) as Record<string, unknown>;
   }
-  /** moto cannot run Node without Docker: queue what the local build answers on the smoke test's request. */
+  /**
+   * moto cannot run Node without Docker: queue what the local build answers on the smoke test's
+   * request (run in-process: the binary's own invoke is tested above).
+   */
   async function queueSmokeAnswer(): Promise<void> {
-    const local = await json(['invoke', '--target', 'lambda', '--stage', 'prod', '--path', '/']);
+    const ctx = project.context({ config: { stages: { prod: {} }, targets: { lambda: { region: 'us-east-1' } } }, stage: 'prod' });
+    const local = await lambdaTarget.invoke!(ctx, { path: '/' });
     await moto.queueInvokeResults([JSON.stringify(local.result)]);
   }
 

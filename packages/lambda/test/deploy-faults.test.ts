@@ -21,7 +21,7 @@ function withConfiguration(body: Record<string, unknown>, patch: Record<string, 
   return { ...body, Configuration: { ...(body.Configuration as Record<string, unknown>), ...patch } };
 }
 
-describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injecting proxy)', () => {
+describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injecting proxy)', { timeout: 60_000 }, () => {
   let moto: Moto;
   let proxy: FaultProxy;
   let project: FixtureProject;

@@ -27,7 +27,7 @@ const run = requireMoto();
 const target = fastTarget();
 const readOnly = /^(Get|List|iam:Get|iam:List)/;
 
-describe.runIf(run)('deploy to a local AWS endpoint (moto)', () => {
+describe.runIf(run)('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
   let moto: Moto;
   let proxy: FaultProxy;
   let project: FixtureProject;
