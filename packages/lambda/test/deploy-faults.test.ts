@@ -175,4 +175,26 @@ describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injec
     expect(error.message).toBe('The alias live changed while this command ran (someone else deployed or rolled back).');
     expect(await aliasVersion()).toBe('5');
   });
+
+  test('IAM: a role just created and still unknown to AttachRolePolicy is retried; no right to create roles says to configure one', async () => {
+    const stageConfig = (stage: string): AdaptConfig => ({ stages: { [stage]: {} }, targets: { lambda: { region, endpoint: proxy.endpoint } } });
+    const freshCtx = (stage: string) => project.context({ config: stageConfig(stage), stage, log });
+
+    proxy.inject({ call: 'iam:AttachRolePolicy', error: { status: 404, type: 'NoSuchEntity', message: 'The role with name fixture-app-qa-role cannot be found.' } });
+    const qa = freshCtx('qa');
+    await buildFixture(qa);
+    await queueSmokeAnswer(target, qa, (results) => moto.queueInvokeResults(results));
+    const result = (await target.deploy!(qa, { dryRun: false })) as LambdaDeployResult;
+    expect(result).toMatchObject({ functionName: 'fixture-app-qa', version: '1' });
+    expect(proxy.names().filter((n) => n === 'iam:AttachRolePolicy')).toHaveLength(2);
+
+    proxy.clear();
+    proxy.inject({ call: 'iam:CreateRole', error: { status: 403, type: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole' } });
+    const uat = freshCtx('uat');
+    const error = await target.deploy!(uat, { dryRun: false }).catch((e: unknown) => e);
+    expect(isLambdaTargetError(error) && `${error.message} | ${error.hint}`).toBe(
+      'Creating the execution role fixture-app-uat-role failed: this identity may not call iam:CreateRole. | Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.',
+    );
+    expect(proxy.names()).not.toContain('CreateFunction');
+  });
 });

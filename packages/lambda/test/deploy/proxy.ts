@@ -101,6 +101,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       if (fault) fault.left--;
       if (fault?.error) {
         calls.push({ name, method: req.method ?? '', path: url.pathname, status: fault.error.status, request });
+        if (name.startsWith('iam:')) {
+          // IAM speaks the query protocol: errors are XML
+          const xml = `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>${fault.error.type}</Code><Message>${fault.error.message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`;
+          res.writeHead(fault.error.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) });
+          res.end(xml);
+          return;
+        }
         const json = JSON.stringify({ Type: 'User', message: fault.error.message });
         res.writeHead(fault.error.status, { 'content-type': 'application/json', 'x-amzn-errortype': fault.error.type, 'content-length': Buffer.byteLength(json) });
         res.end(json);

@@ -103,7 +103,7 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
 
     let roleArn = plan.role.arn;
     if (plan.role.action === 'create') {
-      roleArn = await log.step(`Creating the execution role ${plan.role.name} (AWSLambdaBasicExecutionRole)`, () => createRole(resolved.clients, plan.role, plan.functionName));
+      roleArn = await log.step(`Creating the execution role ${plan.role.name} (AWSLambdaBasicExecutionRole)`, () => createRole(resolved.clients, plan.role, plan.functionName, resolved));
     }
     if (!roleArn) throw new LambdaTargetError('AWS_ERROR', `No ARN for the role ${plan.role.name}.`, 'Set targets.lambda.role to an existing role ARN.');
 

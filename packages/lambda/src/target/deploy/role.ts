@@ -5,6 +5,7 @@
 import type { AwsClients } from '../aws.js';
 import { awsErrorName, awsStepError, LambdaTargetError } from '../errors.js';
 import type { TargetLogger } from '@adapt/core';
+import { withRetry, type BackoffOptions, type Sleep } from '../retry.js';
 import { isNotFound } from './_state.js';
 
 export const basicExecutionPolicy = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
@@ -78,7 +79,7 @@ export async function planRole(
 }
 
 /** Creates the role and attaches AWSLambdaBasicExecutionRole; returns its ARN. */
-export async function createRole(clients: AwsClients, plan: RolePlan, functionName: string): Promise<string> {
+export async function createRole(clients: AwsClients, plan: RolePlan, functionName: string, retry: { backoff: BackoffOptions; sleep: Sleep }): Promise<string> {
   const state = 'The function was not created yet.';
   let arn: string | undefined;
   try {
@@ -91,6 +92,14 @@ export async function createRole(clients: AwsClients, plan: RolePlan, functionNa
     );
     arn = created.Role?.Arn;
   } catch (error) {
+    if (isAccessDenied(error)) {
+      throw new LambdaTargetError(
+        'AWS_ERROR',
+        `Creating the execution role ${plan.name} failed: this identity may not call iam:CreateRole.`,
+        'Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.',
+        { cause: error },
+      );
+    }
     if (awsErrorName(error) !== 'EntityAlreadyExists' && awsErrorName(error) !== 'EntityAlreadyExistsException') {
       throw awsStepError('Creating the execution role', 'iam:CreateRole', error, state);
     }
@@ -98,7 +107,12 @@ export async function createRole(clients: AwsClients, plan: RolePlan, functionNa
     arn = found.Role?.Arn;
   }
   try {
-    await clients.iam.send(new clients.iamSdk.AttachRolePolicyCommand({ RoleName: plan.name, PolicyArn: basicExecutionPolicy }));
+    // IAM is eventually consistent: a role created a moment ago can still be unknown here.
+    await withRetry(() => clients.iam.send(new clients.iamSdk.AttachRolePolicyCommand({ RoleName: plan.name, PolicyArn: basicExecutionPolicy })), {
+      ...retry.backoff,
+      sleep: retry.sleep,
+      retryable: isNotFound,
+    });
   } catch (error) {
     throw awsStepError('Attaching AWSLambdaBasicExecutionRole to the role', 'iam:AttachRolePolicy', error, `The role ${plan.name} exists without its policy. ${state}`);
   }
@@ -109,4 +123,9 @@ export async function createRole(clients: AwsClients, plan: RolePlan, functionNa
 /** Lambda's answer while a new role has not reached every region yet. */
 export function isRoleNotAssumable(error: unknown): boolean {
   return awsErrorName(error) === 'InvalidParameterValueException' && /cannot be assumed|role defined for the function/i.test((error as Error).message ?? '');
+}
+
+function isAccessDenied(error: unknown): boolean {
+  const name = awsErrorName(error);
+  return name === 'AccessDenied' || name === 'AccessDeniedException';
 }
