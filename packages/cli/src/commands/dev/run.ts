@@ -7,13 +7,12 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { App } from '@adapt/core';
-import { appFetch } from '@adapt/core';
-import { loadProject, findEntry, selectStage } from '../../config.js';
-import { resolveSettings } from '@adapt/core';
+import { appFetch, resolveSettings, type App } from '@adapt/core';
+import { findEntry, loadProject, selectStage } from '../../config.js';
 import { describeBuildErrors, esmRequireBanner } from '../../bundle.js';
-import { CliError, usageError } from '../../errors.js';
+import { CliError } from '../../errors.js';
 import type { Output } from '../../output.js';
+import { portFromEnv } from '../../ports.js';
 import { resolveFrom } from '../../resolve.js';
 import { DevServer, type CreateListener } from './server.js';
 
@@ -158,10 +157,4 @@ async function loadCreateListener(projectDir: string): Promise<CreateListener> {
     throw new CliError('DEV_FAILED', '@adapt/node has no createListener export', { hint: 'update @adapt/node to the version made for this CLI' });
   }
   return loaded.createListener;
-}
-
-function portFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw usageError(`PORT must be an integer from 0 to 65535, got "${value}"`, 'fix the PORT environment variable, or pass --port');
-  return Number(value);
 }

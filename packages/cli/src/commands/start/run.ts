@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
-import { CliError, usageError } from '../../errors.js';
+import { CliError } from '../../errors.js';
 import type { Output } from '../../output.js';
+import { portFromEnv } from '../../ports.js';
 import { loadTarget, requireCapability } from '../../targets.js';
 
 export interface StartOptions {
@@ -36,10 +37,4 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
       ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') }
       : {}),
   });
-}
-
-function portFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw usageError(`PORT must be an integer from 0 to 65535, got "${value}"`, 'fix the PORT environment variable, or pass --port');
-  return Number(value);
 }
