@@ -52,15 +52,6 @@ const headersKey = Symbol('adapt.lazyRequest.headers');
 const signalKey = Symbol('adapt.lazyRequest.signal');
 const usedKey = Symbol('adapt.lazyRequest.used');
 
-interface LazyState {
-  [inputKey]: LazyRequestInput;
-  [methodKey]: string;
-  [urlKey]: string;
-  [realKey]: Request | undefined;
-  [headersKey]: Headers | undefined;
-  [signalKey]: AbortSignal | undefined;
-  [usedKey]: boolean;
-}
 
 const decoder = new TextDecoder();
 
@@ -73,6 +64,17 @@ class LightweightRequest {
   declare [headersKey]: Headers | undefined;
   declare [signalKey]: AbortSignal | undefined;
   declare [usedKey]: boolean;
+
+  // a constructor (not Object.create) lets V8 keep every field in the object itself
+  constructor(input: LazyRequestInput, method: string, url: string) {
+    this[inputKey] = input; // its functions are called as methods: an adapter may pass a class instance
+    this[methodKey] = method;
+    this[urlKey] = url;
+    this[realKey] = undefined;
+    this[headersKey] = undefined;
+    this[signalKey] = undefined;
+    this[usedKey] = false;
+  }
 
   get method(): string {
     return this[methodKey];
@@ -231,15 +233,7 @@ export function createLazyRequest(input: LazyRequestInput): Request {
   prepare();
   const method = normalizeMethod(input.method);
   const url = normalizeRequestUrl(input.url);
-  const request = Object.create(LightweightRequest.prototype) as LazyState;
-  request[inputKey] = input; // its functions are called as methods: an adapter may pass a class instance
-  request[methodKey] = method;
-  request[urlKey] = url;
-  request[realKey] = undefined;
-  request[headersKey] = undefined;
-  request[signalKey] = undefined;
-  request[usedKey] = false;
-  return request as unknown as Request;
+  return new LightweightRequest(input, method, url) as unknown as Request;
 }
 
 /** True for a request made by `createLazyRequest` that has not built its real `Request` yet. */

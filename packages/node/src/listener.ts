@@ -108,7 +108,13 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   };
 
   const send = (req: IncomingMessage, res: ServerResponse, response: Response): void => {
-    if (res.headersSent || res.destroyed) return; // the app answered through context.raw itself
+    if (res.headersSent) return; // the app answered through context.raw itself
+    if (res.destroyed) {
+      // the client is gone: stop a streamed body so the app's work ends too
+      const body = (response as { body?: unknown } | null)?.body;
+      if (body instanceof ReadableStream && !body.locked) void body.cancel().catch(() => {});
+      return;
+    }
     try {
       const pending = writeResponse(response, res, req.method!, listener.closing);
       if (pending) pending.catch((error) => fail(req, res, error));
