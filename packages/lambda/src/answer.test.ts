@@ -71,3 +71,28 @@ describe('createAnswer: text or base64', () => {
     expect(result.headers['content-length']).toBe('2');
   });
 });
+
+describe('a Response from fetch() (proxying)', () => {
+  it('has its body decompressed by fetch: content-encoding is dropped, the body goes as text', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"proxied":true}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await answer(await fetch(`http://127.0.0.1:${port}/`));
+      expect(result.headers['content-encoding']).toBeUndefined();
+      expect(result.isBase64Encoded).toBe(false);
+      expect(result.body).toBe('{"proxied":true}');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a Response the app built with content-encoding keeps it (its bytes are still encoded)', async () => {
+    const result = await answer(new Response(gzipSync('x'), { headers: { 'content-encoding': 'gzip' } }));
+    expect(result.headers['content-encoding']).toBe('gzip');
+  });
+});
