@@ -145,6 +145,13 @@ it('v2 request cookies reach the app as one Cookie header', async () => {
   expect((await seen(event, lambdaContext())).body).toBe('a=1; b=2');
 });
 
+it('ALB: the client address is the X-Forwarded-For entry ALB appended, not one the client forged', async () => {
+  const address = toLambdaHandler((_request, context) => new Response(String(context.remoteAddress)));
+  const event = buildEvent('alb', { method: 'GET', path: '/', headers: [['x-forwarded-for', '6.6.6.6']] }, { sourceIp: '198.51.100.9' }) as any;
+  event.headers['x-forwarded-for'] = '6.6.6.6, 198.51.100.9';
+  expect((await address(event, lambdaContext())).body).toBe('198.51.100.9');
+});
+
 it("the client address comes from each source's own field", async () => {
   const address = toLambdaHandler((_request, context) => new Response(String(context.remoteAddress)));
   for (const kind of ['apigw-v1', 'apigw-v2', 'function-url', 'alb', 'lattice-v2'] as const) {

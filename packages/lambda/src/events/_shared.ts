@@ -144,11 +144,16 @@ export function stripPrefix(path: string, prefix: string): string {
   return path;
 }
 
-/** First address of X-Forwarded-For, for sources without their own field. */
+/**
+ * The client address for sources without their own field (ALB, Lattice): the last address of
+ * X-Forwarded-For, the one the load balancer appended. Earlier entries come from the client and
+ * may be forged.
+ */
 export function forwardedFor(headers: Headers): string | undefined {
   const value = headers.get('x-forwarded-for');
   if (!value) return undefined;
-  return value.split(',')[0].trim() || undefined;
+  const comma = value.lastIndexOf(',');
+  return (comma === -1 ? value : value.slice(comma + 1)).trim() || undefined;
 }
 
 /** `200 OK`, the status line ALB and Lattice want in `statusDescription`. */
