@@ -168,12 +168,23 @@ describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injec
     expect(result).toMatchObject({ version: '5', previousVersion: '4' });
   });
 
+  test('a function whose last update failed gets code and configuration sent again', async () => {
+    await newBuild();
+    await deploy();
+    proxy.clear();
+    proxy.inject({ call: 'GetFunction', rewrite: (body) => withConfiguration(body, { LastUpdateStatus: 'Failed', LastUpdateStatusReason: 'injected: out of capacity' }) });
+    const result = await deploy();
+    expect(result).toMatchObject({ uploaded: true, configurationUpdated: true });
+    expect(log.text()).toContain('  LastUpdateStatus: Failed (injected: out of capacity) -> redo the update');
+    expect(proxy.names()).toEqual(expect.arrayContaining(['UpdateFunctionCode', 'UpdateFunctionConfiguration']));
+  });
+
   test('the alias moved by someone else meanwhile is not overwritten', async () => {
     await newBuild();
     proxy.inject({ call: 'UpdateAlias', error: { status: 412, type: 'PreconditionFailedException', message: 'The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.' } });
     const error = await failedDeploy();
     expect(error.message).toBe('The alias live changed while this command ran (someone else deployed or rolled back).');
-    expect(await aliasVersion()).toBe('5');
+    expect(await aliasVersion()).toBe('7');
   });
 
   test('IAM: a role just created and still unknown to AttachRolePolicy is retried; no right to create roles says to configure one', async () => {

@@ -129,6 +129,13 @@ export async function planDeploy(
     uploadCode = current.CodeSha256 !== pkg.codeSha256 || diff.some((change) => change.field === 'Architecture');
     if (current.CodeSha256 !== pkg.codeSha256) diff.unshift({ field: 'CodeSha256', from: current.CodeSha256, to: pkg.codeSha256 });
     configChanges = diff.filter((change) => change.field !== 'Architecture' && change.field !== 'CodeSha256');
+    if (current.LastUpdateStatus === 'Failed') {
+      // The last update did not take: send code and configuration again rather than trust $LATEST.
+      const redo = { field: 'LastUpdateStatus', from: `Failed (${current.LastUpdateStatusReason ?? 'no reason given'})`, to: 'redo the update' };
+      diff.push(redo);
+      uploadCode = true;
+      configChanges.push(redo);
+    }
   } else {
     diff = [{ field: 'CodeSha256', from: undefined, to: pkg.codeSha256 }, ...Object.entries(desired).map(([field, to]) => ({ field, from: undefined, to }))];
   }
