@@ -13,6 +13,18 @@ export function writeResponse(response: Response, res: ServerResponse, method: s
 
 export function writeParts(parts: ResponseParts, res: ServerResponse, method: string, closing: boolean): Promise<void> | undefined {
   const { status, body } = parts;
+  if (typeof body === 'string' && !closing && method !== 'HEAD' && status !== 204 && status !== 304 && plainHead(parts.headers)) {
+    // the common answer: the app's own header list, with Content-Length added for the call only
+    const flat = parts.headers;
+    flat.push('content-length', String(Buffer.byteLength(body)));
+    try {
+      writeHead(res, status, parts.statusText, flat);
+    } finally {
+      flat.length -= 2;
+    }
+    res.end(body);
+    return undefined;
+  }
   const head = outgoingHeaders(parts.headers, closing);
   const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
   if (typeof body === 'string' || body instanceof Uint8Array) {
@@ -43,6 +55,20 @@ export function writeParts(parts: ResponseParts, res: ServerResponse, method: st
 function writeHead(res: ServerResponse, status: number, statusText: string, head: string[]): void {
   if (statusText) res.writeHead(status, statusText, head);
   else res.writeHead(status, head);
+}
+
+/** True when no header needs dropping or replacing before Node sends the list. */
+function plainHead(flat: readonly string[]): boolean {
+  for (let i = 0; i < flat.length; i += 2) {
+    switch (flat[i]) {
+      case 'content-length':
+      case 'transfer-encoding':
+      case 'connection':
+      case 'keep-alive':
+        return false;
+    }
+  }
+  return true;
 }
 
 /** The app's headers for Node: hop-by-hop ones dropped; Connection: close while shutting down. */

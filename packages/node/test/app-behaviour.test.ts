@@ -204,6 +204,17 @@ describe('requests and responses', () => {
     expect(answer).toEqual({ size: body.byteLength, chunks: true });
   });
 
+  it('sends Content-Length without adding it to the Response the app returned', async () => {
+    let returned: Response | undefined;
+    const server = await start(() => (returned = new Response('sized', { headers: { 'x-a': '1' } })));
+    const response = await send(server.url, '/');
+    expect(response.headers.get('content-length')).toBe('5');
+    expect([...returned!.headers]).toEqual([
+      ['content-type', 'text/plain;charset=UTF-8'],
+      ['x-a', '1'],
+    ]);
+  });
+
   it('HEAD gets the headers and length of the GET answer, no body', async () => {
     const server = await start(() => new Response('twelve bytes', { headers: { 'x-a': '1' } }));
     const reply = await rawExchange(server.port!, 'HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
