@@ -5,22 +5,21 @@
 import {
   WaitUntilList,
   appFetch,
-  createLazyRequest,
   createLifecycle,
   errorAnswer,
   installFastResponse,
-  responseParts,
   logError,
   type App,
   type AppContext,
   type BinaryRuleOptions,
   type FetchHandler,
 } from '@adapt/core';
-import { BUFFERED_RESPONSE_LIMIT, assertResponse } from './answer.js';
+import { BUFFERED_RESPONSE_LIMIT, answerHead, assertResponse } from './answer.js';
+import { apigwV2 } from './events/apigw-v2.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import type { Answer, EventSource, RequestInput, SourceOptions } from './events/index.js';
 import { createRequest } from './request.js';
-import type { LambdaContext, LambdaHttpResult } from './types.js';
+import type { ApiGatewayV2Event, LambdaContext, LambdaHttpResult } from './types.js';
 
 export interface LambdaHandlerOptions extends BinaryRuleOptions {
   /** A custom-domain base path to remove from every path, such as `/api`. */
@@ -93,7 +92,7 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
   });
   runtime.setup.catch(() => {}); // reported on each event, never as an unhandled rejection
   if (options.fastResponse !== false) installFastResponse();
-  warmUp();
+  warmUp(runtime.sourceOptions);
   return runtime;
 }
 
@@ -215,12 +214,21 @@ function validMargin(margin: number | undefined): number {
 }
 
 /**
- * Loads undici's Request and Response now, at init, and wires core's lazy Request and fast
- * Response to them, so that the first event does not pay for it.
+ * Loads undici's Request and Response now, at init, wires core's lazy Request and fast Response
+ * to them, and runs the event-to-request and response-to-answer code once on a sample, so that
+ * the first event does not pay for loading, regex compiling or first-run JIT.
  */
-function warmUp(): void {
-  const request = createLazyRequest({ method: 'POST', url: 'https://localhost/', headers: () => new Headers({ a: 'b' }) });
-  void request.headers.get('a');
+function warmUp(options: SourceOptions): void {
+  const sample = {
+    version: '2.0',
+    rawPath: '/warm',
+    rawQueryString: 'a=1',
+    headers: { host: 'localhost', 'x-forwarded-proto': 'https', 'user-agent': 'warm' },
+    requestContext: { domainName: 'localhost', stage: '$default', http: { method: 'GET', sourceIp: '127.0.0.1' } },
+  };
+  const input = apigwV2.createRequest(sample as ApiGatewayV2Event, options);
+  const request = createRequest(input, undefined);
+  void request.headers.get('user-agent');
   void new Request('https://localhost/', { method: 'POST', headers: { a: 'b' }, body: 'x' }).headers.get('a');
-  responseParts(new Response('', { headers: { a: 'b' } }));
+  answerHead(new Response('', { headers: { 'content-type': 'text/plain', 'set-cookie': 'a=1' } }));
 }
