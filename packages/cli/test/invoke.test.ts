@@ -25,11 +25,13 @@ describe('adapt invoke --target lambda', () => {
     expect(build.code, build.stderr).toBe(0);
   });
 
-  it('--path builds a request and prints the HTTP answer', async () => {
+  it('--path builds a request and prints the platform result and the HTTP answer', async () => {
     const run = await runCli(['invoke', '--target', 'lambda', '--path', '/items?q=1', '-X', 'post'], { cwd: project.dir });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^HTTP 200\n/);
-    expect(JSON.parse(run.stdout.split('\n\n')[1])).toEqual({ method: 'POST', path: '/items', q: '1' });
+    const [resultPart, responsePart] = run.stdout.split('\n\nthe HTTP response it stands for:\n');
+    expect(JSON.parse(resultPart.replace(/^result \(what the platform receives\):\n/, ''))).toMatchObject({ statusCode: 200, isBase64Encoded: false });
+    expect(responsePart).toMatch(/^HTTP 200\n/);
+    expect(JSON.parse(responsePart.split('\n\n')[1])).toEqual({ method: 'POST', path: '/items', q: '1' });
   });
 
   it('--event runs a platform event file, and --json prints the result and the response', async () => {
