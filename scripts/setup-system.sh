@@ -5,6 +5,13 @@
 # - wrk: the load generator of bench/;
 # - systemd (systemd-analyze): the generated systemd unit is verified.
 set -euo pipefail
+
+# moto (the local AWS API server the deploy tests talk to) comes with these machines' python3;
+# the Python registry is not reachable from here, so it cannot be installed by this script.
+if ! python3 -c 'import moto.server' >/dev/null 2>&1; then
+  echo "warning: python3 cannot import moto.server; the Lambda deploy tests need it (pip install 'moto[server]>=5.2,<6'). With CI=true they fail." >&2
+fi
+
 need=()
 for bin in autoconf:autoconf automake:automake libtoolize:libtool make:make g++:g++ nginx:nginx-light wrk:wrk systemd-analyze:systemd; do
   command -v "${bin%%:*}" >/dev/null 2>&1 || need+=("${bin##*:}")
