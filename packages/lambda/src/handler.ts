@@ -1,10 +1,11 @@
 /**
  * toLambdaHandler(app): one Lambda handler for every HTTP event source, buffered or streamed.
+ * `adapt build` picks `@adapt/lambda/buffered` (no streaming code) unless streaming is on.
  */
 import type { App } from '@adapt/core';
 import { createAnswer } from './answer.js';
 import { pickEventSource, type RequestInput } from './events/index.js';
-import { Invocation, createRuntime, errorResult, otherEvent, type LambdaHandler, type LambdaHandlerOptions } from './runtime.js';
+import { Invocation, createRuntime, errorResult, otherEvent, type LambdaHandler, type LambdaHandlerOptions, type Runtime } from './runtime.js';
 import { streamingHandler } from './streaming.js';
 import type { LambdaContext, LambdaHttpResult } from './types.js';
 
@@ -20,7 +21,11 @@ import type { LambdaContext, LambdaHttpResult } from './types.js';
  */
 export function toLambdaHandler(app: App, options: LambdaHandlerOptions = {}): LambdaHandler {
   const runtime = createRuntime(app, options);
-  if (options.streaming) return streamingHandler(runtime);
+  return options.streaming ? streamingHandler(runtime) : bufferedHandler(runtime);
+}
+
+/** The handler that answers with the source's JSON result. */
+export function bufferedHandler(runtime: Runtime): LambdaHandler {
   return async function lambdaHandler(event: unknown, context: LambdaContext) {
     if (context != null && !runtime.keepEventLoop) context.callbackWaitsForEmptyEventLoop = false;
     const source = pickEventSource(event);

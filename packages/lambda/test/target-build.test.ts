@@ -54,7 +54,7 @@ describe('bundle', () => {
     expect(spec).toMatchObject({ fileName: 'index.mjs', format: 'esm', nodeTarget: 'node22' });
     expect(spec.external).toEqual(['@aws-sdk/*', '@smithy/*']);
     const source = spec.entrySource('./src/app.mjs');
-    expect(source).toContain(`import { toLambdaHandler } from '@adapt/lambda';`);
+    expect(source).toContain(`import { toLambdaHandler } from '@adapt/lambda/buffered';`);
     expect(source).toContain('export const handler = toLambdaHandler(app);');
   });
 
@@ -64,6 +64,7 @@ describe('bundle', () => {
     );
     expect(spec.nodeTarget).toBe('node20');
     expect(spec.external).toEqual(['sharp']);
+    expect(spec.entrySource('./a.mjs')).toContain(`import { toLambdaHandler } from '@adapt/lambda';`);
     expect(spec.entrySource('./a.mjs')).toContain('toLambdaHandler(app, {"streaming":true})');
   });
 });

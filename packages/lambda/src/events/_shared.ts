@@ -2,7 +2,8 @@
  * What every event source shares: the request parts it produces, the answer it shapes, and the
  * small checks that turn a malformed event into a 400 instead of a crash.
  */
-import { appendHeader, badRequest, decodeBase64, reasonPhrase } from '@adapt/core';
+import { STATUS_CODES } from 'node:http';
+import { appendHeader, badRequest, decodeBase64 } from '@adapt/core';
 import type { LambdaHttpResult } from '../types.js';
 
 export type SourceName = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb' | 'lattice-v1' | 'lattice-v2';
@@ -43,27 +44,23 @@ export interface EventSource<E = any, R extends LambdaHttpResult = LambdaHttpRes
   createResult(answer: Answer, event: E): R;
 }
 
-/** Throws a 400 naming the field unless `value` is a string. */
-export function requireString(value: unknown, field: string, source: SourceName): string {
-  if (typeof value !== 'string') {
-    throw badRequest('BAD_REQUEST', `the ${source} event has no valid ${field} (got ${value === null ? 'null' : typeof value})`);
-  }
+/** Throws a 400 naming the field unless `value` is a string. (The log line names the source.) */
+export function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw badRequest('BAD_REQUEST', `the event has no valid ${field} (got ${value === null ? 'null' : typeof value})`);
   return value;
 }
 
 /** Throws a 400 unless `value` is a plain object, null or undefined. */
-export function optionalRecord<T>(value: unknown, field: string, source: SourceName): T | undefined {
+export function optionalRecord<T>(value: unknown, field: string): T | undefined {
   if (value == null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw badRequest('BAD_REQUEST', `the ${source} event's ${field} is not an object`);
-  }
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('BAD_REQUEST', `the event's ${field} is not an object`);
   return value as T;
 }
 
 /** The event body as bytes: base64 decoded strictly, text as UTF-8. */
-export function eventBody(body: unknown, isBase64: unknown, source: SourceName): Uint8Array | null {
+export function eventBody(body: unknown, isBase64: unknown): Uint8Array | null {
   if (body == null || body === '') return null;
-  if (typeof body !== 'string') throw badRequest('BAD_BODY', `the ${source} event's body is not a string`);
+  if (typeof body !== 'string') throw badRequest('BAD_BODY', "the event's body is not a string");
   if (isBase64 === true) return decodeBase64(body);
   const buffer = Buffer.from(body, 'utf8');
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -91,8 +88,8 @@ export function addSingleHeaders(headers: Headers, record: Record<string, unknow
  * Query parameters checked before they are joined: values are text (or arrays of text where
  * `multi`), so a malformed event is a 400, not a crash. Returns the record typed.
  */
-export function paramRecord<T extends Record<string, any> = Record<string, any>>(value: unknown, field: string, source: SourceName, multi: boolean): T | undefined {
-  const record = optionalRecord<Record<string, unknown>>(value, field, source);
+export function paramRecord<T extends Record<string, any> = Record<string, any>>(value: unknown, field: string, multi: boolean): T | undefined {
+  const record = optionalRecord<Record<string, unknown>>(value, field);
   if (!record) return undefined;
   for (const name in record) {
     const item = record[name];
@@ -156,33 +153,9 @@ export function forwardedFor(headers: Headers): string | undefined {
   return (comma === -1 ? value : value.slice(comma + 1)).trim() || undefined;
 }
 
-/** `200 OK`, the status line ALB and Lattice want in `statusDescription`. */
+/** `200 OK`, the status line ALB and Lattice want in `statusDescription` (node:http is loaded already: undici uses it). */
 export function statusDescription(status: number): string {
-  return `${status} ${statusTexts[status] ?? reasonPhrase(status)}`;
-}
-
-const statusTexts: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  202: 'Accepted',
-  204: 'No Content',
-  206: 'Partial Content',
-  301: 'Moved Permanently',
-  302: 'Found',
-  303: 'See Other',
-  304: 'Not Modified',
-  307: 'Temporary Redirect',
-  308: 'Permanent Redirect',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  409: 'Conflict',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-};
-
-/** The single-value record of an answer (Set-Cookie is carried apart in `Answer.cookies`). */
-export function singleHeaders(headers: Record<string, string>): Record<string, string> {
-  return headers;
+  return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
 }
 
 /** A multi-value record, each cookie its own entry. */

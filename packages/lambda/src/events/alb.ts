@@ -21,7 +21,6 @@ import {
   paramRecord,
   requestHost,
   requireString,
-  singleHeaders,
   statusDescription,
   stripPrefix,
   type EventSource,
@@ -36,21 +35,21 @@ export const alb: EventSource<AlbEvent, AlbResult> = {
 
   createRequest(event, options) {
     const method = checkMethod(event.httpMethod);
-    const path = stripPrefix(requireString(event.path, 'path', 'alb'), options.basePath);
+    const path = stripPrefix(requireString(event.path, 'path'), options.basePath);
     const headers = new Headers();
-    const multi = optionalRecord<Record<string, unknown>>(event.multiValueHeaders, 'multiValueHeaders', 'alb');
+    const multi = optionalRecord<Record<string, unknown>>(event.multiValueHeaders, 'multiValueHeaders');
     if (multi) addMultiHeaders(headers, multi);
-    else addSingleHeaders(headers, optionalRecord(event.headers, 'headers', 'alb'));
+    else addSingleHeaders(headers, optionalRecord(event.headers, 'headers'));
     const query = queryFromRawParams(
-      paramRecord(event.queryStringParameters, 'queryStringParameters', 'alb', false),
-      paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'alb', true),
+      paramRecord(event.queryStringParameters, 'queryStringParameters', false),
+      paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
     const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, undefined), path, query });
     return {
       method,
       url,
       headers,
-      body: eventBody(event.body, event.isBase64Encoded, 'alb'),
+      body: eventBody(event.body, event.isBase64Encoded),
       remoteAddress: forwardedFor(headers),
     };
   },
@@ -65,7 +64,7 @@ export const alb: EventSource<AlbEvent, AlbResult> = {
     if (event != null && typeof event === 'object' && event.multiValueHeaders != null) {
       result.multiValueHeaders = multiHeaders(answer.headers, answer.cookies);
     } else {
-      const headers = singleHeaders(answer.headers);
+      const headers = answer.headers;
       const cookie = lastCookie(answer.cookies, 'alb');
       if (cookie !== undefined) headers['set-cookie'] = cookie;
       result.headers = headers;

@@ -19,7 +19,6 @@ import {
   paramRecord,
   requestHost,
   requireString,
-  singleHeaders,
   stripPrefix,
   type EventSource,
 } from './_shared.js';
@@ -34,18 +33,18 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
 
   createRequest(event, options) {
     const method = checkMethod(event.httpMethod);
-    let path = requireString(event.path, 'path', 'apigw-v1');
-    const context = optionalRecord<ApiGatewayV1Event['requestContext']>(event.requestContext, 'requestContext', 'apigw-v1');
-    const multi = optionalRecord<Record<string, unknown>>(event.multiValueHeaders, 'multiValueHeaders', 'apigw-v1');
-    const single = optionalRecord<Record<string, unknown>>(event.headers, 'headers', 'apigw-v1');
+    let path = requireString(event.path, 'path');
+    const context = optionalRecord<ApiGatewayV1Event['requestContext']>(event.requestContext, 'requestContext');
+    const multi = optionalRecord<Record<string, unknown>>(event.multiValueHeaders, 'multiValueHeaders');
+    const single = optionalRecord<Record<string, unknown>>(event.headers, 'headers');
     const headers = new Headers();
     const seen = addMultiHeaders(headers, multi);
     addSingleHeaders(headers, single, seen.size > 0 ? seen : undefined);
     if (event.version === '1.0' && options.stripStage) path = stripStage(path, context?.stage);
     path = stripPrefix(path, options.basePath);
     const query = queryFromDecodedParams(
-      paramRecord(event.queryStringParameters, 'queryStringParameters', 'apigw-v1', false),
-      paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', 'apigw-v1', true),
+      paramRecord(event.queryStringParameters, 'queryStringParameters', false),
+      paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
     const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, context?.domainName), path, query });
     const sourceIp = context?.identity?.sourceIp;
@@ -53,7 +52,7 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
       method,
       url,
       headers,
-      body: eventBody(event.body, event.isBase64Encoded, 'apigw-v1'),
+      body: eventBody(event.body, event.isBase64Encoded),
       remoteAddress: typeof sourceIp === 'string' ? sourceIp : undefined,
     };
   },
@@ -61,7 +60,7 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
   createResult(answer) {
     const result: ApiGatewayV1Result = {
       statusCode: answer.status,
-      headers: singleHeaders(answer.headers),
+      headers: answer.headers,
       body: answer.body,
       isBase64Encoded: answer.isBase64Encoded,
     };

@@ -17,7 +17,6 @@ import {
   optionalRecord,
   requestHost,
   requireString,
-  singleHeaders,
   stripPrefix,
   valueText,
   type EventSource,
@@ -29,16 +28,16 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
     name,
     detect: name === 'function-url' ? (event) => isV2(event) && isFunctionUrl(event) : isV2,
     createRequest(event, options) {
-      const context = optionalRecord<ApiGatewayV2Event['requestContext']>(event.requestContext, 'requestContext', name);
-      const http = optionalRecord<ApiGatewayV2Event['requestContext']['http']>(context?.http, 'requestContext.http', name);
-      if (!context || !http) throw badRequest('BAD_REQUEST', `the ${name} event has no requestContext.http`);
+      const context = optionalRecord<ApiGatewayV2Event['requestContext']>(event.requestContext, 'requestContext');
+      const http = optionalRecord<ApiGatewayV2Event['requestContext']['http']>(context?.http, 'requestContext.http');
+      if (!context || !http) throw badRequest('BAD_REQUEST', "the event has no requestContext.http");
       const method = checkMethod(http.method);
-      let path = requireString(event.rawPath, 'rawPath', name);
+      let path = requireString(event.rawPath, 'rawPath');
       const headers = new Headers();
-      addSingleHeaders(headers, optionalRecord(event.headers, 'headers', name));
+      addSingleHeaders(headers, optionalRecord(event.headers, 'headers'));
       const cookies = event.cookies;
       if (cookies != null) {
-        if (!Array.isArray(cookies)) throw badRequest('BAD_REQUEST', `the ${name} event's cookies is not an array`);
+        if (!Array.isArray(cookies)) throw badRequest('BAD_REQUEST', "the event's cookies is not an array");
         if (cookies.length > 0) {
           const joined = joinCookies(cookies.map((cookie, i) => valueText(cookie, `cookies[${i}]`)));
           const existing = headers.get('cookie');
@@ -48,7 +47,7 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
       }
       if (options.stripStage) path = stripStage(path, context.stage);
       path = stripPrefix(path, options.basePath);
-      const query = event.rawQueryString == null ? '' : requireString(event.rawQueryString, 'rawQueryString', name);
+      const query = event.rawQueryString == null ? '' : requireString(event.rawQueryString, 'rawQueryString');
       const url = buildRequestUrl({
         protocol: forwardedProtocol(headers),
         host: requestHost(headers, context.domainName),
@@ -60,14 +59,14 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
         method,
         url,
         headers,
-        body: eventBody(event.body, event.isBase64Encoded, name),
+        body: eventBody(event.body, event.isBase64Encoded),
         remoteAddress: typeof sourceIp === 'string' ? sourceIp : undefined,
       };
     },
     createResult(answer) {
       const result: ApiGatewayV2Result = {
         statusCode: answer.status,
-        headers: singleHeaders(answer.headers),
+        headers: answer.headers,
         body: answer.body,
         isBase64Encoded: answer.isBase64Encoded,
       };

@@ -21,7 +21,6 @@ import {
   paramRecord,
   requestHost,
   requireString,
-  singleHeaders,
   statusDescription,
   stripPrefix,
   type Answer,
@@ -38,10 +37,10 @@ export const latticeV1: EventSource<LatticeV1Event, LatticeResult> = {
 
   createRequest(event, options) {
     const method = checkMethod(event.method);
-    const { path, query: pathQuery } = splitQuery(requireString(event.raw_path, 'raw_path', 'lattice-v1'));
+    const { path, query: pathQuery } = splitQuery(requireString(event.raw_path, 'raw_path'));
     const headers = new Headers();
-    addSingleHeaders(headers, optionalRecord(event.headers, 'headers', 'lattice-v1'));
-    const params = paramRecord<Record<string, string | undefined>>(event.query_string_parameters, 'query_string_parameters', 'lattice-v1', false);
+    addSingleHeaders(headers, optionalRecord(event.headers, 'headers'));
+    const params = paramRecord<Record<string, string | undefined>>(event.query_string_parameters, 'query_string_parameters', false);
     const query = pathQuery || (params ? queryFromDecodedParams(params) : '');
     const url = buildRequestUrl({
       protocol: forwardedProtocol(headers),
@@ -49,7 +48,7 @@ export const latticeV1: EventSource<LatticeV1Event, LatticeResult> = {
       path: stripPrefix(path, options.basePath),
       query,
     });
-    return { method, url, headers, body: eventBody(event.body, event.is_base64_encoded, 'lattice-v1'), remoteAddress: forwardedFor(headers) };
+    return { method, url, headers, body: eventBody(event.body, event.is_base64_encoded), remoteAddress: forwardedFor(headers) };
   },
 
   createResult: latticeResult('lattice-v1'),
@@ -64,17 +63,17 @@ export const latticeV2: EventSource<LatticeV2Event, LatticeResult> = {
 
   createRequest(event, options) {
     const method = checkMethod(event.method);
-    const path = requireString(event.path, 'path', 'lattice-v2');
+    const path = requireString(event.path, 'path');
     const headers = new Headers();
-    addMultiHeaders(headers, optionalRecord(event.headers, 'headers', 'lattice-v2'));
-    const params = paramRecord<Record<string, string | string[] | undefined>>(event.queryStringParameters, 'queryStringParameters', 'lattice-v2', true);
+    addMultiHeaders(headers, optionalRecord(event.headers, 'headers'));
+    const params = paramRecord<Record<string, string | string[] | undefined>>(event.queryStringParameters, 'queryStringParameters', true);
     const url = buildRequestUrl({
       protocol: forwardedProtocol(headers),
       host: requestHost(headers, undefined),
       path: stripPrefix(path, options.basePath),
       query: params ? queryFromDecodedParams(null, arrayValues(params)) : '',
     });
-    return { method, url, headers, body: eventBody(event.body, event.isBase64Encoded, 'lattice-v2'), remoteAddress: forwardedFor(headers) };
+    return { method, url, headers, body: eventBody(event.body, event.isBase64Encoded), remoteAddress: forwardedFor(headers) };
   },
 
   createResult: latticeResult('lattice-v2'),
@@ -82,7 +81,7 @@ export const latticeV2: EventSource<LatticeV2Event, LatticeResult> = {
 
 function latticeResult(name: SourceName) {
   return (answer: Answer): LatticeResult => {
-    const headers = singleHeaders(answer.headers);
+    const headers = answer.headers;
     const cookie = lastCookie(answer.cookies, name);
     if (cookie !== undefined) headers['set-cookie'] = cookie;
     return {

@@ -3,6 +3,7 @@
  * Node built-ins stay external (the CLI always leaves them out), and so does the AWS SDK, which
  * every Node.js Lambda runtime ships, unless `bundleSdk` asks for it. The CLI adds the banner that
  * gives ESM bundles a `require` for bundled CommonJS code.
+ * The entry is `@adapt/lambda/buffered` unless streaming is on: no streaming code ships unused.
  */
 import type { BundleSpec, TargetContext } from '@adapt/core';
 import { resolveLambdaSettings, type ResolvedLambdaSettings } from './settings.js';
@@ -31,7 +32,7 @@ export function lambdaBundle(ctx: TargetContext): BundleSpec {
     entrySource: (importApp) =>
       [
         `import * as appModule from ${JSON.stringify(importApp)};`,
-        `import { toLambdaHandler } from '@adapt/lambda';`,
+        `import { toLambdaHandler } from '@adapt/lambda${settings.streaming ? '' : '/buffered'}';`,
         `const app = appModule.default ?? appModule.app;`,
         `export const handler = toLambdaHandler(app${Object.keys(options).length ? `, ${JSON.stringify(options)}` : ''});`,
         '',
