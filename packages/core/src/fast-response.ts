@@ -20,6 +20,8 @@
  */
 import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
+import { forwardToReal } from './forward.js';
+import { httpToken } from './token.js';
 
 // The standard class, captured on first use: touching globalThis.Response loads undici (~40 ms),
 // which importers of @adapt/core that never answer a request (the CLI) should not pay.
@@ -44,7 +46,6 @@ const realKey = Symbol('adapt.fastResponse.real');
 
 const textPlain = 'text/plain;charset=UTF-8';
 const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/;
-const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** The lightweight class installed as `globalThis.Response`; its name is `Response`. */
 class FastResponse {
@@ -153,46 +154,14 @@ function prepare(): void {
   stateKey = Reflect.ownKeys(sample).find((key): key is symbol => typeof key === 'symbol' && key.description === 'state');
   // The rest (headers, body, clone, text, json, arrayBuffer, blob, formData, bytes) is the real
   // Response's: `headers` must be one live object, and bodies are read once.
-  for (const name of Object.getOwnPropertyNames(GlobalResponse.prototype)) {
-    if (name === 'constructor' || Object.prototype.hasOwnProperty.call(FastResponse.prototype, name)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(GlobalResponse.prototype, name)!;
-    if (descriptor.get) {
-      Object.defineProperty(FastResponse.prototype, name, {
-        configurable: true,
-        enumerable: true,
-        get(this: FastResponse) {
-          return (realResponse(this) as unknown as Record<string, unknown>)[name];
-        },
-      });
-    } else if (typeof descriptor.value === 'function') {
-      Object.defineProperty(FastResponse.prototype, name, {
-        configurable: true,
-        writable: true,
-        value(this: FastResponse, ...args: unknown[]) {
-          return (realResponse(this) as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args);
-        },
-      });
-    }
-  }
-
-  for (const key of Reflect.ownKeys(sample)) {
-    if (typeof key !== 'symbol') continue;
-    Object.defineProperty(FastResponse.prototype, key, {
-      configurable: true,
-      get(this: FastResponse) {
-        return (realResponse(this) as unknown as Record<symbol, unknown>)[key];
-      },
-    });
-  }
-
+  forwardToReal<FastResponse>(
+    FastResponse.prototype,
+    GlobalResponse.prototype,
+    sample,
+    realResponse,
+    (response) => response[realKey] ?? `Response (lightweight) { status: ${response[statusKey]}, body: ${describeValue(response[bodyKey])} }`,
+  );
   Object.setPrototypeOf(FastResponse, GlobalResponse);
-  Object.setPrototypeOf(FastResponse.prototype, GlobalResponse.prototype);
-  Object.defineProperty(FastResponse.prototype, Symbol.for('nodejs.util.inspect.custom'), {
-    value(this: FastResponse) {
-      const real = this[realKey];
-      return real ? real : `Response (lightweight) { status: ${this[statusKey]}, body: ${describeValue(this[bodyKey])} }`;
-    },
-  });
 }
 
 Object.defineProperty(FastResponse, 'name', { value: 'Response' });
@@ -343,7 +312,7 @@ function addHeader(flat: string[], name: unknown, value: unknown): boolean {
   if (typeof name !== 'string' || typeof value !== 'string') return false;
   let lower = knownNames.get(name);
   if (lower === undefined) {
-    if (!tokenName.test(name)) return false;
+    if (!httpToken.test(name)) return false;
     lower = name.toLowerCase();
     if (knownNames.size < 1024) knownNames.set(name, lower);
   }

@@ -20,6 +20,7 @@
  * `util.inspect` shows `Request (lightweight)`.
  */
 import { badRequest } from './errors.js';
+import { forwardToReal } from './forward.js';
 
 export interface LazyBody {
   /** The body as a web stream. Called at most once. */
@@ -180,50 +181,13 @@ function prepare(): void {
   if (prepared) return;
   prepared = true;
   GlobalRequest = globalThis.Request;
-  // Everything the class does not answer itself goes to the real Request: read-only properties
-  // (cache, mode, body...) as getters, methods (clone, formData, blob...) as methods.
-  for (const name of Object.getOwnPropertyNames(GlobalRequest.prototype)) {
-    if (name === 'constructor' || Object.prototype.hasOwnProperty.call(LightweightRequest.prototype, name)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(GlobalRequest.prototype, name)!;
-    if (descriptor.get) {
-      Object.defineProperty(LightweightRequest.prototype, name, {
-        configurable: true,
-        enumerable: true,
-        get(this: LightweightRequest) {
-          return (realRequest(this) as unknown as Record<string, unknown>)[name];
-        },
-      });
-    } else if (typeof descriptor.value === 'function') {
-      Object.defineProperty(LightweightRequest.prototype, name, {
-        configurable: true,
-        writable: true,
-        value(this: LightweightRequest, ...args: unknown[]) {
-          const real = realRequest(this) as unknown as Record<string, (...a: unknown[]) => unknown>;
-          return real[name](...args);
-        },
-      });
-    }
-  }
-
-  // `new Request(lazy)` and `fetch(lazy)` read undici's internal symbols off the object they get:
-  // forward each one to the real Request.
-  for (const key of Reflect.ownKeys(new GlobalRequest('http://localhost/'))) {
-    if (typeof key !== 'symbol') continue;
-    Object.defineProperty(LightweightRequest.prototype, key, {
-      configurable: true,
-      get(this: LightweightRequest) {
-        return (realRequest(this) as unknown as Record<symbol, unknown>)[key];
-      },
-    });
-  }
-
-  Object.setPrototypeOf(LightweightRequest.prototype, GlobalRequest.prototype);
-  Object.defineProperty(LightweightRequest.prototype, Symbol.for('nodejs.util.inspect.custom'), {
-    value(this: LightweightRequest) {
-      const real = this[realKey];
-      return real ? real : `Request (lightweight) { method: '${this.method}', url: '${this.url}' }`;
-    },
-  });
+  forwardToReal<LightweightRequest>(
+    LightweightRequest.prototype,
+    GlobalRequest.prototype,
+    new GlobalRequest('http://localhost/'),
+    realRequest,
+    (request) => request[realKey] ?? `Request (lightweight) { method: '${request.method}', url: '${request.url}' }`,
+  );
 }
 
 Object.defineProperty(LightweightRequest, 'name', { value: 'Request' });
@@ -249,28 +213,12 @@ export function lazyBodyTouched(request: Request): boolean {
 
 /** Upper-cases DELETE, GET, HEAD, OPTIONS, POST and PUT whatever their case, as the standard does. */
 export function normalizeMethod(method: string): string {
-  switch (method) {
-    case 'GET':
-    case 'POST':
-    case 'HEAD':
-    case 'PUT':
-    case 'DELETE':
-    case 'OPTIONS':
-    case 'PATCH':
-      return method;
-  }
+  if (normalMethods.has(method) || method === 'PATCH') return method;
   const upper = method.toUpperCase();
-  switch (upper) {
-    case 'DELETE':
-    case 'GET':
-    case 'HEAD':
-    case 'OPTIONS':
-    case 'POST':
-    case 'PUT':
-      return upper;
-  }
-  return method;
+  return normalMethods.has(upper) ? upper : method;
 }
+
+const normalMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
 // scheme://host[:port] whose serialization `new URL` would leave unchanged, cached per origin
 const originCache = new Map<string, boolean>();

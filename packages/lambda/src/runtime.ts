@@ -154,10 +154,9 @@ export function errorResult(runtime: Runtime, source: EventSource, event: unknow
 
 export function errorAnswerFor(runtime: Runtime, error: unknown): Answer {
   const answer = errorAnswer(error, { dev: runtime.dev });
-  const { 'content-type': contentType, 'cache-control': cacheControl } = answer.headers;
   return {
     status: answer.status,
-    headers: { 'content-type': contentType, 'cache-control': cacheControl, 'content-length': String(Buffer.byteLength(answer.body)) },
+    headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) },
     cookies: [],
     body: answer.body,
     isBase64Encoded: false,

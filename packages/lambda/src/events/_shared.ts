@@ -3,7 +3,7 @@
  * small checks that turn a malformed event into a 400 instead of a crash.
  */
 import { STATUS_CODES } from 'node:http';
-import { appendHeader, badRequest, decodeBase64 } from '@adapt/core';
+import { appendHeader, badRequest, buildRequestUrl, decodeBase64 } from '@adapt/core';
 import type { LambdaHttpResult } from '../types.js';
 
 export type SourceName = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb' | 'lattice-v1' | 'lattice-v2';
@@ -118,6 +118,24 @@ export function addMultiHeaders(headers: Headers, record: Record<string, unknown
     }
   }
   return seen;
+}
+
+/**
+ * The request parts: the URL from the path and query as sent, its origin from Host and
+ * X-Forwarded-Proto (else the platform's domain name); the body is decoded last.
+ */
+export function requestInput(
+  method: string,
+  headers: Headers,
+  path: string,
+  query: string,
+  domainName: unknown,
+  remoteAddress: unknown,
+  body: unknown,
+  isBase64: unknown,
+): RequestInput {
+  const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, domainName), path, query });
+  return { method, url, headers, body: eventBody(body, isBase64), remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined };
 }
 
 /** `https` unless X-Forwarded-Proto says `http`. */

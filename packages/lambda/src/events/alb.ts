@@ -7,19 +7,17 @@
  * - ALB does not decode the path nor the query parameters: they are joined back as sent.
  * - The result carries `statusDescription` (`200 OK`).
  */
-import { buildRequestUrl, checkMethod, queryFromRawParams } from '@adapt/core';
+import { checkMethod, queryFromRawParams } from '@adapt/core';
 import type { AlbEvent, AlbResult } from '../types.js';
 import {
   addMultiHeaders,
   addSingleHeaders,
-  eventBody,
   forwardedFor,
-  forwardedProtocol,
   lastCookie,
   multiHeaders,
   optionalRecord,
   paramRecord,
-  requestHost,
+  requestInput,
   requireString,
   statusDescription,
   stripPrefix,
@@ -44,14 +42,7 @@ export const alb: EventSource<AlbEvent, AlbResult> = {
       paramRecord(event.queryStringParameters, 'queryStringParameters', false),
       paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
-    const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, undefined), path, query });
-    return {
-      method,
-      url,
-      headers,
-      body: eventBody(event.body, event.isBase64Encoded),
-      remoteAddress: forwardedFor(headers),
-    };
+    return requestInput(method, headers, path, query, undefined, forwardedFor(headers), event.body, event.isBase64Encoded);
   },
 
   createResult(answer, event) {

@@ -8,16 +8,14 @@
  *   `queryStringParameters` (last value): it is re-encoded with encodeURIComponent.
  * - The result takes `headers` and, for Set-Cookie, `multiValueHeaders`: REST merges both.
  */
-import { checkMethod, buildRequestUrl, queryFromDecodedParams } from '@adapt/core';
+import { checkMethod, queryFromDecodedParams } from '@adapt/core';
 import type { ApiGatewayV1Event, ApiGatewayV1Result } from '../types.js';
 import {
   addMultiHeaders,
   addSingleHeaders,
-  eventBody,
-  forwardedProtocol,
   optionalRecord,
   paramRecord,
-  requestHost,
+  requestInput,
   requireString,
   stripPrefix,
   type EventSource,
@@ -46,15 +44,7 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
       paramRecord(event.queryStringParameters, 'queryStringParameters', false),
       paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
-    const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, context?.domainName), path, query });
-    const sourceIp = context?.identity?.sourceIp;
-    return {
-      method,
-      url,
-      headers,
-      body: eventBody(event.body, event.isBase64Encoded),
-      remoteAddress: typeof sourceIp === 'string' ? sourceIp : undefined,
-    };
+    return requestInput(method, headers, path, query, context?.domainName, context?.identity?.sourceIp, event.body, event.isBase64Encoded);
   },
 
   createResult(answer) {

@@ -7,15 +7,13 @@
  * - `rawQueryString` is the query as sent: used as it is.
  * - Cookies arrive in `cookies` (not in headers) and leave in `cookies`, one per entry.
  */
-import { appendHeader, badRequest, buildRequestUrl, checkMethod, joinCookies } from '@adapt/core';
+import { appendHeader, badRequest, checkMethod, joinCookies } from '@adapt/core';
 import type { ApiGatewayV2Event, ApiGatewayV2Result } from '../types.js';
 import { stripStage } from './apigw-v1.js';
 import {
   addSingleHeaders,
-  eventBody,
-  forwardedProtocol,
   optionalRecord,
-  requestHost,
+  requestInput,
   requireString,
   stripPrefix,
   valueText,
@@ -48,20 +46,7 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
       if (options.stripStage) path = stripStage(path, context.stage);
       path = stripPrefix(path, options.basePath);
       const query = event.rawQueryString == null ? '' : requireString(event.rawQueryString, 'rawQueryString');
-      const url = buildRequestUrl({
-        protocol: forwardedProtocol(headers),
-        host: requestHost(headers, context.domainName),
-        path,
-        query,
-      });
-      const sourceIp = http.sourceIp;
-      return {
-        method,
-        url,
-        headers,
-        body: eventBody(event.body, event.isBase64Encoded),
-        remoteAddress: typeof sourceIp === 'string' ? sourceIp : undefined,
-      };
+      return requestInput(method, headers, path, query, context.domainName, http.sourceIp, event.body, event.isBase64Encoded);
     },
     createResult(answer) {
       const result: ApiGatewayV2Result = {

@@ -8,18 +8,16 @@
  * - The result is single-valued: `statusCode`, `statusDescription`, `headers`, `body`,
  *   `isBase64Encoded`.
  */
-import { buildRequestUrl, checkMethod, queryFromDecodedParams } from '@adapt/core';
+import { checkMethod, queryFromDecodedParams } from '@adapt/core';
 import type { LatticeResult, LatticeV1Event, LatticeV2Event } from '../types.js';
 import {
   addMultiHeaders,
   addSingleHeaders,
-  eventBody,
   forwardedFor,
-  forwardedProtocol,
   lastCookie,
   optionalRecord,
   paramRecord,
-  requestHost,
+  requestInput,
   requireString,
   statusDescription,
   stripPrefix,
@@ -42,13 +40,7 @@ export const latticeV1: EventSource<LatticeV1Event, LatticeResult> = {
     addSingleHeaders(headers, optionalRecord(event.headers, 'headers'));
     const params = paramRecord<Record<string, string | undefined>>(event.query_string_parameters, 'query_string_parameters', false);
     const query = pathQuery || (params ? queryFromDecodedParams(params) : '');
-    const url = buildRequestUrl({
-      protocol: forwardedProtocol(headers),
-      host: requestHost(headers, undefined),
-      path: stripPrefix(path, options.basePath),
-      query,
-    });
-    return { method, url, headers, body: eventBody(event.body, event.is_base64_encoded), remoteAddress: forwardedFor(headers) };
+    return requestInput(method, headers, stripPrefix(path, options.basePath), query, undefined, forwardedFor(headers), event.body, event.is_base64_encoded);
   },
 
   createResult: latticeResult('lattice-v1'),
@@ -67,13 +59,8 @@ export const latticeV2: EventSource<LatticeV2Event, LatticeResult> = {
     const headers = new Headers();
     addMultiHeaders(headers, optionalRecord(event.headers, 'headers'));
     const params = paramRecord<Record<string, string | string[] | undefined>>(event.queryStringParameters, 'queryStringParameters', true);
-    const url = buildRequestUrl({
-      protocol: forwardedProtocol(headers),
-      host: requestHost(headers, undefined),
-      path: stripPrefix(path, options.basePath),
-      query: params ? queryFromDecodedParams(null, arrayValues(params)) : '',
-    });
-    return { method, url, headers, body: eventBody(event.body, event.isBase64Encoded), remoteAddress: forwardedFor(headers) };
+    const query = params ? queryFromDecodedParams(null, arrayValues(params)) : '';
+    return requestInput(method, headers, stripPrefix(path, options.basePath), query, undefined, forwardedFor(headers), event.body, event.isBase64Encoded);
   },
 
   createResult: latticeResult('lattice-v2'),
