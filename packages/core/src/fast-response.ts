@@ -38,11 +38,11 @@ export interface ResponseParts {
 
 type FastBody = string | Uint8Array | ReadableStream<Uint8Array> | null;
 
-const bodyKey = Symbol('adapt.fastResponse.body');
-const statusKey = Symbol('adapt.fastResponse.status');
-const statusTextKey = Symbol('adapt.fastResponse.statusText');
-const headersKey = Symbol('adapt.fastResponse.headers');
-const realKey = Symbol('adapt.fastResponse.real');
+const bodyKey = Symbol('fast.body');
+const statusKey = Symbol('fast.status');
+const statusTextKey = Symbol('fast.statusText');
+const headersKey = Symbol('fast.headers');
+const realKey = Symbol('fast.real');
 
 const textPlain = 'text/plain;charset=UTF-8';
 const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/;

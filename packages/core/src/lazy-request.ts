@@ -45,13 +45,13 @@ export interface LazyRequestInput {
 // captured on first use: touching globalThis.Request loads undici (~40 ms)
 let GlobalRequest: typeof Request;
 
-const inputKey = Symbol('adapt.lazyRequest.input');
-const methodKey = Symbol('adapt.lazyRequest.method');
-const urlKey = Symbol('adapt.lazyRequest.url');
-const realKey = Symbol('adapt.lazyRequest.real');
-const headersKey = Symbol('adapt.lazyRequest.headers');
-const signalKey = Symbol('adapt.lazyRequest.signal');
-const usedKey = Symbol('adapt.lazyRequest.used');
+const inputKey = Symbol('lazy.input');
+const methodKey = Symbol('lazy.method');
+const urlKey = Symbol('lazy.url');
+const realKey = Symbol('lazy.real');
+const headersKey = Symbol('lazy.headers');
+const signalKey = Symbol('lazy.signal');
+const usedKey = Symbol('lazy.used');
 
 
 const decoder = new TextDecoder();

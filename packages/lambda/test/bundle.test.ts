@@ -12,11 +12,11 @@ import { expect, it } from 'vitest';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Grown past these, look at what was added before raising them (see README, "Bundle size").
+ * Grown past these, look at what was added before raising them (see README, "Numbers").
  * `@adapt/lambda/buffered` is what `adapt build` ships unless streaming is on; `@adapt/lambda`
  * (streaming included) is what a hand-written handler imports.
  */
-const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 36 * 1024, '@adapt/lambda': 36 * 1024 };
+const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 29_500, '@adapt/lambda': 31_900 };
 
 it.each(Object.keys(BUDGET_BYTES))('bundles %s without SDK, esbuild, commander or target code', async (entry) => {
   const result = await build({
