@@ -21,6 +21,7 @@
  */
 import { badRequest } from './errors.js';
 import { forwardToReal } from './forward.js';
+import { isHex } from './token.js';
 
 export interface LazyBody {
   /** The body as a web stream. Called at most once. */
@@ -52,7 +53,6 @@ const realKey = Symbol('lazy.real');
 const headersKey = Symbol('lazy.headers');
 const signalKey = Symbol('lazy.signal');
 const usedKey = Symbol('lazy.used');
-
 
 const decoder = new TextDecoder();
 
@@ -294,10 +294,6 @@ function pathIsClean(url: string, from: number): boolean {
     }
   }
   return true;
-}
-
-function isHex(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
 /** Headers from a flat `[name, value, name, value...]` list (Node's `rawHeaders`); HTTP/2 pseudo-headers are skipped. */

@@ -3,6 +3,7 @@
  * decoding or double-encoding anything. `%2F` stays `%2F`, `+` stays `+`.
  */
 import { badRequest } from './errors.js';
+import { isHex } from './token.js';
 
 export interface UrlParts {
   /** `http` or `https` (a trailing colon is allowed). */
@@ -79,10 +80,6 @@ function isClean(text: string, isQuery: boolean): boolean {
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
-}
-
-function isHex(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
 /**
