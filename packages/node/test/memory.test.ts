@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
-import { startChild, type ChildServer } from './helpers/child.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startChild, stopChildren, type ChildServer } from './helpers/child.js';
 import { send, text } from './helpers/http.js';
 
 const MiB = 1024 * 1024;
@@ -31,6 +31,8 @@ function download(server: ChildServer, size: number, pauseMs = 0): Promise<numbe
     req.end();
   });
 }
+
+afterEach(stopChildren);
 
 describe('memory under large streams', () => {
   it('a 1 GiB streamed response grows server memory by less than 64 MiB', async () => {

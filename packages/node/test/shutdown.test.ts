@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import { describe, expect, it } from 'vitest';
-import { startChild } from './helpers/child.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startChild, stopChildren } from './helpers/child.js';
 import { send, text } from './helpers/http.js';
 
 /** GET with a keep-alive agent; resolves 'ok', 'refused' (never accepted) or the error code (lost). */
@@ -17,6 +17,8 @@ function get(port: number, path: string, agent: Agent): Promise<string> {
     req.end();
   });
 }
+
+afterEach(stopChildren);
 
 describe('graceful shutdown', () => {
   it('SIGTERM during a stream of requests loses none; in-flight ones finish, teardown runs, exit 0', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { startChild } from './helpers/child.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startChild, stopChildren } from './helpers/child.js';
 import { send, text } from './helpers/http.js';
 
 const alive = (pid: number) => {
@@ -10,6 +10,8 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+afterEach(stopChildren);
 
 describe('workers', () => {
   it('spreads requests over n workers, replaces a crashed one, and drains all on SIGTERM', async () => {

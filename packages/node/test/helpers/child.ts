@@ -14,12 +14,30 @@ export interface ChildServer {
 }
 
 const fixture = fileURLToPath(new URL('../fixtures/server.mjs', import.meta.url));
+const running = new Set<ChildProcess>();
+
+/** Kills every child still running (a failed test must not leave servers behind); cluster workers exit with their primary. */
+export async function stopChildren(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+  running.clear();
+}
 
 export function startChild(options: Record<string, unknown> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
   const child = spawn(process.execPath, [...nodeArgs, fixture], {
     env: { ...process.env, FIXTURE_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
