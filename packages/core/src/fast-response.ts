@@ -294,9 +294,10 @@ function flatHeaders(init: HeadersInit | undefined): string[] | undefined {
   const proto = Object.getPrototypeOf(init);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = init as Record<string, unknown>;
-  const names = Object.keys(record);
-  for (let i = 0; i < names.length; i++) {
-    if (!addHeader(flat, names[i], record[names[i]])) return undefined;
+  for (const name in record) {
+    // for-in over a literal allocates nothing; own keys only, as the standard reads a record
+    if (!Object.prototype.hasOwnProperty.call(record, name)) continue;
+    if (!addHeader(flat, name, record[name])) return undefined;
   }
   // two names differing only in case would be combined by Headers
   for (let i = 0; i < flat.length; i += 2) {
