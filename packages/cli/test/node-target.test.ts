@@ -3,37 +3,13 @@
  * unit and nginx site; `adapt start` runs the bundle; a real nginx with the generated site serves the
  * static folder and proxies the rest, and the app sees the client's URL through X-Forwarded-*.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, hasNginx, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
 import { CliProcess, runCli, sendRaw, tempProject, type TempProject } from './helpers.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function waitForPort(port: number, process: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (process.exitCode !== null) throw new Error('nginx exited');
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      }).once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 const app = `import { defineApp } from '@adapt/core';
 export default defineApp({
@@ -44,7 +20,6 @@ export default defineApp({
 `;
 
 const body = (answer: { body: Uint8Array }) => Buffer.from(answer.body).toString('utf8');
-const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 
 describe('adapt build --target node', () => {
   let project: TempProject;
@@ -174,44 +149,18 @@ export default defineConfig({
 
   describe.skipIf(!hasNginx)('behind the generated nginx site, run by adapt start', () => {
     let server: CliProcess;
-    let nginx: ChildProcess;
+    let nginx: RunningNginx;
     const origin = () => `http://127.0.0.1:${nginxPort}`;
 
     beforeAll(async () => {
       // The unit sets TRUST_PROXY=1 because nginx is in front; adapt start takes the env it is given.
       server = new CliProcess(['start', '--target', 'node', '--stage', 'prod'], { cwd: project.dir, env: { TRUST_PROXY: '1' } });
       await server.waitFor(new RegExp(`listening on http://127.0.0.1:${appPort}`));
-      const prefix = join(project.dir, 'nginx');
-      mkdirSync(join(prefix, 'tmp'), { recursive: true });
-      writeFileSync(
-        join(prefix, 'nginx.conf'),
-        `worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${prefix}/tmp/body;
-  proxy_temp_path ${prefix}/tmp/proxy;
-  fastcgi_temp_path ${prefix}/tmp/fastcgi;
-  uwsgi_temp_path ${prefix}/tmp/uwsgi;
-  scgi_temp_path ${prefix}/tmp/scgi;
-  include ${outDir}/nginx-site.conf;
-}
-`,
-      );
-      const args = ['-p', prefix, '-e', `${prefix}/error.log`, '-c', join(prefix, 'nginx.conf')];
-      execFileSync('nginx', [...args, '-t'], { stdio: 'pipe' });
-      nginx = spawn('nginx', [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
-      await waitForPort(nginxPort, nginx);
+      nginx = await startNginx(join(project.dir, 'nginx'), join(outDir, 'nginx-site.conf'), nginxPort);
     });
 
     afterAll(async () => {
-      if (nginx && nginx.exitCode === null) {
-        nginx.kill('SIGQUIT');
-        await new Promise((resolve) => nginx.once('exit', resolve));
-      }
+      await nginx?.stop();
       await server?.stop();
     });
 

@@ -3,15 +3,16 @@
  * systemd-analyze for the unit, and a real nginx serving the static folder and proxying to a real
  * upstream over 127.0.0.1.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetContext } from '@adapt/core';
+import { freePort, hasNginx, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
 import { nginxSite } from './nginx.js';
 import { nodeSettings } from './settings.js';
 import { systemdUnit } from './systemd.js';
@@ -92,41 +93,14 @@ describe('systemd unit', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createTcpServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function waitForPort(port: number, nginx: ChildProcess, log: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (nginx.exitCode !== null) throw new Error(`nginx exited: ${log()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      }).once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`nginx did not listen on ${port}: ${log()}`);
-}
-
-const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 
 describe.skipIf(!hasNginx)('nginx site, served by a real nginx', () => {
   let dir: string;
   let upstream: Server;
-  let nginx: ChildProcess;
+  let nginx: RunningNginx;
   let base: string;
   let nginxPort: number;
   const upstreamConnections: number[] = [];
-  let nginxLog = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'adapt-nginx-'));
@@ -152,39 +126,11 @@ describe.skipIf(!hasNginx)('nginx site, served by a real nginx', () => {
 
     const settings = nodeSettings(context({ port: upstreamPort, installDir: dir, listen: `127.0.0.1:${nginxPort}`, timeout: 30, bodyLimit: 1000 }));
     writeFileSync(join(dir, 'nginx-site.conf'), nginxSite(settings, 'shop', true));
-    mkdirSync(join(dir, 'logs'));
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
-  include ${dir}/nginx-site.conf;
-}
-`,
-    );
-    mkdirSync(join(dir, 'tmp'));
-    const args = ['-p', dir, '-e', `${dir}/logs/error.log`, '-c', join(dir, 'nginx.conf')];
-    execFileSync('nginx', [...args, '-t'], { stdio: 'pipe' });
-    nginx = spawn('nginx', [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    nginx.stderr!.on('data', (chunk) => (nginxLog += chunk));
-    await waitForPort(nginxPort, nginx, () => nginxLog);
+    nginx = await startNginx(dir, join(dir, 'nginx-site.conf'), nginxPort);
   });
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      nginx.kill('SIGQUIT');
-      await new Promise((resolve) => nginx.once('exit', resolve));
-    }
+    await nginx?.stop();
     await new Promise((resolve) => upstream?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
