@@ -1,5 +1,5 @@
 /** `adapt invoke` hands --path or --event to the target's invoke() and prints what it answers. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempProject } from './helpers.js';
@@ -70,5 +70,32 @@ describe('adapt invoke --target node', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: target node cannot invoke; targets that can: .*lambda/);
     expect(run.stderr).toContain('run: adapt invoke --target lambda');
+  });
+});
+
+describe('adapt deploy builds first', () => {
+  const noAws = {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_ENDPOINT_URL: undefined,
+    AWS_REGION: 'eu-west-1',
+    AWS_SHARED_CREDENTIALS_FILE: join(project.dir, 'no-credentials'),
+    AWS_CONFIG_FILE: join(project.dir, 'no-config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
+  it('rebuilds .adapt/lambda before talking to AWS; --no-build does not', async () => {
+    rmSync(join(project.dir, '.adapt'), { recursive: true, force: true });
+    const skipped = await runCli(['deploy', '--target', 'lambda', '--dry-run', '--no-build'], { cwd: project.dir, env: noAws });
+    expect(skipped.code).toBe(1);
+    expect(existsSync(join(project.dir, '.adapt/lambda/function.zip'))).toBe(false);
+
+    const run = await runCli(['deploy', '--target', 'lambda', '--dry-run'], { cwd: project.dir, env: noAws });
+    expect(existsSync(join(project.dir, '.adapt/lambda/function.zip'))).toBe(true);
+    // no credentials: a clear error after the local build, before any call to AWS
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/credentials/i);
   });
 });

@@ -8,21 +8,24 @@ export interface DeployFlags {
   out?: string;
   dryRun: boolean;
   list: boolean;
+  build: boolean;
   json: boolean;
   verbose: boolean;
 }
 
 export function registerDeploy(program: Command): Command {
-  const command = program.command('deploy').description("upload a build to the target's platform (build it first with adapt build)");
+  const command = program.command('deploy').description("build the app for a target and upload it to the target's platform");
   addTargetOption(command, 'the target to deploy to, such as lambda');
   command
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'))
-    .addOption(new Option('--dry-run', 'show what would change without changing anything'))
+    .addOption(new Option('--no-build', 'deploy the build already in the out folder instead of building first'))
+    .addOption(new Option('--dry-run', 'show what would change without changing anything (the build still runs, locally)'))
     .addOption(new Option('--list', 'list the deployed versions instead of deploying').conflicts('dryRun'));
   addStageOption(command);
   addGlobalOptions(command);
   examples(command, [
-    'adapt build --target lambda --stage prod && adapt deploy --target lambda --stage prod',
+    'adapt deploy --target lambda --stage prod',
+    'adapt build --target lambda --stage prod && adapt deploy --target lambda --stage prod --no-build',
     'adapt deploy --target lambda --dry-run',
     'adapt deploy --target lambda --list --json',
   ]);

@@ -6,6 +6,8 @@ import { usageError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import { installedTargetNames } from '../../resolve.js';
 import { loadTarget, requireCapability } from '../../targets.js';
+import { buildTarget } from '../../bundle.js';
+import { sizeReport } from '../build/run.js';
 
 export interface PlatformOptions {
   cwd: string;
@@ -17,6 +19,8 @@ export interface PlatformOptions {
 
 export interface DeployRunOptions extends PlatformOptions {
   list: boolean;
+  /** Build first (the default); false deploys the build already in the out folder. */
+  build: boolean;
 }
 
 export interface RollbackRunOptions extends PlatformOptions {
@@ -24,14 +28,20 @@ export interface RollbackRunOptions extends PlatformOptions {
 }
 
 export async function runDeploy(options: DeployRunOptions, output: Output): Promise<DeployResult> {
-  return runPlatformAction('deploy', options, { dryRun: Boolean(options.dryRun), list: Boolean(options.list) }, output);
+  return runPlatformAction('deploy', options, { dryRun: Boolean(options.dryRun), list: Boolean(options.list) }, output, options.build && !options.list);
 }
 
 export async function runRollback(options: RollbackRunOptions, output: Output): Promise<DeployResult> {
   return runPlatformAction('rollback', options, { dryRun: Boolean(options.dryRun), ...(options.to === undefined ? {} : { to: options.to }) }, output);
 }
 
-async function runPlatformAction(action: 'deploy' | 'rollback', options: PlatformOptions, deployOptions: DeployOptions, output: Output): Promise<DeployResult> {
+async function runPlatformAction(
+  action: 'deploy' | 'rollback',
+  options: PlatformOptions,
+  deployOptions: DeployOptions,
+  output: Output,
+  buildFirst = false,
+): Promise<DeployResult> {
   if (!options.target || options.target === 'all') {
     throw usageError(
       options.target === 'all' ? `${action} works on one target at a time` : 'missing --target',
@@ -42,6 +52,11 @@ async function runPlatformAction(action: 'deploy' | 'rollback', options: Platfor
   const target = await loadTarget(project.dir, options.target);
   const run = await requireCapability(project.dir, target, action);
   const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
+  if (buildFirst) {
+    // deploy is build + upload: the same bundle `adapt build` makes for this target and stage
+    const report = await buildTarget(target, context, { minify: true, sourcemap: false });
+    if (!output.json) output.info(sizeReport(report, output));
+  }
   const result = await run(context, deployOptions);
   output.result({ ok: true, ...result }, () => humanResult(result));
   return result;
