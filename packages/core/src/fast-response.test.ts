@@ -205,3 +205,32 @@ describe('installFastResponse', () => {
     expect(await fetch('data:text/plain,hi').then((r) => r instanceof Response)).toBe(true);
   });
 });
+
+describe('responseParts on a fetch() response (an app proxying)', () => {
+  it('drops the content-encoding and content-length that fetch already decoded', async () => {
+    const { createServer } = await import('node:http');
+    const { gzipSync } = await import('node:zlib');
+    const payload = gzipSync('{"proxied":true}');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': payload.length });
+      res.end(payload);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const parts = responseParts(await fetch(`http://127.0.0.1:${port}/`));
+      const names = parts.headers.filter((_, i) => i % 2 === 0);
+      expect(names).toContain('content-type');
+      expect(names).not.toContain('content-encoding');
+      expect(names).not.toContain('content-length');
+      expect(await new Response(parts.body as ReadableStream).text()).toBe('{"proxied":true}');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('keeps content-encoding on a Response the app built itself', () => {
+    const parts = responseParts(new (standardResponseClass())('x', { headers: { 'content-encoding': 'gzip' } }));
+    expect(parts.headers).toContain('content-encoding');
+  });
+});

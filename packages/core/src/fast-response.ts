@@ -217,7 +217,13 @@ function isFast(value: unknown): value is FastResponse {
 function realParts(real: Response): ResponseParts {
   if (real.bodyUsed) throw new TypeError('Response body object should not be disturbed or locked');
   const headers: string[] = [];
-  for (const [name, value] of real.headers) headers.push(name, value);
+  // A Response from fetch() (an app proxying) holds a body fetch already decompressed, under the
+  // upstream's content-encoding and content-length: passed on, the client would decode it twice.
+  const decoded = real.url !== '' && decodedByFetch.test(real.headers.get('content-encoding') ?? '');
+  for (const [name, value] of real.headers) {
+    if (decoded && (name === 'content-encoding' || name === 'content-length')) continue;
+    headers.push(name, value);
+  }
   let body: FastBody = real.body;
   if (body) {
     if (body.locked) throw new TypeError('Response body object should not be disturbed or locked');
@@ -227,6 +233,9 @@ function realParts(real: Response): ResponseParts {
   }
   return { status: real.status, statusText: real.statusText, headers, body };
 }
+
+/** The content codings undici's fetch() decodes (every coding of a list must be one of them). */
+const decodedByFetch = /^\s*(?:x-gzip|gzip|deflate|br|zstd)\s*(?:,\s*(?:x-gzip|gzip|deflate|br|zstd)\s*)*$/i;
 
 /** Fills `target` with the fast form of a constructor call; false when the standard class must handle it. */
 function fastInit(target: FastResponse, body: BodyInit | null | undefined, init: ResponseInit | undefined): boolean {

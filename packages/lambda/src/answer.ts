@@ -61,16 +61,8 @@ export function answerHead(response: Response): AnswerHead {
     else if (name === 'content-length' || hopByHopHeaders.has(name)) continue;
     else headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
-  // A Response from fetch() (proxying) has a body that fetch already decompressed, but it keeps
-  // the upstream's content-encoding: sent on, the client would try to decompress plain bytes.
-  if (headers['content-encoding'] !== undefined && response.url !== '' && decodedByFetch.test(headers['content-encoding'])) {
-    delete headers['content-encoding'];
-  }
   return { status: parts.status, headers, cookies, body: parts.body };
 }
-
-/** The codings undici's fetch() decodes (all of a list must be one of them). */
-const decodedByFetch = /^\s*(?:x-gzip|gzip|deflate|br|zstd)\s*(?:,\s*(?:x-gzip|gzip|deflate|br|zstd)\s*)*$/i;
 
 /** Drops a body that will not be sent (its stream, if any, is cancelled). */
 export function discardBody(body: AnswerHead['body']): void {
