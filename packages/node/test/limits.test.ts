@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serve, type ServerHandle } from '../src/index.js';
-import { rawExchange, send, text } from './helpers/http.js';
+import { rawExchange, send, text } from '@adapt/conformance/http';
 
 /** An app that reads the whole body, so limits on streamed bodies show. */
 const app = async (request: Request) => {

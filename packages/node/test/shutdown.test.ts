@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChild, stopChildren } from './helpers/child.js';
-import { send, text } from './helpers/http.js';
+import { send, text } from '@adapt/conformance/http';
 
 /** GET with a keep-alive agent; resolves 'ok', 'refused' (never accepted) or the error code (lost). */
 function get(port: number, path: string, agent: Agent): Promise<string> {

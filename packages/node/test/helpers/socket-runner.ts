@@ -2,7 +2,7 @@
 import type { App } from '@adapt/core';
 import type { Feature, Runner } from '@adapt/conformance';
 import { serve, type ServeOptions } from '../../src/index.js';
-import { send } from './http.js';
+import { send } from '@adapt/conformance/http';
 
 export async function createSocketRunner(app: App, options: { name?: string; lacks?: Feature[]; serve?: ServeOptions } = {}): Promise<Runner> {
   const server = await serve(app, { port: 0, host: '127.0.0.1', handleSignals: false, ...options.serve });
