@@ -62,12 +62,7 @@ describe('bad header input', () => {
     ['x-a', 'nul\0byte'],
   ])('refuses %s: %j with a 400', (name, value) => {
     expect(() => appendHeader(new Headers(), name, value)).toThrow(HttpError);
-    try {
-      headerValueToBytes(name, value);
-    } catch (error) {
-      expect((error as HttpError).status).toBe(400);
-      expect((error as HttpError).code).toBe('BAD_HEADER');
-    }
+    expect(() => headerValueToBytes(name, value)).toThrow(expect.objectContaining({ status: 400, code: 'BAD_HEADER' }));
   });
 
   it.each(['bad name', 'x:y', '', 'é', 'a\r\nb'])('refuses the header name %j', (name) => {
