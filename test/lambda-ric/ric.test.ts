@@ -129,7 +129,7 @@ describe('aws-lambda-ric 3.3.0: buffered handler', () => {
     expect(second.body).toBe('later timers=1');
   });
 
-  it('an app that never answers gets a 504 before the deadline the Runtime API set', async () => {
+  it('an app that never answers: the adapter posts its own 504 as the invocation response, from the deadline', async () => {
     // deadline in 3 s: request.signal aborts at 2 s, the adapter answers 504 at 2.5 s (the timing
     // itself is tested with fake timers in packages/lambda/test/bad-input.test.ts). The app never
     // answers, so a 504 posted as the invocation's response is the adapter's own, from the deadline.
