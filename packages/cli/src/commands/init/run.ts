@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import type { TemplateName } from './index.js';
+import { checkoutOfThisCli, findAdaptSource, pointAtSource, type AdaptSource } from './sources.js';
 
 export interface InitOptions {
   cwd: string;
@@ -12,6 +13,8 @@ export interface InitOptions {
   template: TemplateName;
   name?: string;
   force: boolean;
+  /** A folder of tarballs from `npm run pack`, or an adapt checkout: where @adapt/* come from. */
+  adaptFrom?: string;
 }
 
 export interface InitResult {
@@ -19,6 +22,8 @@ export interface InitResult {
   template: TemplateName;
   name: string;
   files: string[];
+  /** Where the app's @adapt/* packages come from; null: the npm registry. */
+  adaptFrom: AdaptSource | null;
 }
 
 /** The templates folder ships beside dist/ in the package. */
@@ -32,6 +37,7 @@ export async function runInit(options: InitOptions, output: Output): Promise<Ini
   const source = join(templatesDir, options.template);
   if (!existsSync(source)) throw new CliError('INIT_FAILED', `template "${options.template}" is missing from this install (${source})`, { hint: 'reinstall @adapt/cli' });
   const name = validName(options.name ?? basename(dir));
+  const adaptFrom = options.adaptFrom === undefined ? null : findAdaptSource(options.cwd, options.adaptFrom);
   if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
     throw new CliError('INIT_FAILED', `${relative(options.cwd, dir) || '.'} is not empty`, {
       hint: 'choose a new folder, such as: adapt init my-app, or add --force to write the template files into it',
@@ -53,11 +59,17 @@ export async function runInit(options: InitOptions, output: Output): Promise<Ini
   };
   mkdirSync(dir, { recursive: true });
   copy(source, dir);
-  const result: InitResult = { dir, template: options.template, name, files };
+  if (adaptFrom) {
+    const manifestPath = join(dir, 'package.json');
+    const manifest = pointAtSource(JSON.parse(readFileSync(manifestPath, 'utf8')), adaptFrom, dir);
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  }
+  const result: InitResult = { dir, template: options.template, name, files, adaptFrom };
   const where = relative(options.cwd, dir);
   output.result({ ok: true, ...result }, () =>
     [
       `Created ${name} (${options.template}) in ${where || '.'}: ${files.length} files.`,
+      ...(adaptFrom ? [`@adapt/* come from ${adaptFrom.kind === 'tarballs' ? 'the tarballs in' : 'the checkout at'} ${adaptFrom.dir} (file: dependencies).`] : registryNote(options)),
       '',
       'Next:',
       ...(where ? [`  cd ${where}`] : []),
@@ -66,6 +78,19 @@ export async function runInit(options: InitOptions, output: Output): Promise<Ini
     ].join('\n'),
   );
   return result;
+}
+
+/** Without --adapt-from the app asks the registry for @adapt/*, which does not have them yet. */
+function registryNote(options: InitOptions): string[] {
+  const checkout = checkoutOfThisCli(dirname(templatesDir));
+  const again = `adapt init ${options.dir} --template ${options.template} --force --adapt-from`;
+  return [
+    '',
+    'Note: @adapt/* are not published on the npm registry yet, so npm install will fail with E404 for them.',
+    checkout
+      ? `This adapt runs from the checkout at ${checkout}; point the app at it:\n  ${again} ${checkout}`
+      : `Point the app at an adapt checkout (after npm ci && npm run build in it), or at the tarballs its npm run pack writes:\n  ${again} <checkout>   or   ${again} <checkout>/.adapt-pack`,
+  ];
 }
 
 function validName(raw: string): string {
