@@ -69,12 +69,13 @@ export async function runInit(options: InitOptions, output: Output): Promise<Ini
   output.result({ ok: true, ...result }, () =>
     [
       `Created ${name} (${options.template}) in ${where || '.'}: ${files.length} files.`,
-      ...(adaptFrom ? [`@adapt/* come from ${adaptFrom.kind === 'tarballs' ? 'the tarballs in' : 'the checkout at'} ${adaptFrom.dir} (file: dependencies).`] : registryNote(options)),
+      ...(adaptFrom ? [`@adapt/* come from ${adaptFrom.kind === 'tarballs' ? 'the tarballs in' : 'the checkout at'} ${adaptFrom.dir} (file: dependencies).`] : []),
       '',
       'Next:',
       ...(where ? [`  cd ${where}`] : []),
       '  npm install',
       '  npx adapt dev',
+      ...(adaptFrom ? [] : registryNote(options)),
     ].join('\n'),
   );
   return result;
@@ -86,10 +87,14 @@ function registryNote(options: InitOptions): string[] {
   const again = `adapt init ${options.dir} --template ${options.template} --force --adapt-from`;
   return [
     '',
-    'Note: @adapt/* are not published on the npm registry yet, so npm install will fail with E404 for them.',
-    checkout
-      ? `This adapt runs from the checkout at ${checkout}; point the app at it:\n  ${again} ${checkout}`
-      : `Point the app at an adapt checkout (after npm ci && npm run build in it), or at the tarballs its npm run pack writes:\n  ${again} <checkout>   or   ${again} <checkout>/.adapt-pack`,
+    'Note: @adapt/* are not published on the npm registry yet; until they are, npm install fails with E404 for them.',
+    ...(checkout
+      ? [`This adapt runs from the checkout at ${checkout}; point the app at it:`, `  ${again} ${checkout}`]
+      : [
+          'Point the app at an adapt checkout (after npm ci && npm run build in it), or at the tarballs its npm run pack writes:',
+          `  ${again} <checkout>`,
+          `  ${again} <checkout>/.adapt-pack`,
+        ]),
   ];
 }
 
