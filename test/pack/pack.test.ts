@@ -7,7 +7,7 @@
  * port, real HTTP requests, SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,3 +145,25 @@ it('names the installed targets when one is missing from the app', async () => {
   expect(unknown.stderr).toContain('error: unknown target "gcp"');
   expect(unknown.stderr).toContain('installed targets: lambda, node');
 });
+
+it(
+  'an app pointed at this checkout links its packages and runs from them',
+  async () => {
+    const init = await mustRun(process.execPath, [toolBin, 'init', 'linked-app', '--adapt-from', repoRoot, '--json'], work);
+    const app = JSON.parse(init.stdout).dir as string;
+    await mustRun('npm', ['install', ...npmFlags], app);
+    expect(realpathSync(join(app, 'node_modules/@adapt/node'))).toBe(realpathSync(join(repoRoot, 'packages/node')));
+
+    const bin = join(app, 'node_modules/@adapt/cli/bin/adapt.js');
+    await mustRun(process.execPath, [bin, 'build', '--target', 'node'], app);
+    const server = startServer(bin, app);
+    try {
+      const answer = await fetch(`${await server.origin}/api/hello?name=linked`);
+      expect(await answer.json()).toEqual({ hello: 'linked', platform: 'node' });
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+  },
+  slow,
+);
