@@ -8,7 +8,7 @@
 // 3. The package as `npm pack` writes it (unless "private"): every package its shipped .js and
 //    .d.ts files import is declared in its own dependencies, peerDependencies or
 //    optionalDependencies (workspace hoisting hides a missing one until the package is installed
-//    alone); then publint and @arethetypeswrong/cli (profile esm-only: the packages are ESM only,
+//    alone); every source a shipped .map names is shipped too; then publint and @arethetypeswrong/cli (profile esm-only: the packages are ESM only,
 //    so node10 and require() resolutions are not theirs) over the tarball.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,7 +59,7 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(`${pkg.name}: package.json entries present${runtime && pkg.exports['./target'] ? ', runtime entry free of build-side code' : ''}`);
-if (!pkg.private) console.log(`${pkg.name}: packed imports declared; publint and attw (esm-only) pass`);
+if (!pkg.private) console.log(`${pkg.name}: packed imports declared, maps complete; publint and attw (esm-only) pass`);
 
 async function checkPacked() {
   const out = mkdtempSync(join(tmpdir(), 'adapt-check-package-'));
@@ -67,6 +67,7 @@ async function checkPacked() {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
     const shipped = packed.files.map((file) => file.path);
     await checkDeclaredImports(shipped);
+    checkSourceMaps(shipped);
     const tarball = join(out, packed.filename);
     await runPublint(tarball);
     runAttw(tarball);
@@ -108,6 +109,16 @@ async function checkDeclaredImports(shipped) {
     for (const { fileName } of [...importedFiles, ...typeReferenceDirectives]) if (undeclared(fileName)) found.push(`${file} (types) imports ${fileName}`);
   }
   for (const line of new Set(found)) problems.push(`${line}, which package.json does not declare: add it to dependencies (or peerDependencies)`);
+}
+
+/** Source and declaration maps name their sources by relative path: each must be in the package. */
+function checkSourceMaps(shipped) {
+  const inPackage = new Set(shipped);
+  for (const map of shipped.filter((file) => file.endsWith('.map'))) {
+    const { sources = [] } = JSON.parse(readFileSync(join(dir, map), 'utf8'));
+    const absent = sources.map((source) => join(dirname(map), source)).filter((source) => !inPackage.has(source));
+    if (absent.length > 0) problems.push(`${map} maps to ${absent.join(', ')}, which npm pack leaves out: add it to files`);
+  }
 }
 
 async function runPublint(tarball) {
