@@ -2,7 +2,7 @@
  * `adapt init --adapt-from`: where the app's @adapt/* come from. Installing from real tarballs is
  * test/pack/pack.test.ts; here, what init writes and refuses.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli, tempProject } from './helpers.js';
@@ -68,6 +68,7 @@ describe('adapt init --adapt-from', () => {
     const short = await runCli(['init', 'b', '--adapt-from', 'core-only'], { cwd: workspace.dir });
     expect([short.code, short.stderr]).toEqual([1, expect.stringContaining(`${partial} has no @adapt/node, @adapt/cli, which the template needs`)]);
     expect(short.stderr).toContain('run npm run pack again');
+    expect(existsSync(join(workspace.dir, 'b'))).toBe(false);
 
     mkdirSync(join(workspace.dir, 'empty'));
     const empty = await runCli(['init', 'c', '--adapt-from', 'empty'], { cwd: workspace.dir });

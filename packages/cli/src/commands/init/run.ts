@@ -43,6 +43,9 @@ export async function runInit(options: InitOptions, output: Output): Promise<Ini
       hint: 'choose a new folder, such as: adapt init my-app, or add --force to write the template files into it',
     });
   }
+  // The app's package.json, pointed at --adapt-from before anything is written: a refusal leaves no half-made app.
+  const template = readFileSync(join(source, 'package.json'), 'utf8').replaceAll('{{name}}', name);
+  const manifest = adaptFrom ? pointAtSource(JSON.parse(template), adaptFrom, dir) : undefined;
   const files: string[] = [];
   const copy = (from: string, to: string) => {
     for (const entry of readdirSync(from).sort()) {
@@ -59,11 +62,7 @@ export async function runInit(options: InitOptions, output: Output): Promise<Ini
   };
   mkdirSync(dir, { recursive: true });
   copy(source, dir);
-  if (adaptFrom) {
-    const manifestPath = join(dir, 'package.json');
-    const manifest = pointAtSource(JSON.parse(readFileSync(manifestPath, 'utf8')), adaptFrom, dir);
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  }
+  if (manifest) writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   const result: InitResult = { dir, template: options.template, name, files, adaptFrom };
   const where = relative(options.cwd, dir);
   output.result({ ok: true, ...result }, () =>
