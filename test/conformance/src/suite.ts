@@ -13,12 +13,15 @@ import { checkResponse } from './check.js';
 export interface SuiteOptions {
   /** Only the cases whose names pass this filter. */
   filter?: (testCase: ConformanceCase) => boolean;
+  /** false: the runner is never created (a component it needs is missing, and its tests are skipped). */
+  enabled?: boolean;
 }
 
 export function conformanceSuite(name: string, createRunner: () => Promise<Runner> | Runner, options: SuiteOptions = {}): void {
   describe(`conformance: ${name}`, () => {
     let runner: Runner;
     beforeAll(async () => {
+      if (options.enabled === false) return;
       runner = await createRunner();
     });
     afterAll(async () => {
