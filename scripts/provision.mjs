@@ -30,7 +30,11 @@ const ricPackage = join(ricCache, 'node_modules', 'aws-lambda-ric');
 const ricTools = { autoconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'make', 'g++': 'g++', cmake: 'cmake', python3: 'python3' };
 const testTools = { nginx: 'nginx-light', wrk: 'wrk', 'systemd-analyze': 'systemd' };
 
-const say = (line) => console.log(`provision: ${line}`);
+let said = 0;
+const say = (line) => {
+  said++;
+  console.log(`provision: ${line}`);
+};
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const missingPackages = (tools) => [...new Set(Object.entries(tools).filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
 const rel = (path) => relative(process.cwd(), path) || '.';
@@ -99,4 +103,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   installDebianPackages();
   await buildRic();
   checkMoto();
+  if (said === 0) say(`all here: the system packages, aws-lambda-ric ${ricVersion} (${rel(ricCache)}), moto`);
 }
