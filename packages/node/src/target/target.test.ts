@@ -4,7 +4,7 @@
  * upstream over 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { requireComponent } from '../../../../test/components.js';
 import { nginxSite } from './nginx.js';
 import { nodeSettings } from './settings.js';
 import { systemdUnit } from './systemd.js';
+import { nodeTarget, serverMinimumNode } from './index.js';
 
 function context(settings: Record<string, unknown>, appName = 'shop'): TargetContext {
   return {
@@ -57,6 +58,14 @@ describe('nodeSettings', () => {
     [{ architecture: 'arm64' }, 'targets.node.architecture: unknown setting'],
   ])('refuses %j', (settings, message) => {
     expect(() => nodeSettings(context(settings))).toThrow(message);
+  });
+});
+
+describe('the server bundle', () => {
+  it("targets the oldest Node of the engines it writes (@adapt/node's own range), not the Node that builds", () => {
+    const engines = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).engines.node;
+    expect(engines).toBe(`>=${serverMinimumNode}`);
+    expect(nodeTarget.bundle(context({})).nodeTarget).toBe(`node${serverMinimumNode}`);
   });
 });
 
