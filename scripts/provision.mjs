@@ -51,8 +51,8 @@ function installDebianPackages() {
   say(`installing system packages: ${needed.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const install = update.status === 0 && spawnSync('sh', ['-c', `${command} >/dev/null`], { stdio: 'inherit', env });
-  if (!install || install.status !== 0) say(`apt-get could not install ${needed.join(' ')}; the tests that need them are skipped`);
+  const install = update.status === 0 ? spawnSync('sh', ['-c', `${command} >/dev/null`], { stdio: 'inherit', env }) : update;
+  if (install.status !== 0) say(`apt-get could not install ${needed.join(' ')}; the tests that need them are skipped`);
 }
 
 /** Whether the built client is in the cache: its JS entry and its compiled addon. */

@@ -27,14 +27,14 @@ const machinePaths: Array<[string, RegExp]> = [
 /** Runs of `../` that start a relative path (not the dot segments inside a URL under test). */
 const climb = /(?<![\w./%-])((?:\.\.\/)+)/g;
 
-export interface PathFinding {
+interface PathFinding {
   line: number;
   what: string;
   text: string;
 }
 
 /** What `text`, the content of tracked file `file` (a posix path from the root), names outside the repository. */
-export function outsidePaths(file: string, text: string): PathFinding[] {
+function outsidePaths(file: string, text: string): PathFinding[] {
   const depth = posix.dirname(file) === '.' ? 0 : posix.dirname(file).split('/').length;
   const findings: PathFinding[] = [];
   text.split('\n').forEach((content, index) => {

@@ -4,7 +4,7 @@
  * static folder and proxies the rest, and the app sees the client's URL through X-Forwarded-*.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
