@@ -97,7 +97,7 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
 
     const read = await lambda.send(new GetFunctionCommand({ FunctionName: fn }));
     expect(read.Configuration).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       MemorySize: 256,
       Timeout: 10,
