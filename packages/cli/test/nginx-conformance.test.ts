@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { describe } from 'vitest';
 import { conformanceSuite } from '@adapt/conformance';
 import { freePort, startNginx } from '@adapt/conformance/nginx';
+import { send } from '@adapt/conformance/http';
 import { requireComponent } from '../../../test/components.js';
-import { CliProcess, repoRoot, runCli, sendRaw, tempProject } from './helpers.js';
+import { CliProcess, repoRoot, runCli, tempProject } from './helpers.js';
 
 describe('the generated nginx site', () => {
   const nginxHere = requireComponent('nginx');
@@ -34,7 +35,7 @@ describe('the generated nginx site', () => {
     const nginx = await startNginx(join(project.dir, 'nginx'), join(out, 'nginx-site.conf'), nginxPort);
     return {
       name: 'node behind nginx',
-      deliver: (request) => sendRaw(`http://127.0.0.1:${nginxPort}`, request),
+      deliver: (request) => send(`http://127.0.0.1:${nginxPort}`, request.path, request),
       close: async () => {
         await nginx.stop();
         await server.stop();
