@@ -17,7 +17,8 @@ export interface WebConfigInput {
 
 export function webConfig({ settings, hasStatic }: WebConfigInput): string {
   const nodeEnv = settings.development ? 'development' : 'production';
-  const lines: string[] = ['<?xml version="1.0" encoding="utf-8"?>', `<!-- written by adapt build --target iisnode (${settings.mode} mode) -->`, '<configuration>'];
+  // (an XML comment cannot hold two dashes in a row, so no command line in it)
+  const lines: string[] = ['<?xml version="1.0" encoding="utf-8"?>', `<!-- written by adapt build for the iisnode target (${settings.mode} mode) -->`, '<configuration>'];
   const env = Object.entries(settings.env);
   if (settings.mode === 'iisnode' && env.length > 0) {
     // iisnode hands appSettings to node as environment variables
