@@ -6,9 +6,10 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import type { AdaptTarget, BuildArtifact, BuiltBundle, DeployOptions, DeployResult, TargetContext } from '@adapt/core';
+import { deployToFolder, rollbackFolder } from './deploy-folder.js';
 import { serverEntrySource, shimSource } from './entry.js';
-import { configError } from './errors.js';
+import { configError, IisnodeTargetError } from './errors.js';
 import { checkIisnodeYml, iisnodeYml } from './iisnode-yml.js';
 import { iisnodeSettings } from './settings.js';
 import { bundleFile, entryFile, webConfig } from './web-config.js';
@@ -16,6 +17,7 @@ import { bundleFile, entryFile, webConfig } from './web-config.js';
 export { checkIisnodeYml, iisnodeYml, iisnodeYmlKeys } from './iisnode-yml.js';
 export { azureNodeVersions, iisnodeSettings, watchedFile, type IisnodeTargetSettings } from './settings.js';
 export { webConfig } from './web-config.js';
+export { deployToFolder, rollbackFolder } from './deploy-folder.js';
 
 /** The oldest Node the build runs on (the bundle's syntax level and package.json engines). */
 export const iisnodeMinimumNode = 20;
@@ -70,7 +72,31 @@ export const iisnodeTarget: AdaptTarget = {
     context.log.debug(`iisnode: ${bundle.file} behind ${entryFile} (${settings.mode} mode)`);
     return artifacts;
   },
+  async deploy(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
+    const folder = placeOf(options, 'deploy');
+    const result = deployToFolder(context.outDir, folder, { dryRun: options.dryRun });
+    context.log.info(result.changed ? `${result.dryRun ? 'would make' : 'made'} release ${result.release} current in ${result.folder}` : `${result.folder} already serves this build (${result.release}); nothing changed`);
+    return { target: 'iisnode', stage: context.stage, ...result };
+  },
+  async rollback(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
+    const folder = placeOf(options, 'rollback');
+    const result = rollbackFolder(folder, { dryRun: options.dryRun });
+    context.log.info(`${result.dryRun ? 'would return' : 'returned'} ${result.folder} to release ${result.release} (from ${result.previous})`);
+    return { target: 'iisnode', stage: context.stage, ...result };
+  },
 };
+
+/** The site folder from --to; Azure App Service deploy is not built yet. */
+function placeOf(options: DeployOptions, action: 'deploy' | 'rollback'): string {
+  const to = options.to;
+  if (typeof to !== 'string' || to === '') {
+    throw new IisnodeTargetError('USAGE', `adapt ${action} --target iisnode needs --to <folder>: the IIS site folder`, `such as: adapt ${action} --target iisnode --to D:\\sites\\shop (IIS's physical path is then D:\\sites\\shop\\current)`);
+  }
+  if (to === 'azure') {
+    throw new IisnodeTargetError('TARGET_UNSUPPORTED', `adapt ${action} --target iisnode --to azure is not available yet`, 'deploy to a folder with --to <folder>; for Azure App Service, zip-deploy the build folder with the Azure CLI (az webapp deploy --type zip)');
+  }
+  return to;
+}
 
 function folderBytes(folder: string): number {
   let total = 0;
