@@ -12,6 +12,7 @@ import { serverEntrySource, shimSource } from './entry.js';
 import { configError, IisnodeTargetError } from './errors.js';
 import { checkIisnodeYml, iisnodeYml } from './iisnode-yml.js';
 import { iisnodeSettings } from './settings.js';
+import { startIisnode } from './start.js';
 import { bundleFile, entryFile, webConfig } from './web-config.js';
 
 export { checkIisnodeYml, iisnodeYml, iisnodeYmlKeys } from './iisnode-yml.js';
@@ -72,6 +73,7 @@ export const iisnodeTarget: AdaptTarget = {
     context.log.debug(`iisnode: ${bundle.file} behind ${entryFile} (${settings.mode} mode)`);
     return artifacts;
   },
+  start: startIisnode,
   async deploy(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
     const folder = placeOf(options, 'deploy');
     const result = deployToFolder(context.outDir, folder, { dryRun: options.dryRun });
