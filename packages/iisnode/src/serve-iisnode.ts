@@ -1,6 +1,17 @@
 /** `serveIisnode(app)`: @adapt/node's `serve()` where iisnode says, with IIS's URL and header rules. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { appFetch, createLazyRequest, createLifecycle, fromNodeHandler, getNodeHandler, headersFromFlatList, type App, type AppContext, type AppObject, type NodeHandler } from '@adapt/core';
+import {
+  appFetch,
+  createLazyRequest,
+  createLifecycle,
+  fromNodeHandler,
+  getNodeHandler,
+  headersFromFlatList,
+  type App,
+  type AppContext,
+  type AppObject,
+  type NodeHandler,
+} from '@adapt/core';
 import { serve, type NodeRaw, type ServeOptions, type ServerHandle } from '@adapt/node';
 import { normalizeBasePath, stripBasePath } from './base-path.js';
 import { clientAddress, promotedNames, readIisnodeHead } from './headers.js';

@@ -28,7 +28,8 @@ describe('adapt build --target iisnode', () => {
     writeFileSync(join(dir, 'public', 'robots.txt'), 'User-agent: *\n');
     const out = await buildIisnode(dir);
     cleanup.push(out);
-    for (const file of ['index.cjs', 'server.mjs', 'web.config', 'package.json', 'iisnode.yml', 'static/robots.txt', 'azure-app-settings.json']) expect(existsSync(join(out, file)), file).toBe(true);
+    for (const file of ['index.cjs', 'server.mjs', 'web.config', 'package.json', 'iisnode.yml', 'static/robots.txt', 'azure-app-settings.json'])
+      expect(existsSync(join(out, file)), file).toBe(true);
     expect(validateWebConfig(readFileSync(join(out, 'web.config'), 'utf8'))).toEqual([]);
     expect(readFileSync(join(out, 'iisnode.yml'), 'utf8')).toContain('debugPortRange: 5058-6058\n');
     expect(JSON.parse(readFileSync(join(out, 'azure-app-settings.json'), 'utf8'))).toEqual({ WEBSITE_NODE_DEFAULT_VERSION: '~22' });
@@ -56,7 +57,7 @@ describe('adapt build --target iisnode', () => {
     cleanup.push(out);
     expect(readFileSync(join(out, 'web.config'), 'utf8')).toContain('<environmentVariable name="PORT" value="%HTTP_PLATFORM_PORT%" />');
     const port = await freePort();
-    const env = { ...process.env, HTTP_PLATFORM_PORT: String(port) };
+    const env: NodeJS.ProcessEnv = { ...process.env, HTTP_PLATFORM_PORT: String(port) };
     delete env.PORT;
     const child = spawn(process.execPath, [join(out, 'index.cjs')], { cwd: out, env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {

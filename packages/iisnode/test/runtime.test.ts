@@ -100,7 +100,13 @@ describe('iisnode without promotion or enableXFF', () => {
   afterAll(() => running?.stop());
 
   it('ignores forged x-iisnode-* headers and X-Forwarded-For, and still hides them', async () => {
-    const body = (await get(running, '/who', [['X-iisnode-AUTH_USER', 'forged'], ['X-iisnode-REMOTE_ADDR', '6.6.6.6'], ['X-Forwarded-For', '6.6.6.6']])).json();
+    const body = (
+      await get(running, '/who', [
+        ['X-iisnode-AUTH_USER', 'forged'],
+        ['X-iisnode-REMOTE_ADDR', '6.6.6.6'],
+        ['X-Forwarded-For', '6.6.6.6'],
+      ])
+    ).json();
     expect(body.serverVariables).toEqual({});
     expect(body.remoteAddress).toBeNull();
     expect(body.headers.filter(([name]: [string]) => name.startsWith('x-iisnode'))).toEqual([]);

@@ -13,7 +13,10 @@ import { send, text } from '@adapt/conformance/http';
 import { buildIisnode, cliBin, makeProject, repoRoot } from './helpers/build.js';
 
 async function adaptStart(project: string, out: string): Promise<{ child: ChildProcess; origin: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [cliBin, 'start', '--target', 'iisnode', '--out', out, '--port', '0', '--host', '127.0.0.1'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliBin, 'start', '--target', 'iisnode', '--out', out, '--port', '0', '--host', '127.0.0.1'], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = await new Promise<string>((resolve, reject) => {
@@ -36,7 +39,10 @@ async function adaptStart(project: string, out: string): Promise<{ child: ChildP
 }
 
 conformanceSuite('iisnode (adapt start: require()d index.cjs on a unix socket, IIS stand-in in front, under /app)', async () => {
-  const project = makeProject({ entry: join(repoRoot, 'test/conformance/src/app.ts'), targets: { iisnode: { basePath: '/app', enableXFF: true, promoteServerVars: ['REMOTE_ADDR', 'HTTPS'] } } });
+  const project = makeProject({
+    entry: join(repoRoot, 'test/conformance/src/app.ts'),
+    targets: { iisnode: { basePath: '/app', enableXFF: true, promoteServerVars: ['REMOTE_ADDR', 'HTTPS'] } },
+  });
   const out = await buildIisnode(project);
   const started = await adaptStart(project, out);
   return {
@@ -54,7 +60,10 @@ describe('adapt start --target iisnode', () => {
   let started: Awaited<ReturnType<typeof adaptStart>>;
   let dirs: string[] = [];
   beforeAll(async () => {
-    const project = makeProject({ entry: fileURLToPath(new URL('./fixtures/probe/app.mjs', import.meta.url)), targets: { iisnode: { basePath: '/app', enableXFF: true, promoteServerVars: ['REMOTE_ADDR', 'SERVER_PROTOCOL'] } } });
+    const project = makeProject({
+      entry: fileURLToPath(new URL('./fixtures/probe/app.mjs', import.meta.url)),
+      targets: { iisnode: { basePath: '/app', enableXFF: true, promoteServerVars: ['REMOTE_ADDR', 'SERVER_PROTOCOL'] } },
+    });
     const out = await buildIisnode(project);
     dirs = [project, out];
     started = await adaptStart(project, out);
@@ -65,9 +74,19 @@ describe('adapt start --target iisnode', () => {
   });
 
   it('the app sees the client as IIS reports it, its promoted variables and no forged one', async () => {
-    const response = await send(started.origin, '/App/who', { headers: [['X-iisnode-REMOTE_ADDR', '6.6.6.6'], ['X-Forwarded-For', '6.6.6.6']] });
+    const response = await send(started.origin, '/App/who', {
+      headers: [
+        ['X-iisnode-REMOTE_ADDR', '6.6.6.6'],
+        ['X-Forwarded-For', '6.6.6.6'],
+      ],
+    });
     const body = JSON.parse(text(response.body));
-    expect(body).toMatchObject({ startedAt: 'after top-level await', path: '/who', remoteAddress: '127.0.0.1', serverVariables: { REMOTE_ADDR: '127.0.0.1', SERVER_PROTOCOL: 'HTTP/1.1' } });
+    expect(body).toMatchObject({
+      startedAt: 'after top-level await',
+      path: '/who',
+      remoteAddress: '127.0.0.1',
+      serverVariables: { REMOTE_ADDR: '127.0.0.1', SERVER_PROTOCOL: 'HTTP/1.1' },
+    });
     expect(body.headers).toContainEqual(['x-forwarded-for', '6.6.6.6, 127.0.0.1']);
   });
 });

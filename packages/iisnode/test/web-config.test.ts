@@ -44,7 +44,9 @@ describe('web.config', () => {
 
   it('the validator catches what IIS would refuse', () => {
     const good = webConfig({ settings: settingsFor({}), hasStatic: false });
-    expect(validateWebConfig(good.replace('flushResponse="true"', 'flushResponse="yes"'))).toEqual(['configuration/system.webServer/iisnode@flushResponse: "yes" is not a legal bool']);
+    expect(validateWebConfig(good.replace('flushResponse="true"', 'flushResponse="yes"'))).toEqual([
+      'configuration/system.webServer/iisnode@flushResponse: "yes" is not a legal bool',
+    ]);
     expect(validateWebConfig(good.replace('flushResponse=', 'flushResponses='))).toEqual(["configuration/system.webServer/iisnode@flushResponses: not in iisnode's schema"]);
     expect(validateWebConfig(good.replace('nodeProcessCountPerApplication="1"', 'nodeProcessCountPerApplication="-1"'))).toHaveLength(1);
     expect(validateWebConfig(good.replace('existingResponse="PassThrough"', 'existingResponse="Passthru"'))).toHaveLength(1);

@@ -8,7 +8,22 @@
  * milliseconds without `current`); on POSIX the swap is atomic.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { IisnodeTargetError } from './errors.js';
 
@@ -37,7 +52,8 @@ function deployError(message: string, hint: string, cause?: unknown): IisnodeTar
 /** Copies `buildDir` into `folder` as a new release and makes it current. */
 export function deployToFolder(buildDir: string, folderPath: string, options: { dryRun: boolean; now?: Date }): FolderDeployResult {
   const folder = resolve(folderPath);
-  if (!existsSync(join(buildDir, 'web.config'))) throw deployError(`${buildDir} holds no iisnode build (no web.config)`, 'build it first: adapt build --target iisnode (or drop --no-build)');
+  if (!existsSync(join(buildDir, 'web.config')))
+    throw deployError(`${buildDir} holds no iisnode build (no web.config)`, 'build it first: adapt build --target iisnode (or drop --no-build)');
   const hash = buildHash(buildDir);
   const state = readState(folder);
   const currentHash = state.current?.split('-').pop();
@@ -129,7 +145,11 @@ function ensureWritable(folder: string): void {
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (error) {
-    throw deployError(`the site folder ${folder} is not writable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, `give the deploying user write access to ${folder}, or choose another with --to; nothing was written`, error);
+    throw deployError(
+      `the site folder ${folder} is not writable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `give the deploying user write access to ${folder}, or choose another with --to; nothing was written`,
+      error,
+    );
   }
 }
 
@@ -141,7 +161,11 @@ function readState(folder: string): FolderState {
     if (!Array.isArray(value.history)) throw new Error('no history');
     return { history: value.history.filter((id) => typeof id === 'string'), current: typeof value.current === 'string' ? value.current : undefined };
   } catch (error) {
-    throw deployError(`${file} is not adapt's deploy record: ${(error as Error).message}`, `restore it, or remove it to start a new history (the releases in ${join(folder, 'releases')} stay)`, error);
+    throw deployError(
+      `${file} is not adapt's deploy record: ${(error as Error).message}`,
+      `restore it, or remove it to start a new history (the releases in ${join(folder, 'releases')} stay)`,
+      error,
+    );
   }
 }
 
@@ -179,5 +203,9 @@ function buildHash(dir: string): string {
 }
 
 function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', 't');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', 't');
 }

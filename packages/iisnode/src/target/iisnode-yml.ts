@@ -84,11 +84,23 @@ export function checkIisnodeYml(text: string, file = 'iisnode.yml'): YmlLine[] {
     const content = (hash === -1 ? raw : raw.slice(0, hash)).replace(/^ +| +$/g, '');
     if (content === '') return;
     const where = `${file}:${line}`;
-    if (content.includes('\t')) throw configError(`${where}: a tab in ${JSON.stringify(raw.trim())}; iisnode separates with spaces only and rejects the whole file`, `replace the tab with spaces on line ${line}`);
+    if (content.includes('\t'))
+      throw configError(
+        `${where}: a tab in ${JSON.stringify(raw.trim())}; iisnode separates with spaces only and rejects the whole file`,
+        `replace the tab with spaces on line ${line}`,
+      );
     const colon = content.indexOf(':');
-    if (colon <= 0) throw configError(`${where}: ${JSON.stringify(raw.trim())} is not "key: value"; iisnode rejects the whole file for it`, `write it as key: value, or start the line with # to make it a comment`);
+    if (colon <= 0)
+      throw configError(
+        `${where}: ${JSON.stringify(raw.trim())} is not "key: value"; iisnode rejects the whole file for it`,
+        `write it as key: value, or start the line with # to make it a comment`,
+      );
     const key = content.slice(0, colon).trimEnd();
-    if (/\s/.test(key)) throw configError(`${where}: the key ${JSON.stringify(key)} has a space in it; iisnode rejects the whole file for it`, 'write the key as one word, such as nodeProcessCountPerApplication');
+    if (/\s/.test(key))
+      throw configError(
+        `${where}: the key ${JSON.stringify(key)} has a space in it; iisnode rejects the whole file for it`,
+        'write the key as one word, such as nodeProcessCountPerApplication',
+      );
     const canonical = knownKey(key);
     if (!canonical) {
       const suggestion = renamed[key.toLowerCase()];
@@ -111,7 +123,8 @@ export function iisnodeYml(values: Readonly<Record<string, string | number | boo
   const lines = ['# written by adapt build --target iisnode: iisnode reads it over the <iisnode> settings of web.config'];
   for (const [key, value] of Object.entries(values)) {
     const text = String(value);
-    if (/[#\r\n]/.test(text)) throw configError(`targets.iisnode.iisnodeYml.${key}: ${JSON.stringify(text)} holds # or a line break, which iisnode.yml cannot carry`, 'remove it from the value');
+    if (/[#\r\n]/.test(text))
+      throw configError(`targets.iisnode.iisnodeYml.${key}: ${JSON.stringify(text)} holds # or a line break, which iisnode.yml cannot carry`, 'remove it from the value');
     lines.push(`${key}: ${text}`);
   }
   const text = lines.join('\n') + '\n';

@@ -53,20 +53,30 @@ export const iisnodeTarget: AdaptTarget = {
       yml = readFileSync(projectYml, 'utf8');
       checkIisnodeYml(yml, relative(context.cwd, projectYml) || 'iisnode.yml');
     }
-    if (yml !== undefined && settings.mode === 'httpPlatform') throw configError('iisnode.yml has no effect in httpPlatform mode (HttpPlatformHandler does not read it)', 'remove it, or set targets.iisnode.mode to "iisnode"');
+    if (yml !== undefined && settings.mode === 'httpPlatform')
+      throw configError('iisnode.yml has no effect in httpPlatform mode (HttpPlatformHandler does not read it)', 'remove it, or set targets.iisnode.mode to "iisnode"');
 
     let hasStatic = false;
     if (settings.static) {
       const source = resolve(context.cwd, settings.static);
-      if (!existsSync(source) || !statSync(source).isDirectory()) throw configError(`the static folder "${settings.static}" does not exist (${source})`, 'create it, or remove static from adapt.config.ts');
+      if (!existsSync(source) || !statSync(source).isDirectory())
+        throw configError(`the static folder "${settings.static}" does not exist (${source})`, 'create it, or remove static from adapt.config.ts');
       cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
       hasStatic = true;
-      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by IIS)` });
+      artifacts.push({
+        path: 'static',
+        bytes: folderBytes(join(context.outDir, 'static')),
+        description: `static files from ${relative(context.cwd, source) || '.'} (served by IIS)`,
+      });
     }
     write(entryFile, shimSource(), `CommonJS shim: iisnode require()s it, it import()s ${bundleFile}`);
     const manifest = { name: context.appName, private: true, type: 'module', engines: { node: `>=${iisnodeMinimumNode}` } };
     write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module for the bundle; engines');
-    write('web.config', webConfig({ settings, hasStatic }), settings.mode === 'iisnode' ? 'IIS: iisnode handler, URL Rewrite, hidden segments' : 'IIS: HttpPlatformHandler, URL Rewrite, hidden segments');
+    write(
+      'web.config',
+      webConfig({ settings, hasStatic }),
+      settings.mode === 'iisnode' ? 'IIS: iisnode handler, URL Rewrite, hidden segments' : 'IIS: HttpPlatformHandler, URL Rewrite, hidden segments',
+    );
     if (yml !== undefined) write('iisnode.yml', yml, 'iisnode overrides');
     const appSettings = { WEBSITE_NODE_DEFAULT_VERSION: settings.azureNodeVersion, ...settings.env };
     write('azure-app-settings.json', JSON.stringify(appSettings, null, 2) + '\n', 'Azure App Service app settings (the Node version)');
@@ -77,7 +87,11 @@ export const iisnodeTarget: AdaptTarget = {
   async deploy(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
     const folder = placeOf(options, 'deploy');
     const result = deployToFolder(context.outDir, folder, { dryRun: options.dryRun });
-    context.log.info(result.changed ? `${result.dryRun ? 'would make' : 'made'} release ${result.release} current in ${result.folder}` : `${result.folder} already serves this build (${result.release}); nothing changed`);
+    context.log.info(
+      result.changed
+        ? `${result.dryRun ? 'would make' : 'made'} release ${result.release} current in ${result.folder}`
+        : `${result.folder} already serves this build (${result.release}); nothing changed`,
+    );
     return { target: 'iisnode', stage: context.stage, ...result };
   },
   async rollback(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
@@ -92,10 +106,18 @@ export const iisnodeTarget: AdaptTarget = {
 function placeOf(options: DeployOptions, action: 'deploy' | 'rollback'): string {
   const to = options.to;
   if (typeof to !== 'string' || to === '') {
-    throw new IisnodeTargetError('USAGE', `adapt ${action} --target iisnode needs --to <folder>: the IIS site folder`, `such as: adapt ${action} --target iisnode --to D:\\sites\\shop (IIS's physical path is then D:\\sites\\shop\\current)`);
+    throw new IisnodeTargetError(
+      'USAGE',
+      `adapt ${action} --target iisnode needs --to <folder>: the IIS site folder`,
+      `such as: adapt ${action} --target iisnode --to D:\\sites\\shop (IIS's physical path is then D:\\sites\\shop\\current)`,
+    );
   }
   if (to === 'azure') {
-    throw new IisnodeTargetError('TARGET_UNSUPPORTED', `adapt ${action} --target iisnode --to azure is not available yet`, 'deploy to a folder with --to <folder>; for Azure App Service, zip-deploy the build folder with the Azure CLI (az webapp deploy --type zip)');
+    throw new IisnodeTargetError(
+      'TARGET_UNSUPPORTED',
+      `adapt ${action} --target iisnode --to azure is not available yet`,
+      'deploy to a folder with --to <folder>; for Azure App Service, zip-deploy the build folder with the Azure CLI (az webapp deploy --type zip)',
+    );
   }
   return to;
 }

@@ -36,7 +36,17 @@ export interface IisnodeTargetSettings {
   env: Record<string, string>;
 }
 
-export const iisnodeSettingKeys = ['mode', 'basePath', 'nodeProcessCountPerApplication', 'enableXFF', 'promoteServerVars', 'watchedFiles', 'iisnodeYml', 'nodePath', 'azureNodeVersion'];
+export const iisnodeSettingKeys = [
+  'mode',
+  'basePath',
+  'nodeProcessCountPerApplication',
+  'enableXFF',
+  'promoteServerVars',
+  'watchedFiles',
+  'iisnodeYml',
+  'nodePath',
+  'azureNodeVersion',
+];
 const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit'];
 
 /** Files whose change recycles the node processes: the entry, the bundle and the overrides. */
@@ -76,7 +86,8 @@ export function iisnodeSettings(context: TargetContext): IisnodeTargetSettings {
   }
   let watchedFiles = defaultWatchedFiles;
   if (s.watchedFiles !== undefined) {
-    if (!Array.isArray(s.watchedFiles) || !s.watchedFiles.every((item) => typeof item === 'string')) fail('watchedFiles', 'a list of file paths relative to the build, such as ["*.js", "config/*.json"]');
+    if (!Array.isArray(s.watchedFiles) || !s.watchedFiles.every((item) => typeof item === 'string'))
+      fail('watchedFiles', 'a list of file paths relative to the build, such as ["*.js", "config/*.json"]');
     watchedFiles = [...defaultWatchedFiles, ...(s.watchedFiles as string[]).map(watchedFile).filter((entry) => !defaultWatchedFiles.includes(entry))];
   }
   let iisnodeYml: IisnodeTargetSettings['iisnodeYml'];
@@ -88,9 +99,11 @@ export function iisnodeSettings(context: TargetContext): IisnodeTargetSettings {
     iisnodeYml = { ...(value as Record<string, string | number | boolean>) };
   }
   const nodePath = s.nodePath ?? 'node.exe';
-  if (typeof nodePath !== 'string' || nodePath === '' || /["<>&\r\n]/.test(nodePath)) fail('nodePath', 'the path of node.exe on the server, such as "node.exe" or "C:\\\\Program Files\\\\nodejs\\\\node.exe"');
+  if (typeof nodePath !== 'string' || nodePath === '' || /["<>&\r\n]/.test(nodePath))
+    fail('nodePath', 'the path of node.exe on the server, such as "node.exe" or "C:\\\\Program Files\\\\nodejs\\\\node.exe"');
   const azureNodeVersion = s.azureNodeVersion ?? defaultAzureNodeVersion;
-  if (!(azureNodeVersions as readonly unknown[]).includes(azureNodeVersion)) fail('azureNodeVersion', `one of the versions Azure App Service still offers: ${azureNodeVersions.join(', ')}`);
+  if (!(azureNodeVersions as readonly unknown[]).includes(azureNodeVersion))
+    fail('azureNodeVersion', `one of the versions Azure App Service still offers: ${azureNodeVersions.join(', ')}`);
   return {
     mode: mode as IisnodeMode,
     basePath,
@@ -114,7 +127,10 @@ export function iisnodeSettings(context: TargetContext): IisnodeTargetSettings {
 export function watchedFile(entry: string): string {
   const path = entry.replace(/\//g, '\\').replace(/^\.\\/, '');
   const fail = (why: string): never => {
-    throw configError(`adapt.config.ts: targets.iisnode.watchedFiles: ${JSON.stringify(entry)} ${why}`, 'list files relative to the build folder, such as "*.js" or "config\\\\*.json"');
+    throw configError(
+      `adapt.config.ts: targets.iisnode.watchedFiles: ${JSON.stringify(entry)} ${why}`,
+      'list files relative to the build folder, such as "*.js" or "config\\\\*.json"',
+    );
   };
   if (path === '' || /[;"<>|:\r\n]/.test(path)) fail('is empty or holds ; " < > | or :');
   if (path.startsWith('\\') || path.split('\\').includes('..')) fail('leaves the build folder');

@@ -65,14 +65,22 @@ export async function startIisnode(context: TargetContext, options: StartOptions
       proxy.listen(options.port, options.host, () => {
         const { port } = proxy.address() as AddressInfo;
         const url = `http://${options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host}:${port}${settings.basePath}/`;
-        sink.write(`adapt: IIS stand-in listening on ${url} (${settings.mode === 'iisnode' ? `iisnode: index.cjs require()d, PORT=${upstream.socketPath}` : `HttpPlatformHandler: HTTP_PLATFORM_PORT=${upstream.port}`})\n`);
+        sink.write(
+          `adapt: IIS stand-in listening on ${url} (${settings.mode === 'iisnode' ? `iisnode: index.cjs require()d, PORT=${upstream.socketPath}` : `HttpPlatformHandler: HTTP_PLATFORM_PORT=${upstream.port}`})\n`,
+        );
         options.onListening?.(url);
       });
     });
     child.once('close', (code, signal) => {
       cleanup();
       if (stopping || code === 0) return resolve();
-      reject(new IisnodeTargetError('START_FAILED', `the app exited with ${signal ? `signal ${signal}` : `code ${code}`}`, 'its own error is printed above; fix it, rebuild with adapt build --target iisnode, and start again'));
+      reject(
+        new IisnodeTargetError(
+          'START_FAILED',
+          `the app exited with ${signal ? `signal ${signal}` : `code ${code}`}`,
+          'its own error is printed above; fix it, rebuild with adapt build --target iisnode, and start again',
+        ),
+      );
     });
   });
 }

@@ -40,7 +40,12 @@ export function webConfig({ settings, hasStatic }: WebConfigInput): string {
     );
   }
   if (settings.mode === 'iisnode') {
-    lines.push('        <rule name="adapt-app" stopProcessing="true">', '          <match url=".*" />', `          <action type="Rewrite" url="${entryFile}" />`, '        </rule>');
+    lines.push(
+      '        <rule name="adapt-app" stopProcessing="true">',
+      '          <match url=".*" />',
+      `          <action type="Rewrite" url="${entryFile}" />`,
+      '        </rule>',
+    );
   }
   lines.push(
     '      </rules>',
@@ -82,7 +87,15 @@ export function webConfig({ settings, hasStatic }: WebConfigInput): string {
   lines.push('  </system.webServer>');
   if (settings.mode === 'httpPlatform' && hasStatic) {
     // IIS serves static/ itself: the proxy handler is taken off there
-    lines.push('  <location path="static">', '    <system.webServer>', '      <handlers>', '        <remove name="httpPlatformHandler" />', '      </handlers>', '    </system.webServer>', '  </location>');
+    lines.push(
+      '  <location path="static">',
+      '    <system.webServer>',
+      '      <handlers>',
+      '        <remove name="httpPlatformHandler" />',
+      '      </handlers>',
+      '    </system.webServer>',
+      '  </location>',
+    );
   }
   lines.push('</configuration>', '');
   return lines.join('\r\n');

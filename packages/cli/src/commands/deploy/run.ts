@@ -30,7 +30,13 @@ export interface RollbackRunOptions extends PlatformOptions {
 }
 
 export async function runDeploy(options: DeployRunOptions, output: Output): Promise<DeployResult> {
-  return runPlatformAction('deploy', options, { dryRun: Boolean(options.dryRun), list: Boolean(options.list), ...(options.to === undefined ? {} : { to: options.to }) }, output, options.build && !options.list);
+  return runPlatformAction(
+    'deploy',
+    options,
+    { dryRun: Boolean(options.dryRun), list: Boolean(options.list), ...(options.to === undefined ? {} : { to: options.to }) },
+    output,
+    options.build && !options.list,
+  );
 }
 
 export async function runRollback(options: RollbackRunOptions, output: Output): Promise<DeployResult> {
