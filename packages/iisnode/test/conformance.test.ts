@@ -6,19 +6,20 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceSuite } from '@adapt/conformance';
+import { fileURLToPath } from 'node:url';
+import { conformanceSuite, type Runner } from '@adapt/conformance';
 import { send } from '@adapt/conformance/http';
 import { buildIisnode, makeProject, repoRoot, runAsIisnode } from './helpers/build.js';
 
-conformanceSuite('iisnode (built, require()d through index.cjs, unix socket in PORT, under /app)', async () => {
+async function builtRunner(entry: string, name: string): Promise<Runner> {
   const project = makeProject({
-    entry: join(repoRoot, 'test/conformance/src/app.ts'),
+    entry,
     targets: { iisnode: { basePath: '/app', enableXFF: true, promoteServerVars: ['AUTH_USER', 'HTTPS'] } },
   });
   const out = await buildIisnode(project);
   const running = await runAsIisnode(out);
   return {
-    name: 'iisnode (built)',
+    name,
     deliver: (request) => {
       const headers: Array<[string, string]> = [['X-iisnode-AUTH_USER', 'forged'], ['x-iisnode-secret', 'forged'], ...(request.headers ?? [])];
       headers.push(['X-Forwarded-For', '203.0.113.7'], ['X-iisnode-HTTPS', 'off'], ['X-iisnode-AUTH_USER', 'CONTOSO\\ada']);
@@ -30,4 +31,13 @@ conformanceSuite('iisnode (built, require()d through index.cjs, unix socket in P
       rmSync(project, { recursive: true, force: true });
     },
   };
-});
+}
+
+conformanceSuite('iisnode (built, require()d through index.cjs, unix socket in PORT, under /app)', () =>
+  builtRunner(join(repoRoot, 'test/conformance/src/app.ts'), 'iisnode (built)'),
+);
+conformanceSuite(
+  'iisnode (built, Express through fromNodeHandler)',
+  () => builtRunner(fileURLToPath(new URL('./fixtures/express-entry.ts', import.meta.url)), 'iisnode express (built)'),
+  { lacks: ['context', 'fetch-api'] },
+);
