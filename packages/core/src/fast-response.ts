@@ -18,7 +18,7 @@
  * (errors thrown by the constructor, `headers`, `body`, `bodyUsed`, `clone()`, the body readers,
  * `Response.json/redirect/error`) behaves like the standard class.
  */
-import { isDisturbed } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
 import { forwardToReal } from './forward.js';
@@ -359,4 +359,9 @@ function isHttpWhitespace(code: number): boolean {
 function hasName(flat: readonly string[], name: string): boolean {
   for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return true;
   return false;
+}
+
+/** Whether a stream was read from or cancelled (node:stream knows; the web stream API does not say). */
+function isDisturbed(stream: ReadableStream): boolean {
+  return Readable.isDisturbed(stream as unknown as Readable);
 }
