@@ -228,14 +228,15 @@ function realRequest(request: LightweightRequest): Request {
 /** Appends every header of `from` to `to`, keeping each value as `from` combines it. */
 function copyHeaders(from: Headers, to: Headers): void {
   for (const [name, value] of from) {
-    if (name === 'set-cookie' || !value.endsWith(', ')) {
+    // "v, " (a repeat whose last value is empty; "; " for cookie): appended whole, the trailing space would be trimmed
+    const separator = name === 'cookie' ? '; ' : ', ';
+    if (name === 'set-cookie' || !value.endsWith(separator)) {
       to.append(name, value);
       continue;
     }
-    // "v, " (a repeat whose last value is empty): appended whole, the trailing space would be trimmed
     let head = value;
     let empties = 0;
-    while (head.endsWith(', ')) {
+    while (head.endsWith(separator)) {
       head = head.slice(0, -2);
       empties++;
     }
