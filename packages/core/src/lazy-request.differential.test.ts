@@ -13,7 +13,7 @@ import { createLazyRequest, headersFromFlatList, lightweightRequestClass, standa
 
 const Lightweight = lightweightRequestClass();
 const Standard = standardRequestClass();
-const runs = Number(process.env.ADAPT_DIFF_RUNS ?? 300);
+const runs = Number(process.env.ADAPT_DIFF_RUNS ?? 500);
 const seed = Number(process.env.ADAPT_DIFF_SEED ?? 20261201);
 const encoder = new TextEncoder();
 const hasBytes = typeof (Standard.prototype as { bytes?: unknown }).bytes === 'function';
@@ -141,7 +141,8 @@ function build(s: Scenario): { standard: Request; lazy: Request } {
     url,
     headers: () => headersFromFlatList(headers.flat()),
     body: body && {
-      stream: () => streamOf(body.bytes, s.cuts),
+      // the same chunks as the standard one gets (how far a pipe has gone shows in body.locked)
+      stream: () => streamOf(body.bytes, s.asStream ? s.cuts : []),
       bytes: s.withBytes ? async () => body.bytes.slice() : undefined,
     },
   });

@@ -134,11 +134,11 @@ class LightweightRequest {
   }
 
   text(): Promise<string> {
-    return readFast(this, 'text', (bytes) => decoder.decode(bytes));
+    return readFast(this, 'text', utf8Text);
   }
 
   json(): Promise<unknown> {
-    return readFast(this, 'json', (bytes) => JSON.parse(decoder.decode(bytes)));
+    return readFast(this, 'json', (bytes) => JSON.parse(utf8Text(bytes)));
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
@@ -148,6 +148,11 @@ class LightweightRequest {
   bytes(): Promise<Uint8Array> {
     return readFast(this, 'bytes', ownBytes);
   }
+}
+
+/** The body as text, as undici decodes it: a leading BOM is dropped, then the decoder drops one more. */
+function utf8Text(bytes: Uint8Array): string {
+  return decoder.decode(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
 }
 
 /** `bytes` as a plain Uint8Array over a whole ArrayBuffer of its own (never a view on a shared pool slab). */
