@@ -12,12 +12,14 @@
  *       signal: () => abortController.signal,          // created on first read of request.signal
  *     });
  *
- * What the app sees behaves like the standard class: `instanceof Request`, `headers` (a real
- * `Headers`, same object every time, standard iteration order), `bodyUsed`, body read once,
- * `clone()`, and `new Request(request)` / `fetch(request)` (the undici internals they read are
- * forwarded to the real object). `text()`, `json()`, `arrayBuffer()` and `bytes()` read through
- * `body.bytes()` without any stream when the adapter gives it.
- * `util.inspect` shows `Request (lightweight)`.
+ * What the app sees behaves like the standard class (a differential test holds it to undici's):
+ * `instanceof Request`, `constructor`, the prototype, `headers` (a real `Headers`, same object
+ * every time, standard iteration order, changes kept by every copy), `bodyUsed`, body read once
+ * (later reads reject), `clone()`, `new Request(request)` and `fetch(request)`. The first lazy
+ * request installs the lightweight class as `globalThis.Request` and wraps `globalThis.fetch`:
+ * undici reads its own private state from a Request (Node 24), so both hand it the real one.
+ * `text()`, `json()`, `arrayBuffer()` and `bytes()` read through `body.bytes()` without any
+ * stream when the adapter gives it. `util.inspect` shows `Request (lightweight)`.
  */
 import { badRequest } from './errors.js';
 import { forwardToReal } from './forward.js';
