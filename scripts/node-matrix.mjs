@@ -72,12 +72,13 @@ for (const major of majors) {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PATH: `${dirname(bin)}:${process.env.PATH}`, FORCE_COLOR: '0' },
+    env: { ...process.env, PATH: `${dirname(bin)}:${process.env.PATH}`, NO_COLOR: '1' },
     maxBuffer: 256 * 1024 * 1024,
   });
   process.stdout.write(run.stdout);
-  const files = /Test Files\s+(.*)/.exec(run.stdout)?.[1].trim() ?? '?';
-  const tests = /\n\s*Tests\s+(.*)/.exec(run.stdout)?.[1].trim() ?? '?';
+  const plain = run.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+  const files = /Test Files\s+(.*)/.exec(plain)?.[1].trim() ?? '?';
+  const tests = /\n\s*Tests\s+(.*)/.exec(plain)?.[1].trim() ?? '?';
   results.push({ version, ok: run.status === 0, files, tests });
 }
 
