@@ -218,7 +218,7 @@ async function apply(op: Op, requests: Request[], RequestClass: typeof Request):
       return outcome(() => (request as any)[op.how](), (value) => shown(op.how, value));
     case 'props': {
       const seen: Record<string, unknown> = {};
-      for (const name of properties) seen[name] = await outcome(() => request[name]);
+      for (const name of properties) seen[name] = await outcome(() => (request as unknown as Record<string, unknown>)[name]);
       seen.body = await outcome(() => request.body, (body) => (body === null ? null : { stream: body instanceof ReadableStream, locked: body.locked }));
       seen.headers = await outcome(() => request.headers, headersShown);
       seen.signal = await outcome(() => request.signal, (signal) => [signal instanceof AbortSignal, signal.aborted]);
