@@ -287,10 +287,12 @@ function prepare(): void {
       return Promise.reject(error);
     }
   };
+  Object.defineProperty(fetch, 'length', { value: globalFetch.length });
   Object.defineProperty(globalThis, 'fetch', { value: fetch, writable: true, configurable: true, enumerable: true });
 }
 
 Object.defineProperty(LightweightRequest, 'name', { value: 'Request' });
+Object.defineProperty(LightweightRequest, 'length', { value: 1 }); // as the standard's (input, init?)
 
 /** The lightweight Request class (named `Request`, installed as `globalThis.Request`), wired to the standard one. */
 export function lightweightRequestClass(): typeof Request {
