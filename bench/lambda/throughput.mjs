@@ -35,7 +35,7 @@ export async function measureLambdaThroughput({ rounds, sampleMs, warmup, log })
   try {
     for (const name of adapterNames) {
       const adapter = startWorker(name);
-      Object.assign(adapter, await adapter.call('info'), { calls: {}, samples: {}, wrong: {} });
+      Object.assign(adapter, await adapter.call('info'), { calls: {}, samples: {}, wallSamples: {}, wrong: {} });
       adapters.push(adapter);
     }
     for (const adapter of adapters) {
@@ -44,13 +44,16 @@ export async function measureLambdaThroughput({ rounds, sampleMs, warmup, log })
         if (problem) {
           adapter.wrong[kind] = problem;
           log(`WRONG ${adapter.label} ${kind}: ${problem} (not timed)`);
-        } else adapter.samples[kind] = [];
+        } else {
+          adapter.samples[kind] = [];
+          adapter.wallSamples[kind] = [];
+        }
       }
     }
     for (const adapter of adapters) {
       for (const kind of Object.keys(adapter.samples)) {
         await adapter.call('time', { kind, n: warmup });
-        const ms = await adapter.call('time', { kind, n: 300 });
+        const { ms } = await adapter.call('time', { kind, n: 300 });
         adapter.calls[kind] = Math.max(100, Math.round((sampleMs * 300) / ms));
       }
     }
@@ -60,7 +63,10 @@ export async function measureLambdaThroughput({ rounds, sampleMs, warmup, log })
         for (const adapter of roundOrder(adapters, round)) {
           if (!adapter.samples[kind]) continue;
           const n = adapter.calls[kind];
-          adapter.samples[kind].push((n * 1000) / (await adapter.call('time', { kind, n })));
+          const { ms, cpuMs } = await adapter.call('time', { kind, n });
+          // events per second of CPU time (what the adapter costs), and per second of wall time
+          adapter.samples[kind].push((n * 1000) / cpuMs);
+          adapter.wallSamples[kind].push((n * 1000) / ms);
         }
       }
     }
@@ -70,13 +76,14 @@ export async function measureLambdaThroughput({ rounds, sampleMs, warmup, log })
         if (problem) {
           adapter.wrong[kind] = `after timing: ${problem}`;
           delete adapter.samples[kind];
+          delete adapter.wallSamples[kind];
           log(`WRONG ${adapter.label} ${kind}: ${adapter.wrong[kind]}`);
         }
       }
     }
     return {
       settings: { rounds, sampleMs, warmup },
-      adapters: adapters.map(({ name, label, role, calls, samples, wrong }) => ({ name, label, role, calls, samples, wrong })),
+      adapters: adapters.map(({ name, label, role, calls, samples, wallSamples, wrong }) => ({ name, label, role, calls, samples, wallSamples, wrong })),
     };
   } finally {
     await Promise.all(adapters.map((adapter) => adapter.worker.terminate()));
@@ -93,6 +100,7 @@ export function summarizeLambdaThroughput(result) {
       const eventsPerSecond = samples ? median(samples) : null;
       rows[adapter.name][kind] = {
         eventsPerSecond,
+        wallEventsPerSecond: samples ? median(adapter.wallSamples[kind]) : null,
         spread: samples ? spread(samples) : null,
         vsHono: ratio(eventsPerSecond, medianOf('hono', kind)),
         vsServerlessHttp: ratio(eventsPerSecond, medianOf('serverless-http', kind)),
@@ -109,7 +117,7 @@ export function printLambdaThroughput(result, summary) {
   const columns = [{ title: 'adapter', align: 'left' }, ...kindNames.map((kind) => ({ title: kind }))];
   const cells = (pick) => Object.entries(summary).map(([name, byKind]) => [label[name], ...kindNames.map((kind) => (byKind[kind].wrong ? 'WRONG' : pick(byKind[kind])))]);
   return [
-    `In-process Lambda throughput: events/s (higher is better), median of ${result.settings.rounds} interleaved rounds of about ${result.settings.sampleMs} ms per adapter and kind, each adapter in its own worker thread`,
+    `In-process Lambda throughput: events per second of CPU time (events / the process's user+system time while only that adapter ran; higher is better), median of ${result.settings.rounds} interleaved rounds of about ${result.settings.sampleMs} ms per adapter and kind, each adapter in its own worker thread`,
     '',
     table(columns, cells((row) => `${num(row.eventsPerSecond)} (${percent(row.spread)})`)),
     '',
@@ -117,9 +125,13 @@ export function printLambdaThroughput(result, summary) {
     '',
     table(columns, cells((row) => times(row.vsHono))),
     '',
-    'Ratio to serverless-http + express, and share of the floor:',
+    'Ratio to serverless-http + express in the same run:',
     '',
-    table(columns, cells((row) => `${times(row.vsServerlessHttp)}, ${row.ofFloor == null ? '-' : `${Math.round(row.ofFloor * 100)}%`}`)),
+    table(columns, cells((row) => times(row.vsServerlessHttp))),
+    '',
+    'Wall-clock events/s of the same samples (what another job on the machine disturbs most):',
+    '',
+    table(columns, cells((row) => num(row.wallEventsPerSecond))),
     ...result.adapters.flatMap((adapter) => Object.entries(adapter.wrong).map(([kind, problem]) => `WRONG ${adapter.label} ${kind}: ${problem}`)),
   ].join('\n');
 }
