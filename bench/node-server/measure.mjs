@@ -50,8 +50,8 @@ function startServer(name) {
         child.removeAllListeners('exit');
         // taskset execs node, so the child's pid is the server's
         const comm = readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim();
-        if (comm !== 'node') reject(new Error(`pid ${child.pid} is ${comm}, not the node server`));
-        resolve({ name, child, port: Number(match[1]) });
+        if (comm === 'node') resolve({ name, child, port: Number(match[1]) });
+        else reject(new Error(`pid ${child.pid} is ${comm}, not the node server: its CPU time would not be the server's`));
       }
     });
   });
