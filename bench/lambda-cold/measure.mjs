@@ -17,6 +17,7 @@ const cli = join(repoRoot, 'packages', 'cli', 'bin', 'adapt.js');
 
 export const contenders = [
   { name: 'floor', label: 'floor (handler by hand)', app: 'hello', entry: 'floor.mjs' },
+  { name: 'webstd', label: 'Request + Response by hand (reference)', app: 'hello', entry: 'webstd.mjs' },
   { name: 'adapt-hello', label: 'adapt, hello app', app: 'hello', adaptApp: 'hello.mjs' },
   { name: 'serverless-http', label: 'serverless-http + express, hello', app: 'hello', entry: 'serverless-http.mjs' },
   { name: 'adapt-hono', label: 'adapt, Hono app', app: 'hono', adaptApp: 'hono.mjs' },
@@ -97,6 +98,9 @@ export async function measureLambdaCold({ rounds, log }) {
   };
 }
 
+/** Rows shown for scale, not compared with the peers. */
+const references = ['floor', 'webstd'];
+
 export function summarizeLambdaCold(result) {
   const rows = {};
   const totalOf = (name) => median(result.bundles.find((bundle) => bundle.name === name)?.samples.map((s) => s.totalMs) ?? []);
@@ -111,8 +115,8 @@ export function summarizeLambdaCold(result) {
       totalMs,
       totalSpread: spread(pick('totalMs')),
       processMs: median(pick('processMs')),
-      vsHono: bundle.name === 'floor' ? null : ratio(totalMs, totalOf('hono'), 'lower'),
-      vsServerlessHttp: bundle.name === 'floor' ? null : ratio(totalMs, totalOf('serverless-http'), 'lower'),
+      vsHono: references.includes(bundle.name) ? null : ratio(totalMs, totalOf('hono'), 'lower'),
+      vsServerlessHttp: references.includes(bundle.name) ? null : ratio(totalMs, totalOf('serverless-http'), 'lower'),
       overFloor: totalMs == null ? null : totalMs / totalOf('floor'),
       wrong: bundle.wrong,
     };
