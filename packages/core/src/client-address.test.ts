@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { clientAddress, forwardedForList, parseIp, parseTrustProxy, trustProxyProblem, trustRule, trustsPeer } from './client-address.js';
+
+const walk = (peer: string, header: string, setting: Parameters<typeof trustRule>[0]) => clientAddress(peer, forwardedForList(header), trustRule(setting));
+
+describe('the client-address rule (proxy-addr semantics)', () => {
+  it('false: the peer, whatever X-Forwarded-For says', () => {
+    expect(walk('10.0.0.1', '6.6.6.6, 203.0.113.7', false)).toBe('10.0.0.1');
+    expect(walk('10.0.0.1', '6.6.6.6', 0)).toBe('10.0.0.1');
+  });
+
+  it('true: the leftmost entry', () => {
+    expect(walk('10.0.0.1', '6.6.6.6, 203.0.113.7', true)).toBe('6.6.6.6');
+    expect(walk('10.0.0.1', '', true)).toBe('10.0.0.1');
+  });
+
+  it('a hop count: the peer is hop 0; more hops than entries stop at the leftmost', () => {
+    expect(walk('10.0.0.1', '6.6.6.6, 203.0.113.7', 1)).toBe('203.0.113.7');
+    expect(walk('10.0.0.1', '6.6.6.6, 203.0.113.7', 2)).toBe('6.6.6.6');
+    expect(walk('10.0.0.1', '6.6.6.6, 203.0.113.7', 9)).toBe('6.6.6.6');
+  });
+
+  it('a list: stops at the first untrusted hop from the right', () => {
+    expect(walk('127.0.0.1', '6.6.6.6, 203.0.113.7, 10.1.2.3', ['loopback', '10.0.0.0/8'])).toBe('203.0.113.7');
+    expect(walk('127.0.0.1', '6.6.6.6, 203.0.113.7', 'loopback, 203.0.113.0/24')).toBe('6.6.6.6');
+    expect(walk('192.0.2.1', '6.6.6.6', ['loopback'])).toBe('192.0.2.1');
+    // an entry that is not an address is never trusted: it is what the trusted proxy reported
+    expect(walk('127.0.0.1', '6.6.6.6, unknown', ['loopback'])).toBe('unknown');
+  });
+
+  it('IPv6 ranges, and IPv4 ranges matching IPv4-mapped peers', () => {
+    expect(walk('::1', '6.6.6.6, 2001:db8::5', ['loopback', '2001:db8::/32'])).toBe('6.6.6.6');
+    expect(walk('::ffff:127.0.0.1', '203.0.113.7', ['127.0.0.1'])).toBe('203.0.113.7');
+    expect(walk('fe80::1%eth0', '203.0.113.7', ['linklocal'])).toBe('203.0.113.7');
+    expect(walk('2001:db9::1', '203.0.113.7', ['2001:db8::/32'])).toBe('2001:db9::1');
+    expect(walk('172.31.255.255', '203.0.113.7', ['uniquelocal'])).toBe('203.0.113.7');
+    expect(walk('172.32.0.1', '203.0.113.7', ['uniquelocal'])).toBe('172.32.0.1');
+  });
+
+  it('X-Forwarded-For lists skip empty entries and spaces; repeated header lines join', () => {
+    expect(forwardedForList(' , 6.6.6.6 ,,203.0.113.7 ')).toEqual(['6.6.6.6', '203.0.113.7']);
+    expect(forwardedForList(['6.6.6.6', '203.0.113.7'])).toEqual(['6.6.6.6', '203.0.113.7']);
+    expect(forwardedForList(undefined)).toEqual([]);
+  });
+
+  it('Proto and Host are believed only from a trusted peer', () => {
+    expect(trustsPeer('127.0.0.1', trustRule(['loopback']))).toBe(true);
+    expect(trustsPeer('192.0.2.1', trustRule(['loopback']))).toBe(false);
+    expect(trustsPeer('192.0.2.1', trustRule(false))).toBe(false);
+    expect(trustsPeer('192.0.2.1', trustRule(1))).toBe(true);
+  });
+});
+
+describe('addresses', () => {
+  it.each(['1.2.3.4', '0.0.0.0', '255.255.255.255', '::', '::1', '2001:db8::', '1:2:3:4:5:6:7:8', '::ffff:1.2.3.4', '1::2:3.4.5.6', 'fe80::1%25eth0'])('%s parses', (text) => {
+    expect(parseIp(text)).toBeDefined();
+  });
+  it.each(['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.4 ', 'a.b.c.d', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2::3', ':1', '12345::', '1.2.3.4::', 'localhost'])('%j does not', (text) => {
+    expect(parseIp(text)).toBeUndefined();
+  });
+  it('the mapped and plain IPv4 forms are the same address', () => {
+    expect(parseIp('::ffff:10.0.0.1')).toEqual(parseIp('10.0.0.1'));
+    expect(parseIp('::ffff:a00:1')).toEqual(parseIp('10.0.0.1'));
+  });
+});
+
+describe('bad trustProxy values are refused with what is allowed and an example', () => {
+  it.each([['10.0.0.0/33'], [['10.0.0.0/8', '::1/129']], ['loopbak'], [-1], [1.5], [[]], [{}], [null], [['10.0.0.0/8', 3]], ['10.0.0.0/8/8']])('%j', (value) => {
+    const problem = trustProxyProblem(value);
+    expect(problem).toMatch(/false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as \["10\.0\.0\.0\/8"/);
+    expect(() => trustRule(value as never)).toThrow(/option "trustProxy" must be false, true/);
+  });
+  it('names the entry that does not parse', () => {
+    expect(trustProxyProblem(['loopback', '10.0.0.0/33'])).toMatch(/"10\.0\.0\.0\/33" is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal/);
+  });
+  it.each([[false], [true], [0], [3], ['loopback'], ['10.0.0.0/8, ::1'], [['192.168.0.0/16', 'fd00::/8', 'uniquelocal']]])('accepts %j', (value) => {
+    expect(trustProxyProblem(value)).toBeUndefined();
+  });
+});
+
+describe('TRUST_PROXY as an environment variable', () => {
+  it('keeps 1/0/true/false/yes/no as booleans; other numbers are hops; else a list', () => {
+    expect(parseTrustProxy('1')).toBe(true);
+    expect(parseTrustProxy('YES')).toBe(true);
+    expect(parseTrustProxy('0')).toBe(false);
+    expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('2')).toBe(2);
+    expect(parseTrustProxy('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
+    expect(parseTrustProxy('')).toBeUndefined();
+    expect(parseTrustProxy(undefined)).toBeUndefined();
+  });
+  it('refuses anything else, naming the variable', () => {
+    expect(() => parseTrustProxy('maybe')).toThrow(/environment variable TRUST_PROXY must be false, true, .*"maybe" is not an IP address/);
+  });
+});
