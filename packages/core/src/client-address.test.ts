@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, forwardedForList, parseIp, parseTrustProxy, trustProxyProblem, trustRule, trustsPeer } from './client-address.js';
+import { clientAddress, forwardedForList, parseIp, parseTrustProxy, trustProxyEnvText, trustProxyProblem, trustRule, trustsPeer } from './client-address.js';
 
 const walk = (peer: string, header: string, setting: Parameters<typeof trustRule>[0]) => clientAddress(peer, forwardedForList(header), trustRule(setting));
 
@@ -79,12 +79,17 @@ describe('bad trustProxy values are refused with what is allowed and an example'
 });
 
 describe('TRUST_PROXY as an environment variable', () => {
-  it('keeps 1/0/true/false/yes/no as booleans; other numbers are hops; else a list', () => {
-    expect(parseTrustProxy('1')).toBe(true);
+  it('true/yes and false/no are booleans, whole numbers are hops, else a list; written back the same', () => {
+    expect(parseTrustProxy('true')).toBe(true);
     expect(parseTrustProxy('YES')).toBe(true);
-    expect(parseTrustProxy('0')).toBe(false);
     expect(parseTrustProxy('false')).toBe(false);
+    expect(parseTrustProxy('1')).toBe(1);
+    expect(parseTrustProxy('0')).toBe(0);
     expect(parseTrustProxy('2')).toBe(2);
+    for (const setting of [true, false, 0, 1, 3, 'loopback', ['loopback', '10.0.0.0/8']] as const) {
+      const back = parseTrustProxy(trustProxyEnvText(setting));
+      expect(back).toEqual(Array.isArray(setting) ? setting.join(',') : setting);
+    }
     expect(parseTrustProxy('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
     expect(parseTrustProxy('')).toBeUndefined();
     expect(parseTrustProxy(undefined)).toBeUndefined();

@@ -72,21 +72,26 @@ export function trustRule(setting: TrustProxy | undefined, name = 'trustProxy'):
 }
 
 /**
- * `trustProxy` as written in an environment variable: `true`/`false`, `1`/`0` and `yes`/`no`
- * (booleans, as before hop counts existed), another whole number (hops), or a comma-separated
- * list of addresses and CIDRs. Undefined for an empty value; a TypeError naming the variable for
- * anything else.
+ * `trustProxy` as written in an environment variable: `true`/`yes`, `false`/`no`, a whole number
+ * of hops (`1`: the one proxy in front, such as the node target's nginx; `0`: none), or a
+ * comma-separated list of addresses and CIDRs. Undefined for an empty value; a TypeError naming
+ * the variable for anything else.
  */
 export function parseTrustProxy(text: string | undefined, name = 'TRUST_PROXY'): TrustProxy | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const value = text.trim();
   const lower = value.toLowerCase();
-  if (lower === 'true' || lower === '1' || lower === 'yes') return true;
-  if (lower === 'false' || lower === '0' || lower === 'no') return false;
+  if (lower === 'true' || lower === 'yes') return true;
+  if (lower === 'false' || lower === 'no') return false;
   const setting = /^\d+$/.test(value) ? Number(value) : value;
   const problem = trustProxyProblem(setting);
   if (problem) throw new TypeError(`adapt: environment variable ${name} must be ${problem}; got ${JSON.stringify(text)}`);
   return setting;
+}
+
+/** `trustProxy` written for an environment variable, the inverse of parseTrustProxy. */
+export function trustProxyEnvText(setting: TrustProxy): string {
+  return typeof setting === 'string' ? setting : Array.isArray(setting) ? setting.join(',') : String(setting);
 }
 
 /** The X-Forwarded-For entries, left to right; empty entries are skipped. */
