@@ -6,7 +6,7 @@ import type { AppContext } from '@adapt/core';
 import { clientAddressPeer, clientAddressRows } from '@adapt/conformance/client-address';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serve, type ServerHandle } from '../src/index.js';
-import { send, text } from './helpers/http.js';
+import { rawExchange, send, text } from './helpers/http.js';
 
 const whoami = (request: Request, context: AppContext) => Response.json({ remote: context.remoteAddress, url: request.url });
 const servers = new Map<string, Promise<ServerHandle>>();
@@ -45,5 +45,26 @@ describe('node serve(): the client-address table', () => {
     await expect(serve(whoami, { port: 0, handleSignals: false, trustProxy: ['10.0.0.0/33'] })).rejects.toThrow(
       /option "trustProxy" must be false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as \["10\.0\.0\.0\/8".*"10\.0\.0\.0\/33" is not an IP address/,
     );
+  });
+});
+
+describe("node serve(): core's hop-by-hop list", () => {
+  it.each(['text', 'bytes', 'stream'])('keeps te, trailer, upgrade, proxy-connection, keep-alive and transfer-encoding out of a %s answer', async (kind) => {
+    const hopByHop = { te: 'trailers', trailer: 'x-sum', upgrade: 'h2c', 'proxy-connection': 'keep-alive', 'keep-alive': 'timeout=5', 'transfer-encoding': 'gzip' };
+    const body = kind === 'text' ? 'ok' : kind === 'bytes' ? new TextEncoder().encode('ok') : new Blob(['ok']).stream();
+    const server = await serve(() => new Response(body, { headers: { 'content-type': 'text/plain', 'x-kept': 'yes', ...hopByHop } }), {
+      port: 0,
+      host: '127.0.0.1',
+      handleSignals: false,
+    });
+    try {
+      const raw = await rawExchange(server.port!, 'GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
+      const head = raw.slice(0, raw.indexOf('\r\n\r\n')).toLowerCase().split('\r\n');
+      expect(head[0]).toBe('http/1.1 200 ok');
+      expect(head).toContain('x-kept: yes');
+      for (const [name, value] of Object.entries(hopByHop)) expect(head, name).not.toContain(`${name}: ${value}`);
+    } finally {
+      await server.close();
+    }
   });
 });
