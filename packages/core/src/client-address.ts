@@ -5,7 +5,8 @@
  * the platform itself saw on Lambda), then the X-Forwarded-For entries from right to left. The
  * rule walks them from the peer outwards and stops at the first hop it does not trust: that hop
  * is the client. When every hop is trusted, the leftmost entry is. This is the rule of the
- * proxy-addr package (Express's `trust proxy`), written again here: core has no dependencies.
+ * proxy-addr package (Express's `trust proxy`), written again here: core has no dependencies
+ * (address ranges are matched by node:net's BlockList, which also matches IPv4-mapped IPv6).
  *
  * `trustProxy` is one of:
  * - `false` (or `0`): trust no proxy; the peer is the client.
@@ -15,6 +16,7 @@
  *   names `loopback`, `linklocal` and `uniquelocal`, or the same list as one comma-separated
  *   string: trust the hops whose address is in it.
  */
+import { BlockList, isIP } from 'node:net';
 
 export type TrustProxy = boolean | number | string | readonly string[];
 
@@ -46,7 +48,7 @@ export function trustProxyProblem(value: unknown): string | undefined {
   if (entries.length === 0) return `${expected} (an empty list trusts nothing: write false)`;
   for (const entry of entries) {
     if (typeof entry !== 'string') return `${expected} (the list holds ${entry === null ? 'null' : typeof entry})`;
-    if (parseRange(entry.trim()) === undefined && !(entry.trim() in namedRanges)) {
+    if (!(entry.trim() in namedRanges) && parseRange(entry.trim()) === undefined) {
       return `${expected} (${JSON.stringify(entry.trim())} is not an IP address, a CIDR or one of ${Object.keys(namedRanges).join(', ')})`;
     }
   }
@@ -60,14 +62,17 @@ export function trustRule(setting: TrustProxy | undefined, name = 'trustProxy'):
   const problem = trustProxyProblem(setting);
   if (problem) throw new TypeError(`adapt: option "${name}" must be ${problem}; got ${JSON.stringify(setting)}`);
   if (typeof setting === 'number') return (_address, index) => index < setting;
-  const ranges: Range[] = [];
+  const ranges = new BlockList();
   for (const raw of typeof setting === 'string' ? setting.split(',') : setting) {
     const entry = raw.trim();
-    for (const text of namedRanges[entry] ?? [entry]) ranges.push(parseRange(text)!);
+    for (const text of namedRanges[entry] ?? [entry]) {
+      const range = parseRange(text)!;
+      ranges.addSubnet(range.address, range.prefix, range.family);
+    }
   }
   return (address) => {
-    const ip = parseIp(address);
-    return ip !== undefined && ranges.some((range) => inRange(ip, range));
+    const version = isIP(address);
+    return version !== 0 && ranges.check(address, version === 4 ? 'ipv4' : 'ipv6');
   };
 }
 
@@ -125,89 +130,20 @@ export function trustsPeer(peer: string | undefined, trust: TrustRule): boolean 
   return trust !== trustNone && peer !== undefined && trust(peer, 0);
 }
 
-// Addresses are compared as eight 16-bit groups; an IPv4 address is its IPv4-mapped IPv6 form
-// (::ffff:a.b.c.d), so IPv4 ranges also match the mapped addresses a dual-stack socket reports.
-type Ip = Uint16Array;
 interface Range {
-  ip: Ip;
-  bits: number;
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
 }
 
+/** `10.0.0.0/8`, `fd00::/8` or a single address (a whole-length prefix); undefined when it does not parse. */
 function parseRange(text: string): Range | undefined {
   const slash = text.indexOf('/');
-  const ip = parseIp(slash === -1 ? text : text.slice(0, slash));
-  if (ip === undefined) return undefined;
-  const v4 = !text.slice(0, slash === -1 ? undefined : slash).includes(':');
-  const max = v4 ? 32 : 128;
-  let bits = max;
-  if (slash !== -1) {
-    const prefix = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return undefined;
-    bits = Number(prefix);
-  }
-  return { ip, bits: v4 ? bits + 96 : bits };
-}
-
-function inRange(ip: Ip, range: Range): boolean {
-  let bits = range.bits;
-  for (let group = 0; group < 8 && bits > 0; group++, bits -= 16) {
-    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if ((ip[group] & mask) !== (range.ip[group] & mask)) return false;
-  }
-  return true;
-}
-
-/** An IPv4 (dotted decimal) or IPv6 address (a `%zone` is ignored), else undefined. */
-export function parseIp(text: string): Ip | undefined {
-  if (!text.includes(':')) {
-    const v4 = parseIpv4(text);
-    if (v4 === undefined) return undefined;
-    const ip = new Uint16Array(8);
-    ip[5] = 0xffff;
-    ip[6] = v4[0];
-    ip[7] = v4[1];
-    return ip;
-  }
-  const zone = text.indexOf('%');
-  const halves = (zone === -1 ? text : text.slice(0, zone)).split('::');
-  if (halves.length > 2) return undefined;
-  const head = groupsOf(halves[0], halves.length === 1);
-  const tail = halves.length === 2 ? groupsOf(halves[1], true) : [];
-  if (head === undefined || tail === undefined) return undefined;
-  if (halves.length === 1 ? head.length !== 8 : head.length + tail.length > 7) return undefined;
-  const ip = new Uint16Array(8);
-  ip.set(head, 0);
-  ip.set(tail, 8 - tail.length);
-  return ip;
-}
-
-/** The 16-bit groups of one side of `::`; a dotted IPv4 may end the address. */
-function groupsOf(side: string, endsAddress: boolean): number[] | undefined {
-  if (side === '') return [];
-  const parts = side.split(':');
-  const groups: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
-      groups.push(parseInt(part, 16));
-      continue;
-    }
-    const v4 = endsAddress && i === parts.length - 1 ? parseIpv4(part) : undefined;
-    if (v4 === undefined) return undefined;
-    groups.push(v4[0], v4[1]);
-  }
-  return groups;
-}
-
-function parseIpv4(text: string): [number, number] | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const bytes: number[] = [];
-  for (const part of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return undefined;
-    const byte = Number(part);
-    if (byte > 255) return undefined;
-    bytes.push(byte);
-  }
-  return [(bytes[0] << 8) | bytes[1], (bytes[2] << 8) | bytes[3]];
+  const address = slash === -1 ? text : text.slice(0, slash);
+  const version = isIP(address);
+  if (version === 0) return undefined;
+  const max = version === 4 ? 32 : 128;
+  const prefix = slash === -1 ? String(max) : text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return undefined;
+  return { address, prefix: Number(prefix), family: version === 4 ? 'ipv4' : 'ipv6' };
 }
