@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe } from 'vitest';
 import { conformanceSuite } from '@adapt/conformance';
 import { freePort, hasNginx, startNginx } from '@adapt/conformance/nginx';
-import { CliProcess, repoRoot, runCli, sendRaw, tempProject } from './helpers.js';
+import { send } from '@adapt/conformance/http';
+import { CliProcess, repoRoot, runCli, tempProject } from './helpers.js';
 
 describe.skipIf(!hasNginx)('the generated nginx site', () => {
   conformanceSuite('node (adapt start behind the generated nginx site)', async () => {
@@ -32,7 +33,7 @@ describe.skipIf(!hasNginx)('the generated nginx site', () => {
     const nginx = await startNginx(join(project.dir, 'nginx'), join(out, 'nginx-site.conf'), nginxPort);
     return {
       name: 'node behind nginx',
-      deliver: (request) => sendRaw(`http://127.0.0.1:${nginxPort}`, request),
+      deliver: (request) => send(`http://127.0.0.1:${nginxPort}`, request.path, request),
       close: async () => {
         await nginx.stop();
         await server.stop();

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, hasNginx, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
-import { CliProcess, runCli, sendRaw, tempProject, type TempProject } from './helpers.js';
+import { send } from '@adapt/conformance/http';
+import { CliProcess, runCli, tempProject, type TempProject } from './helpers.js';
 
 
 const app = `import { defineApp } from '@adapt/core';
@@ -103,8 +104,8 @@ export default defineConfig({
         });
         server.once('exit', (code) => reject(new Error(`exited ${code}`)));
       });
-      expect(JSON.parse(body(await sendRaw(origin, { method: 'GET', path: '/x' })))).toMatchObject({ platform: 'node' });
-      expect(body(await sendRaw(origin, { method: 'GET', path: '/robots.txt' }))).toBe('User-agent: *\n');
+      expect(JSON.parse(body(await send(origin, '/x')))).toMatchObject({ platform: 'node' });
+      expect(body(await send(origin, '/robots.txt'))).toBe('User-agent: *\n');
     } finally {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
@@ -116,7 +117,7 @@ export default defineConfig({
     const server = new CliProcess(['start', '--json', '--port', '0', '--stage', 'prod'], { cwd: project.dir });
     try {
       const [, url] = await server.waitFor(/"url": "(http:[^"]+)"/);
-      expect(JSON.parse(body(await sendRaw(url, { method: 'GET', path: '/hi' }))).greeting).toBe('hello from prod');
+      expect(JSON.parse(body(await send(url, '/hi'))).greeting).toBe('hello from prod');
       expect(await server.stop('SIGINT')).toBe(0);
       expect(JSON.parse(server.stdout)).toEqual({ ok: true, target: 'node', url, outDir });
       expect(server.stderr).toContain(`adapt: chain listening on ${url}`);
@@ -132,7 +133,7 @@ export default defineConfig({
     server.stdout!.on('data', (chunk) => (out += chunk));
     try {
       for (let attempt = 0; attempt < 400 && !out.includes('listening on'); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
-      const answers = await Promise.all([1, 2, 3, 4].map(() => sendRaw(`http://127.0.0.1:${port}`, { method: 'GET', path: '/w' })));
+      const answers = await Promise.all([1, 2, 3, 4].map(() => send(`http://127.0.0.1:${port}`, '/w')));
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     } finally {
       server.kill('SIGTERM');
@@ -165,7 +166,7 @@ export default defineConfig({
     });
 
     it('nginx serves the static files itself', async () => {
-      const answer = await sendRaw(origin(), { method: 'GET', path: '/assets/logo.4f3a2b1c.svg' });
+      const answer = await send(origin(), '/assets/logo.4f3a2b1c.svg');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toBe('image/svg+xml');
       expect(answer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
@@ -173,13 +174,13 @@ export default defineConfig({
     });
 
     it('the app answers the rest and sees the URL and address the client used', async () => {
-      const answer = await sendRaw(origin(), { method: 'GET', path: '/api/whoami?x=1&x=2', headers: [['x-forwarded-for', '6.6.6.6']] });
+      const answer = await send(origin(), '/api/whoami?x=1&x=2', { headers: [['x-forwarded-for', '6.6.6.6']] });
       expect(answer.status).toBe(200);
       expect(JSON.parse(body(answer))).toEqual({ url: `http://127.0.0.1:${nginxPort}/api/whoami?x=1&x=2`, remote: '127.0.0.1', greeting: 'hello from prod', platform: 'node' });
     });
 
     it('a body over bodyLimit is refused with 413', async () => {
-      const answer = await sendRaw(origin(), { method: 'POST', path: '/upload', body: 'x'.repeat(4096) });
+      const answer = await send(origin(), '/upload', { method: 'POST', body: 'x'.repeat(4096) });
       expect(answer.status).toBe(413);
     });
 
@@ -224,7 +225,7 @@ describe('the trustProxy setting on the node target', () => {
         const server = new CliProcess(['start', '--target', 'node'], { cwd: project.dir, env: { TRUST_PROXY: undefined, PORT: String(port), ...env } });
         servers.push(server);
         await server.waitFor(new RegExp(`listening on http://127.0.0.1:${port}`));
-        const answer = await sendRaw(`http://127.0.0.1:${port}`, { method: 'GET', path: '/', headers: [['x-forwarded-for', '6.6.6.6, 203.0.113.9, 10.1.2.3']] });
+        const answer = await send(`http://127.0.0.1:${port}`, '/', { headers: [['x-forwarded-for', '6.6.6.6, 203.0.113.9, 10.1.2.3']] });
         expect(await server.stop()).toBe(0);
         return JSON.parse(body(answer)).remote;
       };

@@ -6,7 +6,7 @@ import type { AppContext } from '@adapt/core';
 import { clientAddressPeer, clientAddressRows } from '@adapt/conformance/client-address';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serve, type ServerHandle } from '../src/index.js';
-import { rawExchange, send, text } from './helpers/http.js';
+import { rawExchange, send, text } from '@adapt/conformance/http';
 
 const whoami = (request: Request, context: AppContext) => Response.json({ remote: context.remoteAddress, url: request.url });
 const servers = new Map<string, Promise<ServerHandle>>();
