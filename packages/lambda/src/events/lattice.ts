@@ -5,8 +5,9 @@
  *   header values (repeats joined with commas by Lattice).
  * - v2: `path`, `method`, header and query values as arrays (some samples use strings).
  * - Both give the query as decoded parameters (re-encoded with encodeURIComponent), and the
- *   path may carry the query as sent (`/items?id=1`): no client can put a raw `?` inside a path,
- *   so the first `?` starts the query, and that raw query wins over the decoded parameters.
+ *   path may carry the query as sent (`/items?id=1`, as in the rival adapters' Lattice test
+ *   events): no client can put a raw `?` inside a path, so the first `?` starts the query, and
+ *   that raw query wins over the decoded parameters.
  * - The result: `statusCode`, `statusDescription`, `headers`, `body`, `isBase64Encoded`. The
  *   Lattice guide ("Respond to the VPC Lattice service", docs.aws.amazon.com/vpc-lattice/latest/
  *   ug/lambda-functions.html) shows each response header as one string; its "Multi-value headers"
