@@ -4,11 +4,12 @@
  * static folder and proxies the rest, and the app sees the client's URL through X-Forwarded-*.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, hasNginx, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
+import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
 import { send } from '@adapt/conformance/http';
+import { requireComponent } from '../../../test/components.js';
 import { CliProcess, runCli, tempProject, type TempProject } from './helpers.js';
 
 
@@ -148,12 +149,14 @@ export default defineConfig({
     expect(result.stderr).toContain('adapt: PORT must be an integer from 0 to 65535, got "eighty"');
   });
 
-  describe.skipIf(!hasNginx)('behind the generated nginx site, run by adapt start', () => {
+  describe('behind the generated nginx site, run by adapt start', () => {
+    const nginxHere = requireComponent('nginx');
     let server: CliProcess;
     let nginx: RunningNginx;
     const origin = () => `http://127.0.0.1:${nginxPort}`;
 
     beforeAll(async () => {
+      if (!nginxHere) return;
       // The unit sets TRUST_PROXY=1 because nginx is in front; adapt start takes the env it is given.
       server = new CliProcess(['start', '--target', 'node', '--stage', 'prod'], { cwd: project.dir, env: { TRUST_PROXY: '1' } });
       await server.waitFor(new RegExp(`listening on http://127.0.0.1:${appPort}`));
