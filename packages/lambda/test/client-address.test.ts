@@ -42,7 +42,7 @@ describe.each(kinds)('%s: the client-address table', (kind) => {
 });
 
 describe('the platform hop', () => {
-  it("API Gateway without the sourceIp in X-Forwarded-For: every entry is in front of it", async () => {
+  it('API Gateway without the sourceIp in X-Forwarded-For: every entry is in front of it', async () => {
     const event = eventFor('apigw-v2', '6.6.6.6, 203.0.113.7', clientAddressPeer);
     event.headers['x-forwarded-for'] = '6.6.6.6, 203.0.113.7';
     expect((await handlerFor(1)(event, lambdaContext())).body).toBe('203.0.113.7');

@@ -41,7 +41,10 @@ describe('Content-Length matches the body the app gets, on every source', () => 
   const body = 'hello, wörld: 16+ bytes of text';
   const length = Buffer.byteLength(body);
 
-  for (const [label, app] of [['fetch app', fetchApp], ['Node handler (fromNodeHandler)', nodeApp]] as const) {
+  for (const [label, app] of [
+    ['fetch app', fetchApp],
+    ['Node handler (fromNodeHandler)', nodeApp],
+  ] as const) {
     describe(label, () => {
       it.each(kinds)('%s: an understated, overstated or missing length becomes the real one; Transfer-Encoding goes', async (kind) => {
         for (const declared of ['4', '99999', undefined]) {
