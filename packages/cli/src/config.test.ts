@@ -31,7 +31,8 @@ describe('validateConfig', () => {
       static: 'public',
       domain: 'shop.example',
       bodyLimit: 1_000_000,
-      stages: { prod: { memory: 1024, env: { A: '2' } } },
+      trustProxy: ['loopback', '10.0.0.0/8', 'fd00::/8'],
+      stages: { prod: { memory: 1024, env: { A: '2' }, trustProxy: 1 } },
       targets: { lambda: { memory: 256, architecture: 'arm64', stages: { prod: { provisioned: 2 } } }, node: { port: 8080 } },
     };
     expect(validateConfig(config)).toBe(config);
@@ -41,7 +42,10 @@ describe('validateConfig', () => {
     [{ memroy: 512 }, 'memroy: unknown key; did you mean "memory"?'],
     [{ Region: 'eu' }, 'Region: unknown key; did you mean "region"?'],
     [{ entyr: 'x.ts' }, 'entyr: unknown key; did you mean "entry"?'],
-    [{ flavour: 1 }, 'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, entry, defaultStage'],
+    [{ flavour: 1 }, 'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, trustProxy, entry, defaultStage'],
+    [{ trustProxy: ['loopback', '10.0.0.0/33'] }, 'trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal), got an array'],
+    [{ targets: { node: { trustProxy: 'yes please' } } }, 'targets.node.trustProxy: expected false, true, a number of proxy hops such as 1'],
+    [{ stages: { prod: { trustProxy: 1.5 } } }, 'stages.prod.trustProxy: expected false, true, a number of proxy hops such as 1'],
     [{ memory: 0 }, 'memory: expected a positive integer, got number 0'],
     [{ memory: '512' }, 'memory: expected a positive integer, got "512"'],
     [{ timeout: -1 }, 'timeout: expected a positive number, got number -1'],

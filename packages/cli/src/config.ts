@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
-import { knownStages, type AdaptConfig } from '@adapt/core';
+import { knownStages, trustProxyProblem, type AdaptConfig } from '@adapt/core';
 import { CliError, didYouMean } from './errors.js';
 import { cliNodePaths } from './resolve.js';
 
@@ -134,6 +134,7 @@ export const settingChecks: Record<string, Check> = {
   static: isString,
   domain: isString,
   bodyLimit: isPositiveInteger,
+  trustProxy: trustProxyProblem,
 };
 
 const topLevelOnly: Record<string, Check> = { entry: isString, defaultStage: isString };

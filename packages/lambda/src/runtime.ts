@@ -9,10 +9,12 @@ import {
   errorAnswer,
   installFastResponse,
   logError,
+  trustRule,
   type App,
   type AppContext,
   type BinaryRuleOptions,
   type FetchHandler,
+  type TrustProxy,
 } from '@adapt/core';
 import { BUFFERED_RESPONSE_LIMIT, answerHead, assertResponse } from './answer.js';
 import { apigwV2 } from './events/apigw-v2.js';
@@ -26,6 +28,14 @@ export interface LambdaHandlerOptions extends BinaryRuleOptions {
   basePath?: string;
   /** Remove an HTTP API named stage (`/prod`) from the front of the path. Default true. */
   stripStage?: boolean;
+  /**
+   * Proxies in front of the platform whose X-Forwarded-For entries are believed (core's
+   * client-address rule: false, true, a number of hops, or addresses and CIDRs). The platform
+   * itself is always trusted: by default `context.remoteAddress` is the address it saw
+   * (API Gateway's and Function URLs' `sourceIp`, the last X-Forwarded-For entry on ALB and
+   * Lattice). Default false.
+   */
+  trustProxy?: TrustProxy;
   /**
    * Answer through Lambda response streaming (`awslambda.streamifyResponse`): Function URLs with
    * invoke mode RESPONSE_STREAM and REST APIs with response transfer mode STREAM. Other sources
@@ -77,7 +87,7 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
   const runtime: Runtime = {
     fetch,
     setup: undefined,
-    sourceOptions: { basePath: normalizeBasePath(options.basePath), stripStage: options.stripStage ?? true },
+    sourceOptions: { basePath: normalizeBasePath(options.basePath), stripStage: options.stripStage ?? true, trust: trustRule(options.trustProxy) },
     answerOptions: { isTextContentType: options.isTextContentType, limit: options.maxResponseBytes ?? BUFFERED_RESPONSE_LIMIT },
     margin: validMargin(options.timeoutMargin),
     dev: options.dev ?? false,

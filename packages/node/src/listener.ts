@@ -13,10 +13,12 @@ import {
   installFastResponse,
   isHttpError,
   logError,
+  trustRule,
   WaitUntilList,
   type App,
   type AppContext,
   type NodeHandler,
+  type TrustRule,
 } from '@adapt/core';
 import { defaultBodyLimit, normalizeStatic, type ListenerOptions } from './options.js';
 import { createRequest, rawHeader, remoteAddressOf } from './request.js';
@@ -55,10 +57,10 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   installFastResponse();
   const nodeHandler = getNodeHandler(app);
   const fetch = nodeHandler ? undefined : appFetch(app);
-  const trustProxy = options.trustProxy ?? false;
+  const trust = trustRule(options.trustProxy);
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
   const dev = options.dev ?? false;
-  const requestOptions = { trustProxy, bodyLimit };
+  const requestOptions = { trust, bodyLimit };
   const env = process.env;
   const lifecycle = createLifecycle(app, { platform: 'node', env });
   const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
@@ -90,7 +92,7 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     } catch (error) {
       return fail(req, res, error);
     }
-    const context = new NodeContext(req, res, trustProxy, env, tasks.add);
+    const context = new NodeContext(req, res, trust, env, tasks.add);
     let result: Response | Promise<Response>;
     try {
       result = fetch!(request, context);
@@ -218,10 +220,10 @@ class NodeContext implements AppContext<NodeRaw> {
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly raw: NodeRaw;
 
-  constructor(req: IncomingMessage, res: ServerResponse, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
+  constructor(req: IncomingMessage, res: ServerResponse, trust: TrustRule, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
     this.platform = 'node';
     this.env = env;
-    this.remoteAddress = remoteAddressOf(req, trustProxy);
+    this.remoteAddress = remoteAddressOf(req, trust);
     this.waitUntil = waitUntil;
     this.raw = { req, res };
   }

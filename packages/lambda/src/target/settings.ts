@@ -2,7 +2,7 @@
  * The Lambda target's settings (`targets.lambda` in adapt.config.ts, per stage), validated once
  * with the setting named in every error.
  */
-import { knownStages, resolveSettings, type Settings, type TargetContext } from '@adapt/core';
+import { knownStages, resolveSettings, type Settings, type TargetContext, type TrustProxy } from '@adapt/core';
 import { LambdaTargetError } from './errors.js';
 
 /** The Node.js runtimes Lambda still creates and updates functions on. */
@@ -64,6 +64,8 @@ export interface ResolvedLambdaSettings {
   bundleSdk: boolean;
   external: string[];
   description: string;
+  /** The shared `trustProxy` setting (checked when the config loads), compiled into the handler's options. */
+  trustProxy: TrustProxy | undefined;
 }
 
 export const defaultAlias = 'live';
@@ -213,6 +215,7 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     bundleSdk: s.bundleSdk === true,
     external: Array.isArray(s.external) ? s.external.map(String) : [],
     description: (typeof s.description === 'string' ? s.description : `adapt: ${ctx.appName} (${ctx.stage})`).slice(0, 256),
+    trustProxy: s.trustProxy as TrustProxy | undefined,
   };
 }
 
