@@ -12,14 +12,17 @@ import { Duplex } from 'node:stream';
 import type { AppContext, AppObject } from './contract.js';
 import { HttpError } from './errors.js';
 import { hopByHopHeaders } from './headers.js';
+import { encodeUnsafe } from './url.js';
 
 /** A Node request listener, called exactly as node:http calls one: `(req, res)`, nothing more. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 const nodeHandlerKey = Symbol.for('adapt.nodeHandler');
+const nodeRequestKey = Symbol.for('adapt.nodeRequest');
 
 export interface NodeHandlerApp extends AppObject {
   readonly [nodeHandlerKey]: NodeHandler;
+  readonly [nodeRequestKey]: (input: NodeRequestInput) => Promise<Response>;
 }
 
 /**
@@ -44,6 +47,7 @@ export function fromNodeHandler(handler: NodeHandler): NodeHandlerApp {
   }
   return {
     [nodeHandlerKey]: handler,
+    [nodeRequestKey]: (input) => runNodeRequest(handler, input),
     fetch: (request, context) => runNodeHandler(handler, request, context),
   };
 }
@@ -51,6 +55,15 @@ export function fromNodeHandler(handler: NodeHandler): NodeHandlerApp {
 /** The Node handler inside an app made by `fromNodeHandler`, for targets that have real req/res. */
 export function getNodeHandler(app: unknown): NodeHandler | undefined {
   return app && typeof app === 'object' ? (app as Partial<NodeHandlerApp>)[nodeHandlerKey] : undefined;
+}
+
+/**
+ * Runs a request given as the platform sent it through the Node handler inside an app made by
+ * `fromNodeHandler`; undefined for any other app. (Targets reach the Node code through the app,
+ * so a bundle without fromNodeHandler carries none of it.)
+ */
+export function getNodeRequestRunner(app: unknown): ((input: NodeRequestInput) => Promise<Response>) | undefined {
+  return app && typeof app === 'object' ? (app as Partial<NodeHandlerApp>)[nodeRequestKey] : undefined;
 }
 
 /**
@@ -72,6 +85,29 @@ export interface NodeRequestInput {
   remoteAddress?: string;
   /** Aborts when the client is gone: the handler's `req` and `res` are destroyed. */
   signal?: AbortSignal;
+}
+
+/**
+ * `req.url` from a platform's raw path and query: as sent, except what no client could put on a
+ * request line (spaces, control characters, non-ASCII) is %-encoded. A stray `%`, `..` and
+ * `%2e%2e` stay as they are, so the app's own router answers them (400, 403) as on node:http.
+ * `decoded` is for platforms that hand the path decoded (API Gateway HTTP APIs): there a `%` the
+ * client sent as `%25` cannot be told from a stray one; it is re-encoded as `%25`, as a URL would
+ * hold it.
+ */
+export function requestTarget(path: string, query: string | null | undefined, decoded = false): string {
+  const target = decoded ? encodeUnsafe(path, false) : encodeOutsideLine(path);
+  return query ? `${target}?${encodeOutsideLine(query)}` : target;
+}
+
+function encodeOutsideLine(text: string): string {
+  if (/^[\x21-\x7e]*$/.test(text)) return text;
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    out += code > 0x20 && code < 0x7f ? char : encodeURIComponent(char.length === 1 && code >= 0xd800 && code <= 0xdfff ? '\ufffd' : char);
+  }
+  return out;
 }
 
 /** Runs one request through a Node handler and resolves with the response once its head is written. */

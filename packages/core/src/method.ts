@@ -21,7 +21,7 @@ export function checkMethod(method: unknown): string {
 /** Throws a 405 for a method a fetch app cannot be given (the standard `Request` refuses it). */
 export function checkFetchMethod(method: string): string {
   if (fetchForbiddenMethods.has(method.toUpperCase())) {
-    throw new HttpError(405, 'BAD_METHOD', `method ${method} cannot reach a fetch app: the standard Request refuses it (a Node (req, res) app wrapped by fromNodeHandler receives it)`);
+    throw new HttpError(405, 'BAD_METHOD', `method ${method} is not supported: a fetch Request cannot carry it (a fromNodeHandler app can)`);
   }
   return method;
 }
@@ -33,11 +33,11 @@ export function checkFetchMethod(method: string): string {
 export function methodRefusal(list: unknown): ((method: string) => void) | undefined {
   if (list === undefined || list === null) return undefined;
   if (!Array.isArray(list) || list.some((m) => typeof m !== 'string' || !httpToken.test(m))) {
-    throw new TypeError(`adapt: refuseMethods must be a list of HTTP method names, such as ["TRACE", "TRACK"]; got ${JSON.stringify(list)}`);
+    throw new TypeError(`adapt: refuseMethods must be a list of method names, such as ["TRACE"]; got ${JSON.stringify(list)}`);
   }
   if (list.length === 0) return undefined;
   const refused = new Set(list.map((m: string) => m.toUpperCase()));
   return (method) => {
-    if (refused.has(method.toUpperCase())) throw new HttpError(405, 'BAD_METHOD', `method ${method} is refused by the refuseMethods setting`);
+    if (refused.has(method.toUpperCase())) throw new HttpError(405, 'BAD_METHOD', `method ${method} is refused (refuseMethods)`);
   };
 }

@@ -5,14 +5,19 @@
 import {
   WaitUntilList,
   appFetch,
+  checkFetchMethod,
   createLifecycle,
   errorAnswer,
+  getNodeRequestRunner,
   installFastResponse,
   logError,
+  methodRefusal,
+  requestTarget,
   type App,
   type AppContext,
   type BinaryRuleOptions,
   type FetchHandler,
+  type NodeRequestInput,
 } from '@adapt/core';
 import { BUFFERED_RESPONSE_LIMIT, answerHead, assertResponse } from './answer.js';
 import { apigwV2 } from './events/apigw-v2.js';
@@ -38,6 +43,12 @@ export interface LambdaHandlerOptions extends BinaryRuleOptions {
   timeoutMargin?: number;
   /** Put stack traces in error answers (never in production). Default false. */
   dev?: boolean;
+  /**
+   * Methods answered 405 before the app runs, such as `['TRACE', 'TRACK']`. Default: none (a Node
+   * `(req, res)` app gets every method the event carries; a fetch app cannot get CONNECT, TRACE or
+   * TRACK, which the standard Request refuses).
+   */
+  refuseMethods?: string[];
   /** Keep Lambda's default of waiting for an empty event loop before freezing. Default false. */
   waitForEmptyEventLoop?: boolean;
   /** Largest buffered result in bytes. Default 6 MB, Lambda's limit. */
@@ -59,6 +70,10 @@ export interface LambdaRaw {
 /** What one handler keeps from init to every event. */
 export interface Runtime {
   fetch: FetchHandler;
+  /** For an app made by fromNodeHandler: its Node handler gets the event's request as sent, not a Request. */
+  nodeRequest: ((input: NodeRequestInput) => Promise<Response>) | undefined;
+  /** The `refuseMethods` option, checked. */
+  refuseMethod: ((method: string) => void) | undefined;
   /** The setup promise until it has settled well, then undefined. */
   setup: Promise<void> | undefined;
   sourceOptions: SourceOptions;
@@ -76,6 +91,8 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
   const lifecycle = createLifecycle(app, { platform: 'lambda', env });
   const runtime: Runtime = {
     fetch,
+    nodeRequest: getNodeRequestRunner(app),
+    refuseMethod: methodRefusal(options.refuseMethods),
     setup: undefined,
     sourceOptions: { basePath: normalizeBasePath(options.basePath), stripStage: options.stripStage ?? true },
     answerOptions: { isTextContentType: options.isTextContentType, limit: options.maxResponseBytes ?? BUFFERED_RESPONSE_LIMIT },
@@ -123,6 +140,9 @@ export class Invocation implements AppContext<LambdaRaw> {
   /** Runs setup (first event only), then the app; returns its Response. */
   async respond(): Promise<Response> {
     if (this.#runtime.setup !== undefined) await this.within(this.#runtime.setup);
+    this.#runtime.refuseMethod?.(this.#input.method);
+    if (this.#runtime.nodeRequest !== undefined) return this.within(this.#runtime.nodeRequest(nodeInput(this.#input, this.#deadline?.signal())));
+    checkFetchMethod(this.#input.method);
     const request = createRequest(this.#input, this.#deadline?.signal);
     const answer = this.#runtime.fetch(request, this);
     return assertResponse(answer instanceof Promise || isThenable(answer) ? await this.within(Promise.resolve(answer)) : answer);
@@ -140,6 +160,22 @@ export class Invocation implements AppContext<LambdaRaw> {
     }
     this.#deadline?.clear();
   }
+}
+
+/** The event's request for a Node handler: the path as the event gave it, the body whatever the method. */
+function nodeInput(input: RequestInput, signal: AbortSignal | undefined): NodeRequestInput {
+  const url = input.url;
+  const start = url.indexOf('//') + 2;
+  return {
+    method: input.method,
+    target: requestTarget(input.path, input.query, input.pathDecoded),
+    headers: input.headers,
+    body: input.body,
+    encrypted: url.startsWith('https:'),
+    host: url.slice(start, url.indexOf('/', start)),
+    remoteAddress: input.remoteAddress,
+    signal,
+  };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

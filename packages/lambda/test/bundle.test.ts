@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `@adapt/lambda/buffered` is what `adapt build` ships unless streaming is on; `@adapt/lambda`
  * (streaming included) is what a hand-written handler imports.
  */
-const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 29_500, '@adapt/lambda': 31_900 };
+const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 30_700, '@adapt/lambda': 33_100 } // +900: the Node-handler request path (raw req.url, methods, refuseMethods);
 
 it.each(Object.keys(BUDGET_BYTES))('bundles %s without SDK, esbuild, commander or target code', async (entry) => {
   const result = await build({

@@ -15,6 +15,11 @@ export interface RequestInput {
   headers: Headers;
   body: Uint8Array | null;
   remoteAddress: string | undefined;
+  /** The path and query as the event gave them, for Node handlers (`req.url` as sent). */
+  path: string;
+  query: string;
+  /** True where the platform decoded the path (API Gateway HTTP APIs). */
+  pathDecoded?: boolean;
 }
 
 /** The app's answer, reduced to what every result shape is built from. */
@@ -135,7 +140,7 @@ export function requestInput(
   isBase64: unknown,
 ): RequestInput {
   const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, domainName), path, query });
-  return { method, url, headers, body: eventBody(body, isBase64), remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined };
+  return { method, url, headers, body: eventBody(body, isBase64), remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined, path, query };
 }
 
 /** `https` unless X-Forwarded-Proto says `http`. */
