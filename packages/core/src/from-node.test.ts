@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import express from 'express';
 import Koa from 'koa';
 import { fromNodeHandler, getNodeHandler, runNodeHandler, runNodeRequest } from './from-node.js';
@@ -178,6 +179,18 @@ describe('fromNodeHandler', () => {
       res.end('never');
     };
     await expect(runNodeHandler(early, new Request('http://x/'), context)).rejects.toMatchObject({ status: 502, message: /status 102/ });
+  });
+
+  it('streams a piped body larger than the socket buffer (the drain reaches the response)', async () => {
+    const size = 200_000;
+    const handler = (_req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader('content-length', String(size));
+      Readable.from((function* () {
+        for (let sent = 0; sent < size; sent += 65_536) yield Buffer.alloc(Math.min(65_536, size - sent), 7);
+      })()).pipe(res);
+    };
+    const response = await runNodeHandler(handler, new Request('http://x/'), context);
+    expect((await response.arrayBuffer()).byteLength).toBe(size);
   });
 
   it('answers 502 when the handler destroys the response without a head', async () => {

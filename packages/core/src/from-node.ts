@@ -138,6 +138,8 @@ export function runNodeRequest(handler: NodeHandler, input: NodeRequestInput): P
     res.shouldKeepAlive = false;
     watchHead(res, socket);
     res.assignSocket(socket as never);
+    // node:http's server forwards the socket's drain to the response; without a server, we do
+    socket.on('drain', () => forwardDrain(res));
     res.once('finish', () => {
       socket.finishBody();
       process.nextTick(() => res.emit('close'));
@@ -238,6 +240,16 @@ function createIncomingMessage(input: NodeRequestInput, socket: CaptureSocket): 
   };
   req.once('close', () => void reader.cancel().catch(() => {}));
   return req;
+}
+
+let needDrainKey: symbol | undefined;
+
+/** As node:http's socketOnDrain: clear the response's need-drain flag and emit its 'drain'. */
+function forwardDrain(res: ServerResponse): void {
+  if (!res.writableNeedDrain) return;
+  needDrainKey ??= Object.getOwnPropertySymbols(res).find((key) => key.description === 'kNeedDrain');
+  if (needDrainKey !== undefined) (res as unknown as Record<symbol, boolean>)[needDrainKey] = false;
+  res.emit('drain');
 }
 
 /**
