@@ -49,7 +49,8 @@ function createExpressApp(make: typeof express | typeof express4, production: bo
   const app = (make as typeof express)();
   app.set('env', production ? 'production' : 'development');
   app.disable('x-powered-by');
-  app.use('/static', (make as typeof express).static(publicDir));
+  // fallthrough off: a refused path (403, 400) or a missing file is an error for the final handler, not a next()
+  app.use('/static', (make as typeof express).static(publicDir, { fallthrough: false }));
   app.get('/file/:name', (req, res, next) => res.sendFile(req.params.name, { root: publicDir }, (error) => error && next(error)));
   app.get('/download', (_req, res) => res.download(join(publicDir, 'hello.txt'), 'report.txt'));
   app.post('/json', (make as typeof express).json(), (req, res) => res.json({ received: req.body }));
