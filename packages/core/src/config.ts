@@ -20,6 +20,8 @@ export interface Settings {
   domain?: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Methods answered 405 before the app runs, such as `["TRACE"]`. Default: none. */
+  refuseMethods?: string[];
   /** Target-specific settings; each target documents and validates its own. */
   [setting: string]: unknown;
 }

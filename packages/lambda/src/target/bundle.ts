@@ -16,6 +16,7 @@ export const handlerName = 'index.handler';
 export function handlerOptions(settings: ResolvedLambdaSettings): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   if (settings.streaming) options.streaming = true;
+  if (settings.refuseMethods?.length) options.refuseMethods = settings.refuseMethods;
   return options;
 }
 

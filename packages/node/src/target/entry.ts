@@ -12,6 +12,7 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     bodyLimit: settings.bodyLimit ?? null,
     workers: settings.workers ?? null,
     static: settings.static ? 'static' : null,
+    refuseMethods: settings.refuseMethods ?? null,
   };
   return `import { serve } from '@adapt/node';
 import cluster from 'node:cluster';
@@ -54,6 +55,7 @@ const bodyLimit = integer('BODY_LIMIT', defaults.bodyLimit ?? 0, 0, Number.MAX_S
 if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
 if (defaults.static) options.static = join(here, defaults.static);
+if (defaults.refuseMethods) options.refuseMethods = defaults.refuseMethods;
 const server = await serve(app, options);
 // once per server, not once per worker
 if (cluster.isPrimary && server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
