@@ -160,6 +160,19 @@ describe('fromNodeHandler', () => {
     expect(seen.every((s) => s.body === 'hi' && s.length === '2')).toBe(true);
   });
 
+  it('gives a Content-Length equal to the bytes delivered, whatever the platform said', async () => {
+    const handler = async (req: IncomingMessage, res: ServerResponse) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      res.end(JSON.stringify({ length: req.headers['content-length'], te: req.headers['transfer-encoding'] ?? null, body }));
+    };
+    for (const [given, body] of [['100', 'four'], ['1', 'four'], ['abc', 'four'], ['7', '']] as const) {
+      const headers = new Headers({ 'content-length': given, 'transfer-encoding': 'chunked' });
+      const response = await runNodeRequest(handler, { method: 'POST', target: '/', headers, body: new TextEncoder().encode(body), encrypted: false, host: 'x' });
+      expect(await response.json()).toEqual({ length: String(body.length), te: null, body });
+    }
+  });
+
   it('delivers TRACE and other methods a standard Request refuses', async () => {
     const handler = (req: IncomingMessage, res: ServerResponse) => res.end(req.method);
     for (const method of ['TRACE', 'TRACK', 'PROPFIND']) {

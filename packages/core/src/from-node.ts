@@ -182,9 +182,14 @@ function createIncomingMessage(input: NodeRequestInput, socket: CaptureSocket): 
   req.httpVersion = '1.1';
   const rawHeaders: string[] = [];
   const headers: Record<string, string | string[]> = {};
+  const body = input.body;
+  // bytes in hand: Content-Length is their count, whatever the platform's headers said (node:http
+  // never hands a listener a length that does not match the body)
+  const knownLength = body instanceof Uint8Array ? String(body.byteLength) : undefined;
   let hasHost = false;
   input.headers.forEach((value, name) => {
     if (name === 'host') hasHost = true;
+    if (knownLength !== undefined && (name === 'content-length' || name === 'transfer-encoding')) return;
     rawHeaders.push(name, value);
     headers[name] = value;
   });
@@ -192,16 +197,13 @@ function createIncomingMessage(input: NodeRequestInput, socket: CaptureSocket): 
     rawHeaders.unshift('host', input.host);
     headers.host = input.host;
   }
-  const body = input.body;
-  if (body && !headers['content-length'] && !headers['transfer-encoding']) {
-    // body parsers look for one of the two; a body of unknown length reaches a Node server chunked
-    if (body instanceof Uint8Array) {
-      rawHeaders.push('content-length', String(body.byteLength));
-      headers['content-length'] = String(body.byteLength);
-    } else {
-      rawHeaders.push('transfer-encoding', 'chunked');
-      headers['transfer-encoding'] = 'chunked';
-    }
+  if (knownLength !== undefined) {
+    rawHeaders.push('content-length', knownLength);
+    headers['content-length'] = knownLength;
+  } else if (body && !headers['content-length'] && !headers['transfer-encoding']) {
+    // a body of unknown length reaches a Node server chunked; body parsers look for one of the two
+    rawHeaders.push('transfer-encoding', 'chunked');
+    headers['transfer-encoding'] = 'chunked';
   }
   const cookies = input.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;

@@ -170,7 +170,8 @@ function nodeInput(input: RequestInput, signal: AbortSignal | undefined): NodeRe
     method: input.method,
     target: requestTarget(input.path, input.query, input.pathDecoded),
     headers: input.headers,
-    body: input.body,
+    // an event without a body but with a length header: the body is known to be empty, so the length says 0
+    body: input.body ?? (input.headers.has('content-length') || input.headers.has('transfer-encoding') ? new Uint8Array(0) : null),
     encrypted: url.startsWith('https:'),
     host: url.slice(start, url.indexOf('/', start)),
     remoteAddress: input.remoteAddress,
