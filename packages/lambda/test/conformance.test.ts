@@ -107,3 +107,14 @@ for (const kind of sources) {
     frameworkSuite(`lambda ${kind}`, framework, (app) => bufferedRunner(kind, fromNodeHandler(app)), { lacks: frameworkLacks[kind], skip: frameworkSkips[kind] });
   }
 }
+for (const framework of frameworkNames) {
+  frameworkSuite('lambda function-url streaming', framework, (app) => {
+    const handler = toLambdaHandler(fromNodeHandler(app), { streaming: true }) as unknown as (event: unknown, context: unknown) => Promise<any>;
+    return {
+      name: 'lambda (function-url, streaming)',
+      async deliver(request) {
+        return streamedToResponse(await handler(buildEvent('function-url', request), lambdaContext()), request.method);
+      },
+    };
+  });
+}
