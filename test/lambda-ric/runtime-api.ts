@@ -15,15 +15,12 @@ export interface InvocationOutcome {
   headers: IncomingMessage['headers'];
   trailers: Record<string, string | undefined>;
   body: Buffer;
-  /** Milliseconds between handing out the event and the end of the answer. */
-  ms: number;
 }
 
 interface Pending {
   id: string;
   event: unknown;
   deadlineMs: number;
-  started: number;
   settle: (outcome: InvocationOutcome) => void;
 }
 
@@ -61,7 +58,7 @@ export class RuntimeApi {
   invoke(event: unknown, timeoutMs = 30_000): Promise<InvocationOutcome> {
     return new Promise((settle) => {
       const id = `req-${++this.#next}`;
-      const pending: Pending = { id, event, deadlineMs: Date.now() + timeoutMs, started: 0, settle };
+      const pending: Pending = { id, event, deadlineMs: Date.now() + timeoutMs, settle };
       const waiter = this.#waiting.shift();
       if (waiter) this.#hand(waiter, pending);
       else this.#queue.push(pending);
@@ -75,7 +72,6 @@ export class RuntimeApi {
   }
 
   #hand(res: ServerResponse, pending: Pending): void {
-    pending.started = Date.now();
     this.#inFlight.set(pending.id, pending);
     const body = JSON.stringify(pending.event);
     res.writeHead(200, {
@@ -115,7 +111,7 @@ export class RuntimeApi {
     const trailers = req.trailers as Record<string, string | undefined>;
     const failed = match[2] === 'error' || trailers['lambda-runtime-function-error-type'] !== undefined;
     res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"OK"}');
-    pending.settle({ kind: failed ? 'error' : 'response', headers: req.headers, trailers, body, ms: Date.now() - pending.started });
+    pending.settle({ kind: failed ? 'error' : 'response', headers: req.headers, trailers, body });
   }
 }
 
