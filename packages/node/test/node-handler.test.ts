@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromNodeHandler } from '@adapt/core';
 import { serve, type ServerHandle } from '../src/index.js';
-import { send, text } from './helpers/http.js';
+import { send, text } from '@adapt/conformance/http';
 
 async function echo(req: IncomingMessage, res: ServerResponse, ...rest: unknown[]): Promise<void> {
   let body = '';
