@@ -27,6 +27,8 @@ export interface Settings {
    * See client-address.ts; each target documents its default.
    */
   trustProxy?: TrustProxy;
+  /** Methods answered 405 before the app runs, such as `["TRACE"]`. Default: none. */
+  refuseMethods?: string[];
   /** Target-specific settings; each target documents and validates its own. */
   [setting: string]: unknown;
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   appFetch,
   bodyTooLarge,
-  checkMethod,
+  checkFetchMethod,
   createLifecycle,
   errorAnswer,
   getNodeHandler,
@@ -14,6 +14,7 @@ import {
   isHttpError,
   logError,
   trustRule,
+  methodRefusal,
   WaitUntilList,
   type App,
   type AppContext,
@@ -60,6 +61,7 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   const trust = trustRule(options.trustProxy);
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
   const dev = options.dev ?? false;
+  const refuseMethod = methodRefusal(options.refuseMethods);
   const requestOptions = { trust, bodyLimit };
   const env = process.env;
   const lifecycle = createLifecycle(app, { platform: 'node', env });
@@ -87,7 +89,8 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     const method = req.method!;
     let request: Request;
     try {
-      checkRequest(req, method, bodyLimit);
+      checkRequest(req, method, bodyLimit, refuseMethod);
+      checkFetchMethod(method);
       request = createRequest(req, res, requestOptions);
     } catch (error) {
       return fail(req, res, error);
@@ -125,18 +128,12 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     }
   };
 
+  // Called as node:http calls a listener, (req, res): the app answers everything itself.
   const runNodeHandler = (handler: NodeHandler, req: IncomingMessage, res: ServerResponse): void => {
     try {
-      checkRequest(req, req.method!, bodyLimit);
+      checkRequest(req, req.method!, bodyLimit, refuseMethod);
       if (listener.closing) res.setHeader('connection', 'close');
-      const next = (error?: unknown) => {
-        if (error) return fail(req, res, error);
-        if (!res.headersSent) {
-          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '10' });
-          res.end('Not Found\n');
-        }
-      };
-      const result = handler(req, res, next);
+      const result = handler(req, res);
       if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, (error) => fail(req, res, error));
     } catch (error) {
       fail(req, res, error);
@@ -171,21 +168,10 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   return listener;
 }
 
-/** Refuses what the app must never see: a method `Request` cannot hold, a declared body over the limit. */
-function checkRequest(req: IncomingMessage, method: string, bodyLimit: number): void {
-  switch (method) {
-    case 'GET':
-    case 'HEAD':
-      return;
-    case 'POST':
-    case 'PUT':
-    case 'PATCH':
-    case 'DELETE':
-    case 'OPTIONS':
-      break;
-    default:
-      checkMethod(method);
-  }
+/** Refuses what the app must never see: a method the operator refused, a declared body over the limit. */
+function checkRequest(req: IncomingMessage, method: string, bodyLimit: number, refuseMethod: ((method: string) => void) | undefined): void {
+  refuseMethod?.(method);
+  if (method === 'GET' || method === 'HEAD') return;
   const declared = rawHeader(req.rawHeaders, 'content-length');
   if (declared !== undefined && Number(declared) > bodyLimit) throw bodyTooLarge(bodyLimit);
 }

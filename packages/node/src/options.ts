@@ -26,6 +26,12 @@ export interface ServeOptions {
   workers?: number | 'auto';
   /** Development: stack traces in 500 answers. Default: `NODE_ENV === 'development'`. */
   dev?: boolean;
+  /**
+   * Methods answered 405 before the app runs, such as `['TRACE', 'TRACK']`. Default: none (a Node
+   * `(req, res)` app gets every method node:http delivers; a fetch app cannot get CONNECT, TRACE
+   * or TRACK, which the standard Request refuses).
+   */
+  refuseMethods?: string[];
   /** Close gracefully on SIGTERM and SIGINT, then exit; a second signal exits at once. Default: true. */
   handleSignals?: boolean;
   /** Milliseconds a graceful close waits for in-flight requests before closing their sockets. Default: 10 000. */
@@ -58,6 +64,7 @@ export interface ResolvedOptions {
   static: StaticOptions | undefined;
   workers: number;
   dev: boolean;
+  refuseMethods: string[] | undefined;
   handleSignals: boolean;
   shutdownTimeout: number;
   headersTimeout: number;
@@ -67,7 +74,7 @@ export interface ResolvedOptions {
 }
 
 /** The options `createListener` reads (the rest concern the server). */
-export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev'>;
+export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev' | 'refuseMethods'>;
 
 /** Options with env fallbacks and defaults applied; throws a TypeError naming the option or variable. */
 export function resolveOptions(options: ServeOptions = {}, env: Record<string, string | undefined> = process.env): ResolvedOptions {
@@ -88,6 +95,7 @@ export function resolveOptions(options: ServeOptions = {}, env: Record<string, s
     static: normalizeStatic(options.static),
     workers,
     dev: options.dev ?? env.NODE_ENV === 'development',
+    refuseMethods: options.refuseMethods,
     handleSignals: options.handleSignals ?? true,
     shutdownTimeout: positive('shutdownTimeout', options.shutdownTimeout, defaultShutdownTimeout),
     headersTimeout: positive('headersTimeout', options.headersTimeout, defaultHeadersTimeout),

@@ -15,6 +15,11 @@ export interface RequestInput {
   headers: Headers;
   body: Uint8Array | null;
   remoteAddress: string | undefined;
+  /** The path and query as the event gave them, for Node handlers (`req.url` as sent). */
+  path: string;
+  query: string;
+  /** True where the platform decoded the path (API Gateway HTTP APIs). */
+  pathDecoded?: boolean;
 }
 
 /** The app's answer, reduced to what every result shape is built from. */
@@ -140,7 +145,7 @@ export function requestInput(
   const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, domainName), path, query });
   const bytes = eventBody(body, isBase64);
   matchLength(headers, bytes);
-  return { method, url, headers, body: bytes, remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined };
+  return { method, url, headers, body: bytes, remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined, path, query };
 }
 
 /**

@@ -17,6 +17,7 @@ export function handlerOptions(settings: ResolvedLambdaSettings): Record<string,
   const options: Record<string, unknown> = {};
   if (settings.streaming) options.streaming = true;
   if (settings.trustProxy !== undefined && settings.trustProxy !== false) options.trustProxy = settings.trustProxy;
+  if (settings.refuseMethods?.length) options.refuseMethods = settings.refuseMethods;
   return options;
 }
 

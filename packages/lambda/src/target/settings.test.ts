@@ -58,3 +58,12 @@ describe('resolveLambdaSettings', () => {
     expect(() => resolveLambdaSettings({ ...base, stage: 'dev', settings: { endpoint: 'localhost:4566' } })).toThrow('targets.lambda.endpoint: "localhost:4566" is not an http(s) URL');
   });
 });
+
+describe('refuseMethods', () => {
+  test('goes into the bundle as the handler option', async () => {
+    const { handlerOptions } = await import('./bundle.js');
+    const settings = resolveLambdaSettings({ appName: 'shop', config: {}, stage: 'dev', settings: { refuseMethods: ['TRACE'] } });
+    expect(handlerOptions(settings)).toEqual({ refuseMethods: ['TRACE'] });
+    expect(handlerOptions(resolveLambdaSettings({ appName: 'shop', config: {}, stage: 'dev', settings: {} }))).toEqual({});
+  });
+});

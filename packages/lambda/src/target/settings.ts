@@ -60,6 +60,8 @@ export interface ResolvedLambdaSettings {
   /** `url: false`: delete a Function URL adapt finds on the alias (leaving `url` out leaves it alone). */
   removeUrl: boolean;
   streaming: boolean;
+  /** Methods answered 405 before the app runs (the shared `refuseMethods` setting). */
+  refuseMethods: string[] | undefined;
   smokePath: string | undefined;
   bundleSdk: boolean;
   external: string[];
@@ -211,6 +213,7 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     url,
     removeUrl: s.url === false,
     streaming: s.streaming === true,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     smokePath,
     bundleSdk: s.bundleSdk === true,
     external: Array.isArray(s.external) ? s.external.map(String) : [],

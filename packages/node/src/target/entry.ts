@@ -13,6 +13,7 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     workers: settings.workers ?? null,
     static: settings.static ? 'static' : null,
     trustProxy: settings.trustProxy ?? null,
+    refuseMethods: settings.refuseMethods ?? null,
   };
   return `import { serve } from '@adapt/node';
 import cluster from 'node:cluster';
@@ -50,6 +51,7 @@ const bodyLimit = integer('BODY_LIMIT', defaults.bodyLimit ?? 0, 0, Number.MAX_S
 if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
 if (defaults.static) options.static = join(here, defaults.static);
+if (defaults.refuseMethods) options.refuseMethods = defaults.refuseMethods;
 const server = await serve(app, options).catch((error) => fail(String(error?.message ?? error).replace(/^adapt: /, '')));
 // once per server, not once per worker
 if (cluster.isPrimary && server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);

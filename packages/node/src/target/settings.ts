@@ -25,6 +25,7 @@ export interface NodeTargetSettings {
   stopTimeout: number;
   static: string | undefined;
   bodyLimit: number | undefined;
+  refuseMethods: string[] | undefined;
   timeout: number | undefined;
   env: Record<string, string>;
   serviceName: string;
@@ -43,7 +44,7 @@ export class NodeTargetError extends Error {
 
 const known = ['port', 'host', 'installDir', 'user', 'nodePath', 'listen', 'serverName', 'workers', 'stopTimeout'];
 /** The settings every target shares (validated by the CLI). */
-const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit', 'trustProxy'];
+const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit', 'trustProxy', 'refuseMethods'];
 
 export function nodeSettings(context: TargetContext): NodeTargetSettings {
   const s = context.settings;
@@ -94,6 +95,7 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     stopTimeout: int('stopTimeout', 30, 1, 3600),
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
     serviceName,
