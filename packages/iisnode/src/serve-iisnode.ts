@@ -111,7 +111,7 @@ export function iisnodeApp(app: App, options: Pick<IisnodeOptions, 'basePath' | 
 
 /** A Node `(req, res)` app (Express...) gets the same URL and headers, through its own req. */
 function iisnodeNodeHandler(handler: NodeHandler, basePath: string, promoted: Map<string, string>): NodeHandler {
-  return (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const target = stripBasePath(req.url ?? '/', basePath);
     if (target === undefined) {
       const body = 'Not Found\n';
@@ -126,7 +126,7 @@ function iisnodeNodeHandler(handler: NodeHandler, basePath: string, promoted: Ma
       for (const name of Object.keys(req.headers)) if (name.startsWith('x-iisnode-')) delete req.headers[name];
     }
     (req as IncomingMessage & { serverVariables?: Record<string, string> }).serverVariables = head.serverVariables;
-    return handler(req, res, next);
+    return handler(req, res);
   };
 }
 
