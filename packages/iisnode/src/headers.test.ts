@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, promotedNames, readIisnodeHead } from './headers.js';
+import { trustRule } from '@adapt/core';
+import { iisnodeClientAddress, promotedNames, readIisnodeHead } from './headers.js';
 
 const promoted = promotedNames('AUTH_USER,AUTH_TYPE , REMOTE_ADDR');
 
@@ -24,19 +25,20 @@ describe('readIisnodeHead', () => {
   });
 });
 
-describe('clientAddress', () => {
+describe('iisnodeClientAddress', () => {
   const none = { serverVariables: {}, forwardedFor: [] as string[] };
   it.each([
-    ['the last X-Forwarded-For entry with enableXFF', { ...none, forwardedFor: ['6.6.6.6, 7.7.7.7', '203.0.113.9'] }, true, '203.0.113.9'],
-    ['the last entry inside one header', { ...none, forwardedFor: ['6.6.6.6, 203.0.113.9'] }, true, '203.0.113.9'],
-    ['without the port HttpPlatformHandler adds', { ...none, forwardedFor: ['203.0.113.9:51234'] }, true, '203.0.113.9'],
-    ['an IPv6 address with a port', { ...none, forwardedFor: ['[2001:db8::1]:51234'] }, true, '2001:db8::1'],
-    ['a bare IPv6 address', { ...none, forwardedFor: ['2001:db8::1'] }, true, '2001:db8::1'],
-    ['the socket when enableXFF is off, whatever the client sent', { ...none, forwardedFor: ['6.6.6.6'] }, false, 'socket'],
-    ['the socket without any header', none, true, 'socket'],
-    ['a promoted REMOTE_ADDR before anything else', { serverVariables: { REMOTE_ADDR: '198.51.100.4' }, forwardedFor: ['6.6.6.6'] }, true, '198.51.100.4'],
-  ])('%s', (_name, head, xff, expected) => {
-    expect(clientAddress(head, xff, 'socket')).toBe(expected);
+    ['the last X-Forwarded-For entry with enableXFF (IIS trusted, one hop)', { ...none, forwardedFor: ['6.6.6.6, 7.7.7.7', '203.0.113.9'] }, 1, '203.0.113.9'],
+    ['the last entry inside one header', { ...none, forwardedFor: ['6.6.6.6, 203.0.113.9'] }, 1, '203.0.113.9'],
+    ['behind one more proxy that appends (Azure front end): two hops', { ...none, forwardedFor: ['6.6.6.6, 203.0.113.9:50123, 10.0.0.4'] }, 2, '203.0.113.9'],
+    ['without the port HttpPlatformHandler adds', { ...none, forwardedFor: ['203.0.113.9:51234'] }, 1, '203.0.113.9'],
+    ['an IPv6 address with a port', { ...none, forwardedFor: ['[2001:db8::1]:51234'] }, 1, '2001:db8::1'],
+    ['a bare IPv6 address', { ...none, forwardedFor: ['2001:db8::1'] }, 1, '2001:db8::1'],
+    ['the socket when nothing is trusted, whatever the client sent', { ...none, forwardedFor: ['6.6.6.6'] }, false, undefined],
+    ['the socket without any header', none, 1, undefined],
+    ['a promoted REMOTE_ADDR before anything else', { serverVariables: { REMOTE_ADDR: '198.51.100.4' }, forwardedFor: ['6.6.6.6'] }, 1, '198.51.100.4'],
+  ] as const)('%s', (_name, head, trust, expected) => {
+    expect(iisnodeClientAddress({ serverVariables: head.serverVariables, forwardedFor: [...head.forwardedFor] }, trustRule(trust), undefined)).toBe(expected);
   });
 });
 

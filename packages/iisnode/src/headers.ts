@@ -8,6 +8,8 @@
  * The app never sees an `x-iisnode-*` header.
  */
 
+import { clientAddress, forwardedForList, trustNone, type TrustRule } from '@adapt/core';
+
 const prefix = 'x-iisnode-';
 
 export interface IisnodeHead {
@@ -59,19 +61,21 @@ export function promotedNames(value: string | readonly string[] | undefined): Ma
 }
 
 /**
- * The client's address: a promoted REMOTE_ADDR (iisnode's own, never forged), else with `enableXFF`
- * the last X-Forwarded-For entry (HttpPlatformHandler writes `ip:port`; the port is dropped), else
- * none is trusted and the socket's address stands (a named pipe has none).
+ * The client's address, by core's client-address rule with IIS as hop 0 (the peer: a named pipe
+ * has no address, and IIS runs on the same machine). iisnode's `enableXFF` is `trust: 1`: IIS is
+ * trusted, so the entry it appended, the last one, is the client; behind one more proxy that
+ * appends (Azure App Service's front end) it is 2. A promoted REMOTE_ADDR (iisnode's own, never
+ * forged) comes first; with no trust, no forwarding header is read and the socket's address
+ * stands (a named pipe has none). HttpPlatformHandler and Azure's front end write `ip:port`: the
+ * port is dropped.
  */
-export function clientAddress(head: Pick<IisnodeHead, 'serverVariables' | 'forwardedFor'>, enableXFF: boolean, socketAddress: string | undefined): string | undefined {
+export function iisnodeClientAddress(head: Pick<IisnodeHead, 'serverVariables' | 'forwardedFor'>, trust: TrustRule, socketAddress: string | undefined): string | undefined {
   const remoteAddr = head.serverVariables.REMOTE_ADDR ?? findInsensitive(head.serverVariables, 'remote_addr');
   if (remoteAddr) return remoteAddr;
-  if (enableXFF && head.forwardedFor.length > 0) {
-    const joined = head.forwardedFor.join(',');
-    const last = joined.slice(joined.lastIndexOf(',') + 1).trim();
-    if (last) return withoutPort(last);
-  }
-  return socketAddress;
+  if (trust === trustNone || head.forwardedFor.length === 0) return socketAddress;
+  const forwarded = forwardedForList(head.forwardedFor).map(withoutPort);
+  if (forwarded.length === 0) return socketAddress;
+  return clientAddress(socketAddress ?? '127.0.0.1', forwarded, trust);
 }
 
 function findInsensitive(record: Record<string, string>, lower: string): string | undefined {

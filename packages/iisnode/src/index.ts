@@ -9,4 +9,4 @@
 export { serveIisnode, iisnodeApp, type IisnodeContext, type IisnodeOptions, type IisnodeRaw } from './serve-iisnode.js';
 export { iisnodeListenTarget, type ListenTarget } from './pipe.js';
 export { normalizeBasePath, stripBasePath } from './base-path.js';
-export { clientAddress, promotedNames, readIisnodeHead, type IisnodeHead } from './headers.js';
+export { iisnodeClientAddress, promotedNames, readIisnodeHead, type IisnodeHead } from './headers.js';

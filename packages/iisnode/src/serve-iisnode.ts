@@ -7,14 +7,16 @@ import {
   fromNodeHandler,
   getNodeHandler,
   headersFromFlatList,
+  trustRule,
   type App,
   type AppContext,
   type AppObject,
   type NodeHandler,
+  type TrustProxy,
 } from '@adapt/core';
 import { serve, type NodeRaw, type ServeOptions, type ServerHandle } from '@adapt/node';
 import { normalizeBasePath, stripBasePath } from './base-path.js';
-import { clientAddress, promotedNames, readIisnodeHead } from './headers.js';
+import { iisnodeClientAddress, promotedNames, readIisnodeHead } from './headers.js';
 import { iisnodeListenTarget } from './pipe.js';
 
 export interface IisnodeOptions extends Omit<ServeOptions, 'port' | 'host' | 'path' | 'trustProxy' | 'workers' | 'static'> {
@@ -25,6 +27,12 @@ export interface IisnodeOptions extends Omit<ServeOptions, 'port' | 'host' | 'pa
   basePath?: string;
   /** iisnode's `enableXFF` (or HttpPlatformHandler in front): the client is the last X-Forwarded-For entry. Default false: no forwarding header is trusted. */
   enableXFF?: boolean;
+  /**
+   * The proxies to trust, by core's client-address rule with IIS as hop 0 (see @adapt/core's
+   * `TrustProxy`). Default: `1` (IIS) with `enableXFF`, else `false`. Behind Azure App Service's
+   * front end, which appends too, `2`.
+   */
+  trustProxy?: TrustProxy;
   /** iisnode's `promoteServerVars` (`'AUTH_USER,AUTH_TYPE'` or a list): these arrive on `context.serverVariables`. Default: none. */
   promoteServerVars?: string | readonly string[];
   /** Where to listen instead of `PORT` (then `HTTP_PLATFORM_PORT`): a named pipe, a socket path or a port, as text. */
@@ -53,7 +61,7 @@ export interface IisnodeContext extends AppContext<IisnodeRaw> {
  * await serveIisnode(app, { basePath: '/app', enableXFF: true, promoteServerVars: ['AUTH_USER'] });
  */
 export async function serveIisnode(app: App, options: IisnodeOptions = {}): Promise<ServerHandle> {
-  const { basePath, enableXFF, promoteServerVars, listen, ...serveOptions } = options;
+  const { basePath, enableXFF, promoteServerVars, listen, trustProxy, ...serveOptions } = options;
   const env = process.env;
   const where =
     listen !== undefined
@@ -61,17 +69,17 @@ export async function serveIisnode(app: App, options: IisnodeOptions = {}): Prom
       : env.PORT !== undefined || env.HTTP_PLATFORM_PORT === undefined
         ? iisnodeListenTarget(env.PORT, 'PORT')
         : iisnodeListenTarget(env.HTTP_PLATFORM_PORT, 'HTTP_PLATFORM_PORT');
-  const wrapped = iisnodeApp(app, { basePath, enableXFF, promoteServerVars });
+  const wrapped = iisnodeApp(app, { basePath, enableXFF, promoteServerVars, trustProxy });
   // port: 0 with a path keeps serve() from reading PORT itself (it holds a pipe name, not a number)
   const place = where.path !== undefined ? { path: where.path, port: 0 } : { port: where.port, host: env.HOST || '127.0.0.1' };
   return serve(wrapped, { ...serveOptions, ...place, trustProxy: false });
 }
 
 /** The app as iisnode runs it: base path, server variables and client address applied before the app sees the request. */
-export function iisnodeApp(app: App, options: Pick<IisnodeOptions, 'basePath' | 'enableXFF' | 'promoteServerVars'> = {}): AppObject {
+export function iisnodeApp(app: App, options: Pick<IisnodeOptions, 'basePath' | 'enableXFF' | 'promoteServerVars' | 'trustProxy'> = {}): AppObject {
   const basePath = normalizeBasePath(options.basePath);
   const promoted = promotedNames(options.promoteServerVars);
-  const enableXFF = options.enableXFF ?? false;
+  const trust = trustRule(options.trustProxy ?? (options.enableXFF ? 1 : false));
   const handler = getNodeHandler(app);
   if (handler) return fromNodeHandler(iisnodeNodeHandler(handler, basePath, promoted));
 
@@ -99,7 +107,7 @@ export function iisnodeApp(app: App, options: Pick<IisnodeOptions, 'basePath' | 
       const iisnodeContext: IisnodeContext = {
         platform: 'iisnode',
         env: context.env,
-        remoteAddress: clientAddress(head, enableXFF, raw.req.socket.remoteAddress),
+        remoteAddress: iisnodeClientAddress(head, trust, raw.req.socket.remoteAddress),
         waitUntil: context.waitUntil,
         raw: { req: raw.req, res: raw.res, serverVariables },
         serverVariables,

@@ -114,6 +114,19 @@ describe('iisnode without promotion or enableXFF', () => {
   });
 });
 
+describe('iisnode behind one more proxy that appends (trustProxy: 2)', () => {
+  let running: RunningBuild;
+  beforeAll(async () => {
+    ({ running } = await start({ enableXFF: true, trustProxy: 2 }));
+  });
+  afterAll(() => running?.stop());
+
+  it('the client is the entry before the front end, its port dropped', async () => {
+    const body = (await get(running, '/who', [['X-Forwarded-For', '6.6.6.6, 203.0.113.9:50123, 10.0.0.4']])).json();
+    expect(body.remoteAddress).toBe('203.0.113.9');
+  });
+});
+
 describe('a PORT that is neither a named pipe, a socket path nor a port', () => {
   let out: string;
   beforeAll(async () => {

@@ -13,6 +13,9 @@ export function serverEntrySource(importApp: string, settings: IisnodeTargetSett
     // HttpPlatformHandler always forwards the client as X-Forwarded-For
     enableXFF: settings.mode === 'httpPlatform' ? true : settings.enableXFF,
     promoteServerVars: settings.promoteServerVars.length > 0 ? settings.promoteServerVars : undefined,
+    trustProxy: settings.trustProxy,
+    refuseMethods: settings.refuseMethods,
+    bodyLimit: settings.bodyLimit,
   };
   return `import { serveIisnode } from '@adapt/iisnode';
 import * as appModule from ${JSON.stringify(importApp)};

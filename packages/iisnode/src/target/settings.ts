@@ -2,7 +2,7 @@
  * The iisnode target's settings (under `targets.iisnode` in adapt.config.ts), checked with the key
  * named in the error, plus the shared ones it uses (static, env).
  */
-import type { TargetContext } from '@adapt/core';
+import type { TargetContext, TrustProxy } from '@adapt/core';
 import { normalizeBasePath } from '../base-path.js';
 import { promotedNames } from '../headers.js';
 import { configError } from './errors.js';
@@ -32,6 +32,11 @@ export interface IisnodeTargetSettings {
   azureNodeVersion: string;
   /** Development: iisnode's debugger and developer errors on. */
   development: boolean;
+  /** The shared `trustProxy` (checked by the CLI), with IIS as hop 0; unset: 1 with enableXFF, else none. */
+  trustProxy: TrustProxy | undefined;
+  /** The shared `refuseMethods`. */
+  refuseMethods: string[] | undefined;
+  bodyLimit: number | undefined;
   static: string | undefined;
   env: Record<string, string>;
 }
@@ -47,7 +52,7 @@ export const iisnodeSettingKeys = [
   'nodePath',
   'azureNodeVersion',
 ];
-const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit'];
+const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit', 'trustProxy', 'refuseMethods'];
 
 /** Files whose change recycles the node processes: the entry, the bundle and the overrides. */
 export const defaultWatchedFiles = ['web.config', 'index.cjs', 'server.mjs', 'iisnode.yml'];
@@ -115,6 +120,9 @@ export function iisnodeSettings(context: TargetContext): IisnodeTargetSettings {
     nodePath: nodePath as string,
     azureNodeVersion: azureNodeVersion as string,
     development: !context.production || context.stage === 'development',
+    trustProxy: s.trustProxy as TrustProxy | undefined,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
+    bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
     static: typeof s.static === 'string' ? s.static : undefined,
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
   };
