@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findEntry, selectStage, validateConfig, type Project } from './config.js';
-import { CliError, didYouMean, editDistance } from './errors.js';
+import { AdaptError } from '@adapt/core';
+import { didYouMean, editDistance } from './errors.js';
 
 const problemsOf = (config: unknown): string => {
   try {
     validateConfig(config);
   } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    return (error as CliError).message;
+    expect(error).toBeInstanceOf(AdaptError);
+    return (error as AdaptError).message;
   }
   return '';
 };
@@ -79,8 +80,8 @@ describe('selectStage', () => {
     try {
       selectStage(config, 'qa');
     } catch (error) {
-      expect((error as CliError).hint).toBe('known stages: local, prod, canary. Add "qa" under stages in adapt.config.ts to create it.');
-      expect((error as CliError).code).toBe('UNKNOWN_STAGE');
+      expect((error as AdaptError).hint).toBe('known stages: local, prod, canary. Add "qa" under stages in adapt.config.ts to create it.');
+      expect((error as AdaptError).code).toBe('UNKNOWN_STAGE');
     }
   });
 });

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
-import { knownStages, type AdaptConfig } from '@adapt/core';
-import { CliError, didYouMean } from './errors.js';
+import { AdaptError, isAdaptError, knownStages, type AdaptConfig } from '@adapt/core';
+import { didYouMean } from './errors.js';
 import { cliNodePaths } from './resolve.js';
 
 export const configFileNames = ['adapt.config.ts', 'adapt.config.mts', 'adapt.config.js', 'adapt.config.mjs'] as const;
@@ -50,7 +50,7 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError('CONFIG_LOAD', `${file} is not valid JSON: ${(error as Error).message}`, { hint: 'fix the syntax error in package.json' });
+    throw new AdaptError('CONFIG_LOAD', `${file} is not valid JSON: ${(error as Error).message}`, { hint: 'fix the syntax error in package.json' });
   }
 }
 
@@ -81,7 +81,7 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
       }).catch((error: { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }) => {
         const first = error.errors?.[0];
         const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
-        throw new CliError('CONFIG_LOAD', `cannot compile ${basename(file)}: ${where}${first?.text ?? String(error)}`, {
+        throw new AdaptError('CONFIG_LOAD', `cannot compile ${basename(file)}: ${where}${first?.text ?? String(error)}`, {
           hint: 'fix the error above; the config is TypeScript compiled with esbuild',
           cause: error,
         });
@@ -95,14 +95,14 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
     }
     const loaded = (await import(pathToFileURL(moduleFile).href)) as { default?: unknown };
     if (!('default' in loaded)) {
-      throw new CliError('CONFIG_INVALID', `${basename(file)} has no default export`, {
+      throw new AdaptError('CONFIG_INVALID', `${basename(file)} has no default export`, {
         hint: "export the config: export default defineConfig({ ... }) (defineConfig comes from '@adapt/core')",
       });
     }
     return loaded.default;
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError('CONFIG_LOAD', `cannot load ${basename(file)}: ${(error as Error)?.message ?? String(error)}`, {
+    if (isAdaptError(error)) throw error;
+    throw new AdaptError('CONFIG_LOAD', `cannot load ${basename(file)}: ${(error as Error)?.message ?? String(error)}`, {
       hint: 'the config module threw while loading; run with --verbose for the stack trace',
       cause: error,
     });
@@ -159,7 +159,7 @@ export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptC
   const problems: string[] = [];
   const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
   if (!isPlainObject(value)) {
-    throw new CliError('CONFIG_INVALID', `${file} must export an object, got ${describe(value)}`, {
+    throw new AdaptError('CONFIG_INVALID', `${file} must export an object, got ${describe(value)}`, {
       hint: "export default defineConfig({ entry: 'src/app.ts' })",
     });
   }
@@ -210,7 +210,7 @@ export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptC
   }
   if (problems.length > 0) {
     const list = problems.length === 1 ? problems[0] : problems.map((problem) => `\n  - ${problem}`).join('');
-    throw new CliError('CONFIG_INVALID', `${file} is invalid: ${list}`, {
+    throw new AdaptError('CONFIG_INVALID', `${file} is invalid: ${list}`, {
       hint: 'fix the keys above; every setting is documented on AdaptConfig in @adapt/core (config.ts)',
     });
   }
@@ -224,7 +224,7 @@ export function selectStage(config: AdaptConfig, requested: string | undefined):
   const stages = knownStages(config);
   if (stages.includes(requested)) return requested;
   const suggestion = didYouMean(requested, stages);
-  throw new CliError('UNKNOWN_STAGE', `unknown stage "${requested}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+  throw new AdaptError('UNKNOWN_STAGE', `unknown stage "${requested}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
     hint: `known stages: ${stages.join(', ')}. Add "${requested}" under stages in adapt.config.ts to create it.`,
   });
 }
@@ -235,7 +235,7 @@ export function findEntry(project: Project): string {
   if (config.entry) {
     const file = resolve(dir, config.entry);
     if (!existsSync(file)) {
-      throw new CliError('ENTRY_NOT_FOUND', `the entry "${config.entry}" set in ${basename(project.configFile ?? 'adapt.config.ts')} does not exist (${file})`, {
+      throw new AdaptError('ENTRY_NOT_FOUND', `the entry "${config.entry}" set in ${basename(project.configFile ?? 'adapt.config.ts')} does not exist (${file})`, {
         hint: 'fix entry in adapt.config.ts: a path relative to the config file',
       });
     }
@@ -250,11 +250,11 @@ export function findEntry(project: Project): string {
   if (fromPackage) {
     const file = resolve(dir, fromPackage);
     if (existsSync(file)) return file;
-    throw new CliError('ENTRY_NOT_FOUND', `package.json names the entry "${fromPackage}", which does not exist`, {
+    throw new AdaptError('ENTRY_NOT_FOUND', `package.json names the entry "${fromPackage}", which does not exist`, {
       hint: 'fix "adapt.entry" or "main" in package.json, or set entry in adapt.config.ts',
     });
   }
-  throw new CliError('ENTRY_NOT_FOUND', `no app entry found in ${dir}`, {
+  throw new AdaptError('ENTRY_NOT_FOUND', `no app entry found in ${dir}`, {
     hint: `create src/app.ts exporting your app as default, or set entry in adapt.config.ts; looked for ${entryCandidates.slice(0, 6).join(', ')}, ..., package.json "adapt.entry" and "main"`,
   });
 }

@@ -1,43 +1,14 @@
 /**
- * Structured CLI errors: `{ code, message, hint }`, printed as `error: message` and an indented
- * hint, without a stack unless --verbose. Usage errors exit with 2, every other failure with 1.
+ * How the CLI reports a failure. Every error a user sees is an AdaptError (from @adapt/core):
+ * `{ code, message, hint }`, printed as `error: message` and an indented hint, without a stack
+ * unless --verbose. Usage errors exit with 2, every other failure with 1. Anything else thrown is a
+ * bug, reported as INTERNAL.
  */
-
-export type CliErrorCode =
-  | 'USAGE'
-  | 'CONFIG_NOT_FOUND'
-  | 'CONFIG_LOAD'
-  | 'CONFIG_INVALID'
-  | 'UNKNOWN_STAGE'
-  | 'ENTRY_NOT_FOUND'
-  | 'UNKNOWN_TARGET'
-  | 'TARGET_LOAD'
-  | 'TARGET_UNSUPPORTED'
-  | 'BUILD_FAILED'
-  | 'NOT_BUILT'
-  | 'START_FAILED'
-  | 'DEPLOY_FAILED'
-  | 'INIT_FAILED'
-  | 'DEV_FAILED'
-  | 'INTERNAL';
-
-export class CliError extends Error {
-  readonly code: CliErrorCode;
-  readonly hint: string | undefined;
-  readonly exitCode: number;
-
-  constructor(code: CliErrorCode, message: string, options: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
-    super(message, { cause: options.cause });
-    this.name = 'CliError';
-    this.code = code;
-    this.hint = options.hint;
-    this.exitCode = options.exitCode ?? (code === 'USAGE' ? 2 : 1);
-  }
-}
+import { AdaptError, isAdaptError } from '@adapt/core';
 
 /** A wrong flag or flag combination: exit code 2. */
-export function usageError(message: string, hint?: string): CliError {
-  return new CliError('USAGE', message, { hint });
+export function usageError(message: string, hint?: string): AdaptError {
+  return new AdaptError('USAGE', message, { hint });
 }
 
 export interface ErrorReport {
@@ -47,14 +18,15 @@ export interface ErrorReport {
   stack?: string;
 }
 
-/** The `{ code, message, hint }` of any thrown value; targets may throw errors with `code` and `hint`. */
+/** The `{ code, message, hint }` of any thrown value: an AdaptError's own, else INTERNAL. */
 export function errorReport(error: unknown, verbose: boolean): ErrorReport {
   const report: ErrorReport = { code: 'INTERNAL', message: String(error) };
   if (error instanceof Error) {
-    const fields = error as Error & { code?: unknown; hint?: unknown };
-    report.code = typeof fields.code === 'string' ? fields.code : error instanceof CliError ? error.code : 'INTERNAL';
     report.message = error.message;
-    if (typeof fields.hint === 'string') report.hint = fields.hint;
+    if (isAdaptError(error)) {
+      report.code = error.code;
+      if (error.hint !== undefined) report.hint = error.hint;
+    }
     if (verbose) report.stack = causeChain(error);
   }
   if (report.code === 'INTERNAL' && !report.hint) report.hint = 'this looks like a bug in adapt; run again with --verbose and report the stack trace';
@@ -62,7 +34,7 @@ export function errorReport(error: unknown, verbose: boolean): ErrorReport {
 }
 
 export function exitCodeOf(error: unknown): number {
-  return error instanceof CliError ? error.exitCode : 1;
+  return isAdaptError(error) ? error.exitCode : 1;
 }
 
 function causeChain(error: Error): string {

@@ -9,5 +9,6 @@ export * from './method.js';
 export * from './config.js';
 export * from './from-node.js';
 export type * from './target.js';
+export * from './adapt-error.js';
 export * from './lazy-request.js';
 export * from './fast-response.js';

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { isAdaptError } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   checkPackageLimits,
   codeSha256,
   createAwsClients,
   deterministicZip,
-  isLambdaTargetError,
   lambdaTarget,
   maxZippedBytes,
   resolveLambdaSettings,
@@ -27,10 +27,10 @@ async function codeOf(promise: Promise<unknown> | (() => unknown)): Promise<stri
   try {
     await (typeof promise === 'function' ? promise() : promise);
   } catch (error) {
-    if (isLambdaTargetError(error)) return `${error.code}: ${error.message} | ${error.hint ?? ''}`;
+    if (isAdaptError(error)) return `${error.code}: ${error.message} | ${error.hint ?? ''}`;
     throw error;
   }
-  throw new Error('expected a LambdaTargetError');
+  throw new Error('expected an AdaptError');
 }
 
 let project: FixtureProject;

@@ -37,7 +37,6 @@ export default lambdaTarget;
 export { lambdaBundle, handlerOptions, bundleFileName, handlerName } from './bundle.js';
 export { deterministicZip, codeSha256, checkPackageLimits, maxZippedBytes, maxUnzippedBytes, zipFileName, readPackage, zipEntrySizes } from './zip.js';
 export { resolveLambdaSettings, defaultFunctionName, functionNamePattern, aliasNamePattern, type LambdaSettings, type ResolvedLambdaSettings } from './settings.js';
-export { LambdaTargetError, isLambdaTargetError, type LambdaTargetErrorCode } from './errors.js';
 export { createAwsClients, type AwsRuntime, type AwsClients } from './aws.js';
 export { deployLambda, type LambdaDeployResult } from './deploy/index.js';
 export { rollbackLambda, type LambdaRollbackResult } from './rollback.js';

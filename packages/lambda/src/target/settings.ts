@@ -2,8 +2,7 @@
  * The Lambda target's settings (`targets.lambda` in adapt.config.ts, per stage), validated once
  * with the setting named in every error.
  */
-import { knownStages, resolveSettings, type Settings, type TargetContext } from '@adapt/core';
-import { LambdaTargetError } from './errors.js';
+import { AdaptError, knownStages, resolveSettings, type Settings, type TargetContext } from '@adapt/core';
 
 export type LambdaRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
 export type LambdaArchitecture = 'arm64' | 'x86_64';
@@ -92,7 +91,7 @@ export function defaultFunctionName(appName: string, stage: string): string {
 }
 
 function bad(setting: string, message: string, hint: string): never {
-  throw new LambdaTargetError('BAD_SETTING', `targets.lambda.${setting}: ${message}`, hint);
+  throw new AdaptError('BAD_SETTING', `targets.lambda.${setting}: ${message}`, { hint: hint });
 }
 
 function integerIn(setting: string, value: unknown, min: number, max: number, fallback: number): number {
@@ -107,21 +106,13 @@ function integerIn(setting: string, value: unknown, min: number, max: number, fa
 export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'stage' | 'config' | 'appName'>): ResolvedLambdaSettings {
   const stages = knownStages(ctx.config);
   if (!stages.includes(ctx.stage)) {
-    throw new LambdaTargetError(
-      'UNKNOWN_STAGE',
-      `Unknown stage "${ctx.stage}": adapt.config.ts knows ${stages.map((s) => `"${s}"`).join(', ')}.`,
-      `Use --stage ${stages[0]}, or add "${ctx.stage}" under stages in adapt.config.ts.`,
-    );
+    throw new AdaptError('UNKNOWN_STAGE', `Unknown stage "${ctx.stage}": adapt.config.ts knows ${stages.map((s) => `"${s}"`).join(', ')}.`, { hint: `Use --stage ${stages[0]}, or add "${ctx.stage}" under stages in adapt.config.ts.` });
   }
   const s = ctx.settings as LambdaSettings;
 
   const functionName = s.name ?? defaultFunctionName(ctx.appName, ctx.stage);
   if (typeof functionName !== 'string' || !functionNamePattern.test(functionName)) {
-    throw new LambdaTargetError(
-      'BAD_FUNCTION_NAME',
-      `AWS would reject the function name ${JSON.stringify(functionName)}: it must be 1 to 64 letters, digits, hyphens or underscores.`,
-      'Set targets.lambda.name in adapt.config.ts to a name like "my-app-prod".',
-    );
+    throw new AdaptError('BAD_FUNCTION_NAME', `AWS would reject the function name ${JSON.stringify(functionName)}: it must be 1 to 64 letters, digits, hyphens or underscores.`, { hint: 'Set targets.lambda.name in adapt.config.ts to a name like "my-app-prod".' });
   }
   const alias = s.alias ?? defaultAlias;
   if (typeof alias !== 'string' || !aliasNamePattern.test(alias)) {
@@ -179,7 +170,7 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     }
     if (protocol !== 'http:' && protocol !== 'https:') {
       const message = `${JSON.stringify(endpoint)} is not an http(s) URL`;
-      if (s.endpoint === undefined) throw new LambdaTargetError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.');
+      if (s.endpoint === undefined) throw new AdaptError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, { hint: 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.' });
       bad('endpoint', message, 'Write it like http://127.0.0.1:5000.');
     }
   }
@@ -216,11 +207,7 @@ export function checkStageAlias(ctx: Pick<TargetContext, 'stage' | 'config' | 'a
     const name = s.name ?? defaultFunctionName(ctx.appName, other);
     const alias = s.alias ?? defaultAlias;
     if (name === settings.functionName && alias === settings.alias) {
-      throw new LambdaTargetError(
-        'BAD_SETTING',
-        `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`,
-        `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.`,
-      );
+      throw new AdaptError('BAD_SETTING', `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`, { hint: `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.` });
     }
   }
 }

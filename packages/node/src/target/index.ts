@@ -5,10 +5,10 @@
  */
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
 import { serverEntrySource } from './entry.js';
 import { nginxSite } from './nginx.js';
-import { nodeSettings, NodeTargetError } from './settings.js';
+import { nodeSettings } from './settings.js';
 import { startServer } from './start.js';
 import { systemdUnit } from './systemd.js';
 
@@ -47,7 +47,7 @@ export const nodeTarget: AdaptTarget = {
     if (settings.static) {
       const source = resolve(context.cwd, settings.static);
       if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new NodeTargetError(`the static folder "${settings.static}" does not exist (${source})`, 'create it, or remove static from adapt.config.ts');
+        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
       }
       cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
       hasStatic = true;

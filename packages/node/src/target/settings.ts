@@ -2,7 +2,7 @@
  * The node target's own settings (under `targets.node` in adapt.config.ts), validated with the
  * key named in the error, plus the common ones it uses (static, bodyLimit, timeout, env, domain).
  */
-import type { TargetContext } from '@adapt/core';
+import { AdaptError, type TargetContext } from '@adapt/core';
 
 export interface NodeTargetSettings {
   /** Port the app listens on in production (PORT in the systemd unit). Default 3000. */
@@ -30,15 +30,6 @@ export interface NodeTargetSettings {
   serviceName: string;
 }
 
-export class NodeTargetError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
-
 const known = ['port', 'host', 'installDir', 'user', 'nodePath', 'listen', 'serverName', 'workers', 'stopTimeout'];
 /** The settings every target shares (validated by the CLI). */
 const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit'];
@@ -48,13 +39,10 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
   for (const key of Object.keys(s)) {
     if (known.includes(key) || common.includes(key)) continue;
     const near = known.find((candidate) => distance(key.toLowerCase(), candidate.toLowerCase()) <= 2);
-    throw new NodeTargetError(
-      `adapt.config.ts: targets.node.${key}: unknown setting${near ? `; did you mean "${near}"?` : ''}`,
-      `the node target's settings are: ${known.join(', ')}`,
-    );
+    throw new AdaptError('CONFIG_INVALID', `adapt.config.ts: targets.node.${key}: unknown setting${near ? `; did you mean "${near}"?` : ''}`, { hint: `the node target's settings are: ${known.join(', ')}` });
   }
   const fail = (key: string, expected: string): never => {
-    throw new NodeTargetError(`adapt.config.ts: targets.node.${key}: expected ${expected}, got ${JSON.stringify(s[key])}`, `fix targets.node.${key}; the node target's settings are: ${known.join(', ')}`);
+    throw new AdaptError('CONFIG_INVALID', `adapt.config.ts: targets.node.${key}: expected ${expected}, got ${JSON.stringify(s[key])}`, { hint: `fix targets.node.${key}; the node target's settings are: ${known.join(', ')}` });
   };
   const str = (key: string, fallback: string, pattern?: RegExp, expected = 'a non-empty string'): string => {
     const value = s[key];

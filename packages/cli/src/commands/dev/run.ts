@@ -7,10 +7,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { appFetch, resolveSettings, type App } from '@adapt/core';
+import { AdaptError, appFetch, resolveSettings, type App } from '@adapt/core';
 import { findEntry, loadProject, selectStage } from '../../config.js';
 import { describeBuildErrors, esmRequireBanner } from '../../bundle.js';
-import { CliError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import { portFromEnv } from '../../ports.js';
 import { resolveFrom } from '../../resolve.js';
@@ -124,7 +123,7 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
   } catch (error) {
     await ctx.dispose();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError('DEV_FAILED', `cannot listen on ${options.host}:${port}: ${(error as Error).message}`, {
+    throw new AdaptError('DEV_FAILED', `cannot listen on ${options.host}:${port}: ${(error as Error).message}`, {
       hint: code === 'EADDRINUSE' ? `port ${port} is taken; pass --port 0 for any free port, or another number` : 'check --host and --port',
       cause: error,
     });
@@ -151,10 +150,10 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
 
 async function loadCreateListener(projectDir: string): Promise<CreateListener> {
   const file = resolveFrom(projectDir, '@adapt/node');
-  if (!file) throw new CliError('DEV_FAILED', 'adapt dev needs @adapt/node, which is not installed', { hint: 'run: npm install @adapt/node' });
+  if (!file) throw new AdaptError('DEV_FAILED', 'adapt dev needs @adapt/node, which is not installed', { hint: 'run: npm install @adapt/node' });
   const loaded = (await import(pathToFileURL(file).href)) as { createListener?: CreateListener };
   if (typeof loaded.createListener !== 'function') {
-    throw new CliError('DEV_FAILED', '@adapt/node has no createListener export', { hint: 'update @adapt/node to the version made for this CLI' });
+    throw new AdaptError('DEV_FAILED', '@adapt/node has no createListener export', { hint: 'update @adapt/node to the version made for this CLI' });
   }
   return loaded.createListener;
 }
