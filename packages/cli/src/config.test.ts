@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findEntry, selectStage, validateConfig, type Project } from './config.js';
-import { AdaptError } from '@adapt/core';
-import { didYouMean, editDistance } from './errors.js';
+import { AdaptError, didYouMean, editDistance } from '@adapt/core';
 
 const problemsOf = (config: unknown): string => {
   try {

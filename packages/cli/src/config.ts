@@ -6,8 +6,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
-import { AdaptError, isAdaptError, knownStages, type AdaptConfig } from '@adapt/core';
-import { didYouMean } from './errors.js';
+import {
+  AdaptError,
+  describeSetting,
+  didYouMean,
+  isAdaptError,
+  knownStages,
+  settingProblems,
+  sharedSettings,
+  throwSettingProblems,
+  topLevelSettings,
+  type AdaptConfig,
+} from '@adapt/core';
 import { cliNodePaths } from './resolve.js';
 
 export const configFileNames = ['adapt.config.ts', 'adapt.config.mts', 'adapt.config.js', 'adapt.config.mjs'] as const;
@@ -111,109 +121,54 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
   }
 }
 
-type Check = (value: unknown) => string | undefined;
-
-const isString: Check = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');
-const isPositiveInteger: Check = (value) => (Number.isInteger(value) && (value as number) > 0 ? undefined : 'a positive integer');
-const isPositiveNumber: Check = (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a positive number');
-const isEnv: Check = (value) => {
-  if (!isPlainObject(value)) return 'an object of string values, such as { API_URL: "https://..." }';
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') return `an object of string values (env.${key} is ${typeof item}; write it as a string)`;
-  }
-  return undefined;
-};
-
-/** The settings every target understands, and what each must be. */
-export const settingChecks: Record<string, Check> = {
-  name: isString,
-  memory: isPositiveInteger,
-  timeout: isPositiveNumber,
-  region: isString,
-  env: isEnv,
-  static: isString,
-  domain: isString,
-  bodyLimit: isPositiveInteger,
-};
-
-const topLevelOnly: Record<string, Check> = { entry: isString, defaultStage: isString };
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
 /**
- * Validates a loaded config. Shared and per-stage layers accept only the common settings; a
- * target's layers also accept that target's own settings, unless the key looks like a misspelled
- * common one. Throws one error naming the key, what was expected and, for typos, the likely key.
+ * Validates a loaded config against the shared settings schema of @adapt/core. Shared and
+ * per-stage layers accept only the shared settings; a target's layers are checked against the
+ * target's own schema when the target is loaded (targetContext), and here only for keys that look
+ * like a misspelled shared one. Throws one error naming each key, what was expected and, for
+ * typos, the likely key.
  */
 export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptConfig {
-  const problems: string[] = [];
-  const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
   if (!isPlainObject(value)) {
-    throw new AdaptError('CONFIG_INVALID', `${file} must export an object, got ${describe(value)}`, {
+    throw new AdaptError('CONFIG_INVALID', `${file} must export an object, got ${describeSetting(value)}`, {
       hint: "export default defineConfig({ entry: 'src/app.ts' })",
     });
   }
-
-  const checkLayer = (layer: Record<string, unknown>, path: string, extra: Record<string, Check>, open: boolean) => {
-    const known = { ...settingChecks, ...extra };
-    for (const [key, item] of Object.entries(layer)) {
-      const at = path ? `${path}.${key}` : key;
-      const check = known[key];
-      if (check) {
-        if (item === undefined) continue;
-        const expected = check(item);
-        if (expected) fail(at, `expected ${expected}, got ${describe(item)}`);
-        continue;
-      }
-      const suggestion = didYouMean(key, Object.keys(known));
-      if (suggestion) fail(at, `unknown key; did you mean "${suggestion}"?`);
-      else if (!open) fail(at, `unknown key; known keys here: ${Object.keys(known).join(', ')}`);
-    }
-  };
-
+  const problems: string[] = [];
+  const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
   const checkStages = (stages: unknown, path: string, open: boolean) => {
     if (stages === undefined) return;
-    if (!isPlainObject(stages)) return fail(path, `expected an object of stages, such as { prod: { memory: 1024 } }, got ${describe(stages)}`);
+    if (!isPlainObject(stages)) return fail(path, `expected an object of stages, such as { prod: { memory: 1024 } }, got ${describeSetting(stages)}`);
     for (const [stage, settings] of Object.entries(stages)) {
-      if (!isPlainObject(settings)) fail(`${path}.${stage}`, `expected an object of settings, got ${describe(settings)}`);
-      else checkLayer(settings, `${path}.${stage}`, {}, open);
+      if (!isPlainObject(settings)) fail(`${path}.${stage}`, `expected an object of settings, got ${describeSetting(settings)}`);
+      else problems.push(...settingProblems(settings, sharedSettings, `${path}.${stage}`, open));
     }
   };
 
   const { stages, targets, ...shared } = value;
-  checkLayer(shared, '', topLevelOnly, false);
+  problems.push(...settingProblems(shared, { ...sharedSettings, ...topLevelSettings }, ''));
   checkStages(stages, 'stages', false);
   if (targets !== undefined) {
-    if (!isPlainObject(targets)) fail('targets', `expected an object keyed by target name, such as { lambda: { memory: 512 } }, got ${describe(targets)}`);
+    if (!isPlainObject(targets)) fail('targets', `expected an object keyed by target name, such as { lambda: { memory: 512 } }, got ${describeSetting(targets)}`);
     else {
       for (const [target, settings] of Object.entries(targets)) {
         if (!/^[a-z0-9][a-z0-9-]*$/.test(target)) fail(`targets.${target}`, 'a target name is lowercase letters, digits and dashes, such as "node" or "lambda"');
         if (!isPlainObject(settings)) {
-          fail(`targets.${target}`, `expected an object of settings, got ${describe(settings)}`);
+          fail(`targets.${target}`, `expected an object of settings, got ${describeSetting(settings)}`);
           continue;
         }
+        // open: the target's own keys are checked against its schema once it is loaded (targetContext)
         const { stages: targetStages, ...targetShared } = settings;
-        checkLayer(targetShared, `targets.${target}`, {}, true);
+        problems.push(...settingProblems(targetShared, sharedSettings, `targets.${target}`, true));
         checkStages(targetStages, `targets.${target}.stages`, true);
       }
     }
   }
-  if (problems.length > 0) {
-    const list = problems.length === 1 ? problems[0] : problems.map((problem) => `\n  - ${problem}`).join('');
-    throw new AdaptError('CONFIG_INVALID', `${file} is invalid: ${list}`, {
-      hint: 'fix the keys above; every setting is documented on AdaptConfig in @adapt/core (config.ts)',
-    });
-  }
+  throwSettingProblems(problems, file);
   return value as AdaptConfig;
 }
 

@@ -3,8 +3,7 @@
  * CLI's install. The CLI knows targets only through the AdaptTarget interface of @adapt/core.
  */
 import { pathToFileURL } from 'node:url';
-import { AdaptError, type AdaptTarget } from '@adapt/core';
-import { didYouMean } from './errors.js';
+import { AdaptError, didYouMean, type AdaptTarget } from '@adapt/core';
 import { installedTargetNames, resolveFrom } from './resolve.js';
 
 const targetName = /^[a-z0-9][a-z0-9-]*$/;

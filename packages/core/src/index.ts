@@ -12,3 +12,4 @@ export type * from './target.js';
 export * from './adapt-error.js';
 export * from './lazy-request.js';
 export * from './fast-response.js';
+export * from './settings-schema.js';

@@ -4,6 +4,7 @@
  * Type-only: nothing here runs inside a user's bundle.
  */
 import type { AdaptConfig, Settings } from './config.js';
+import type { SettingsSchema } from './settings-schema.js';
 
 export interface TargetLogger {
   /** A line of progress (hidden with --json). */
@@ -91,6 +92,8 @@ export interface DeployResult {
 export interface AdaptTarget {
   name: string;
   description: string;
+  /** The target's own settings (beside the shared ones); the CLI refuses any other key under `targets.<name>`. */
+  settings?: SettingsSchema;
   bundle(context: TargetContext): BundleSpec;
   /** Writes the files that sit beside the bundle (package.json, zip, unit files...). */
   package?(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]>;

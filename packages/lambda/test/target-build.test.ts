@@ -185,12 +185,6 @@ describe('invoke (the built handler, locally)', () => {
 });
 
 describe('bad input is refused before any AWS call', () => {
-  test('an unknown stage names the known ones', async () => {
-    const ctx = project.context({ config: { stages: { prod: {} } }, stage: 'staging' });
-    expect(await codeOf(() => resolveLambdaSettings(ctx))).toMatch(/^UNKNOWN_STAGE: Unknown stage "staging": adapt.config.ts knows "dev", "prod"/);
-    expect(await codeOf(lambdaTarget.deploy!(ctx, { dryRun: false }))).toMatch(/^UNKNOWN_STAGE/);
-  });
-
   test.each([
     ['has spaces', 'my app'],
     ['has a dot', 'my.app'],

@@ -8,17 +8,18 @@ import { join, relative, resolve } from 'node:path';
 import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
 import { serverEntrySource } from './entry.js';
 import { nginxSite } from './nginx.js';
-import { nodeSettings } from './settings.js';
+import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { systemdUnit } from './systemd.js';
 
 export { nginxSite } from './nginx.js';
 export { systemdUnit } from './systemd.js';
-export { nodeSettings, type NodeTargetSettings } from './settings.js';
+export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
 export const nodeTarget: AdaptTarget = {
   name: 'node',
   description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
+  settings: nodeSettingsSchema,
   bundle(context) {
     const settings = nodeSettings(context);
     return {
