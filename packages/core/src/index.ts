@@ -13,3 +13,4 @@ export * from './adapt-error.js';
 export * from './lazy-request.js';
 export * from './fast-response.js';
 export * from './settings-schema.js';
+export * from './port.js';

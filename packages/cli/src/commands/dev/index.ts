@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { addGlobalOptions, addStageOption, examples, parsePort, runWithOutput } from '../../command.js';
+import { addGlobalOptions, addStageOption, examples, portFlag, runWithOutput } from '../../command.js';
 
 export interface DevFlags {
   port?: number;
@@ -13,7 +13,7 @@ export function registerDev(program: Command): Command {
   const command = program
     .command('dev')
     .description('serve the app locally; rebuild and swap to the new version on every change, without dropping requests')
-    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else 3000)').argParser(parsePort))
+    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else 3000)').argParser(portFlag))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'));
   addStageOption(command);
   addGlobalOptions(command);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { addGlobalOptions, addStageOption, examples, parsePort, runWithOutput } from '../../command.js';
+import { addGlobalOptions, addStageOption, examples, portFlag, runWithOutput } from '../../command.js';
 import { addTargetOption } from '../build/index.js';
 
 export interface StartFlags {
@@ -16,7 +16,7 @@ export function registerStart(program: Command): Command {
   const command = program.command('start').description('run a build locally the way the platform would (build it first with adapt build)');
   addTargetOption(command, 'the target whose build runs', 'node');
   command
-    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else the port setting, else 3000)').argParser(parsePort))
+    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else the port setting, else 3000)').argParser(portFlag))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'));
   addStageOption(command);
