@@ -74,6 +74,8 @@ export interface StartOptions {
   stdout?: 'inherit' | 'stderr';
   /** Called once the server listens, with its URL (the CLI prints it as JSON with --json). */
   onListening?(url: string): void;
+  /** Extra flags a target understands, such as Lambda's `source` and `runtimeApi`. */
+  [option: string]: unknown;
 }
 
 export interface DeployOptions {

@@ -18,6 +18,7 @@ import { listLambda } from './list.js';
 import { lambdaPackage } from './package.js';
 import { rollbackLambda } from './rollback.js';
 import { lambdaSettingsSchema } from './settings.js';
+import { startLambda } from './start.js';
 
 /** The target, with its AWS clients and timings injectable (tests aim them at a local endpoint). */
 export function createLambdaTarget(runtime: AwsRuntime = {}): AdaptTarget {
@@ -30,6 +31,7 @@ export function createLambdaTarget(runtime: AwsRuntime = {}): AdaptTarget {
     deploy: (ctx: TargetContext, options: DeployOptions) => (options.list ? listLambda(ctx, runtime) : deployLambda(ctx, options, runtime)),
     rollback: (ctx: TargetContext, options: DeployOptions) => rollbackLambda(ctx, options, runtime),
     invoke: invokeLambda,
+    start: startLambda,
   };
 }
 
@@ -45,4 +47,8 @@ export { rollbackLambda, type LambdaRollbackResult } from './rollback.js';
 export { listLambda, type LambdaListResult } from './list.js';
 export { invokeLambda } from './invoke.js';
 export { syntheticHttpEvent, resultToResponse } from './event.js';
+export { startLambda, sourceOption } from './start.js';
+export { buildEvent, sourceResponse, sourceKinds, type SourceKind } from './sources.js';
+export { RuntimeApi, type RuntimeAnswer } from './runtime-api.js';
+export { createLocalListener, type LocalAnswer, type LocalInvoker } from './local-server.js';
 export type { BackoffOptions } from './retry.js';

@@ -14,6 +14,8 @@ export interface StartOptions {
   host: string;
   out?: string;
   stage?: string;
+  source?: string;
+  runtimeApi?: boolean;
 }
 
 export async function runStart(options: StartOptions, output: Output): Promise<void> {
@@ -32,6 +34,8 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
   await start(context, {
     port,
     host: options.host,
+    ...(options.source !== undefined ? { source: options.source } : {}),
+    ...(options.runtimeApi ? { runtimeApi: true } : {}),
     ...(output.json
       ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') }
       : {}),
