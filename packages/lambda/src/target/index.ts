@@ -19,6 +19,7 @@ import { lambdaPackage } from './package.js';
 import { rollbackLambda } from './rollback.js';
 import { lambdaSettingsSchema } from './settings.js';
 import { startLambda } from './start.js';
+import { devLambda } from './dev.js';
 
 /** The target, with its AWS clients and timings injectable (tests aim them at a local endpoint). */
 export function createLambdaTarget(runtime: AwsRuntime = {}): AdaptTarget {
@@ -31,6 +32,7 @@ export function createLambdaTarget(runtime: AwsRuntime = {}): AdaptTarget {
     deploy: (ctx: TargetContext, options: DeployOptions) => (options.list ? listLambda(ctx, runtime) : deployLambda(ctx, options, runtime)),
     rollback: (ctx: TargetContext, options: DeployOptions) => rollbackLambda(ctx, options, runtime),
     invoke: invokeLambda,
+    dev: devLambda,
     start: startLambda,
   };
 }
@@ -48,6 +50,7 @@ export { listLambda, type LambdaListResult } from './list.js';
 export { invokeLambda } from './invoke.js';
 export { syntheticHttpEvent, resultToResponse } from './event.js';
 export { startLambda, sourceOption } from './start.js';
+export { devLambda } from './dev.js';
 export { buildEvent, sourceResponse, sourceKinds, type SourceKind } from './sources.js';
 export { RuntimeApi, type RuntimeAnswer } from './runtime-api.js';
 export { createLocalListener, type LocalAnswer, type LocalInvoker } from './local-server.js';

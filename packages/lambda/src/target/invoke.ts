@@ -23,7 +23,7 @@ const delimiter = Buffer.alloc(8);
  * added to an existing object: the AWS SDK (@aws/lambda-invoke-store) creates `awslambda = {}`
  * when it loads, so an empty global does not mean a runtime is there.
  */
-function installAwsLambdaGlobal(): void {
+export function installAwsLambdaGlobal(): void {
   const global = globalThis as { awslambda?: Record<string, unknown> };
   const awslambda = (global.awslambda ??= {});
   awslambda.streamifyResponse ??= function streamifyResponse(handler: Handler): Handler {
@@ -40,7 +40,7 @@ function installAwsLambdaGlobal(): void {
   };
 }
 
-function lambdaContext(functionName: string, memory: number, timeoutMs: number): Record<string, unknown> {
+export function lambdaContext(functionName: string, memory: number, timeoutMs: number): Record<string, unknown> {
   const deadline = Date.now() + timeoutMs;
   return {
     functionName,

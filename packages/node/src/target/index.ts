@@ -59,6 +59,17 @@ export const nodeTarget: AdaptTarget = {
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
     return artifacts;
   },
+  /** `adapt dev`: each version through this package's own listener, with stack traces in 500s. */
+  async dev(context: TargetContext) {
+    const settings = nodeSettings(context);
+    const { createListener } = await import('../listener.js');
+    const options = {
+      dev: true,
+      ...(settings.static ? { static: resolve(context.cwd, settings.static) } : {}),
+      ...(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
+    };
+    return (app) => createListener(app, options);
+  },
   start: startServer,
 };
 
