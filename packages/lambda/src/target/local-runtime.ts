@@ -5,14 +5,14 @@
  * result (or stream it, for `awslambda.streamifyResponse` handlers), post an init error when the
  * module does not load. `--runtime-api` runs the real aws-lambda-ric instead.
  */
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { installAwsLambdaGlobal } from './invoke.js';
 
 type Handler = (event: unknown, streamOrContext: unknown, context?: unknown) => unknown;
 
 const base = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime`;
 const streamingMarker = Symbol.for('aws.lambda.runtime.handler.streaming');
-const preludeType = 'application/vnd.awslambda.http-integration-response';
 
 function post(path: string, body: string, headers: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -47,21 +47,6 @@ function next(): Promise<{ headers: IncomingMessage['headers']; event: unknown }
 function errorBody(error: unknown): string {
   const e = error instanceof Error ? error : new Error(String(error));
   return JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, trace: (e.stack ?? '').split('\n') });
-}
-
-/** The parts of the `awslambda` global that response streaming uses, as the runtime defines them. */
-function installAwsLambdaGlobal(): void {
-  const global = globalThis as { awslambda?: Record<string, unknown> };
-  const awslambda = (global.awslambda ??= {});
-  awslambda.streamifyResponse ??= (handler: Handler) => Object.assign(handler, { [streamingMarker]: 'response' });
-  awslambda.HttpResponseStream ??= {
-    from(stream: ClientRequest & { setContentType(type: string): void }, prelude: unknown) {
-      stream.setContentType(preludeType);
-      stream.write(JSON.stringify(prelude ?? {}));
-      stream.write(Buffer.alloc(8));
-      return stream;
-    },
-  };
 }
 
 async function streamInvocation(handler: Handler, id: string, event: unknown, context: unknown): Promise<void> {

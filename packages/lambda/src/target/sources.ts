@@ -40,6 +40,8 @@ export interface EventOptions {
   /** REST stage (in requestContext only) or HTTP API named stage (also in front of rawPath). */
   stage?: string;
   sourceIp?: string;
+  /** The domain in requestContext and the default Host. Default: one like the source's own (`hosts`). */
+  domainName?: string;
   /** requestContext.requestId. Default `req-1`. */
   requestId?: string;
   /** The request time in requestContext. Default: a fixed instant, so events are reproducible. */
@@ -59,14 +61,15 @@ export function buildEvent(kind: SourceKind, request: HttpRequest, options: Even
   const query = mark === -1 ? '' : request.path.slice(mark + 1);
   // header bytes arrive in the JSON event as the UTF-8 text they spell
   const pairs: Array<[string, string]> = (request.headers ?? []).map(([name, value]) => [name, utf8Text(value)]);
-  if (!pairs.some(([name]) => name.toLowerCase() === 'host')) pairs.unshift(['host', hosts[kind]]);
+  const domainName = options.domainName ?? hosts[kind];
+  if (!pairs.some(([name]) => name.toLowerCase() === 'host')) pairs.unshift(['host', domainName]);
   if (!pairs.some(([name]) => name.toLowerCase() === 'x-forwarded-proto')) pairs.push(['x-forwarded-proto', 'https']);
   const sourceIp = options.sourceIp ?? '203.0.113.7';
   const requestId = options.requestId ?? 'req-1';
   const time = options.time ?? new Date(1710270238000);
   if (kind === 'alb' || kind === 'alb-multi' || kind.startsWith('lattice')) pairs.push(['x-forwarded-for', sourceIp]);
   const body = encodeBody(request.body, pairs);
-  const method = request.method;
+  const method = request.method.toUpperCase();
   const params = splitQuery(query);
 
   switch (kind) {
@@ -86,7 +89,7 @@ export function buildEvent(kind: SourceKind, request: HttpRequest, options: Even
         requestContext: {
           accountId: '123456789012',
           apiId: 'abc123defg',
-          domainName: hosts[kind],
+          domainName,
           httpMethod: method,
           identity: { sourceIp, userAgent: 'test' },
           path: `/${stage}${path}`,
@@ -121,7 +124,7 @@ export function buildEvent(kind: SourceKind, request: HttpRequest, options: Even
         requestContext: {
           accountId: '123456789012',
           apiId: 'abc123defg',
-          domainName: hosts[kind],
+          domainName,
           domainPrefix: 'abc123defg',
           http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp, userAgent: 'test' },
           requestId,
