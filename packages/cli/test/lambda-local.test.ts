@@ -157,6 +157,28 @@ describe('adapt dev --target lambda', () => {
     }
   });
 
+  it('streams when targets.lambda.streaming is on; a non-Function-URL source is refused for it', async () => {
+    const streaming = tempProject(
+      {
+        'package.json': JSON.stringify({ name: 'stream-fn', type: 'module' }),
+        'adapt.config.mjs': 'export default { targets: { lambda: { streaming: true } } };\n',
+        'src/app.ts': "export default { fetch: () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('one,')); setTimeout(() => { c.enqueue(new TextEncoder().encode('two')); c.close(); }, 50); } }), { status: 201, headers: { 'x-kind': 'streamed' } }) };\n",
+      },
+      { linkModules: true },
+    );
+    const { origin, process: cli } = await started(['dev', '--target', 'lambda', '--port', '0'], streaming.dir);
+    try {
+      const answer = await sendRaw(origin, { method: 'GET', path: '/' });
+      expect([answer.status, answer.headers.get('x-kind'), Buffer.from(answer.body).toString()]).toEqual([201, 'streamed', 'one,two']);
+      const refused = await runCli(['dev', '--target', 'lambda', '--source', 'alb'], { cwd: streaming.dir });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('only a Function URL streams');
+    } finally {
+      await cli.stop();
+      streaming.remove();
+    }
+  });
+
   it('refuses an unknown --source', async () => {
     const run = await runCli(['dev', '--target', 'lambda', '--source', 'nope'], { cwd: project.dir });
     expect(run.code).toBe(2);
