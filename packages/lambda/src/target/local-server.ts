@@ -18,8 +18,11 @@ export type LocalAnswer =
   | { kind: 'error'; detail: string };
 
 export interface LocalInvoker {
-  /** Runs one event; `abandon` is called when the timeout passed first. */
-  invoke(event: unknown, timeoutMs: number): { answer: Promise<LocalAnswer>; abandon(): void };
+  /**
+   * Runs one event. The timeout counts from `started` (the runtime took the event: a cold start's
+   * init is not part of it, as on Lambda); `abandon` is called when it passed first.
+   */
+  invoke(event: unknown, timeoutMs: number): { started?: Promise<void>; answer: Promise<LocalAnswer>; abandon(): void };
 }
 
 export interface LocalListenerOptions {
@@ -102,11 +105,21 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
         requestId: randomUUID(),
         time: new Date(),
       });
-      const { answer, abandon } = invoker.invoke(event, timeoutMs);
+      const { started, answer, abandon } = invoker.invoke(event, timeoutMs);
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      let settled = false;
+      const finish = () => {
+        settled = true;
+        clearTimeout(timer);
+      };
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        void Promise.resolve(started).then(() => {
+          if (!settled) timer = setTimeout(() => !settled && resolve('timeout'), timeoutMs);
+        });
+      });
       const outcome = await Promise.race([answer, timedOut]);
       if (outcome === 'timeout') {
+        finish();
         abandon();
         report(`Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds (${req.method} ${req.url}); raise targets.lambda.timeout if the app needs longer`);
         return send(res, 504, '{"message":"Endpoint request timed out"}');
@@ -121,7 +134,7 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
         void guard;
         const parsed = outcome.contentType === preludeType ? await readPrelude(outcome.body) : undefined;
         if (outcome.contentType === preludeType && !parsed) {
-          clearTimeout(timer);
+          finish();
           const trailers = await outcome.ended;
           report(`the function failed before its response started (${trailers['lambda-runtime-function-error-type'] ?? 'no prelude'})`);
           return send(res, 502, '{"message":"Internal Server Error"}');
@@ -135,7 +148,7 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
         outcome.body.on('data', (chunk: Buffer) => res.write(chunk));
         outcome.body.resume();
         const trailers = await outcome.ended;
-        clearTimeout(timer);
+        finish();
         if (trailers['lambda-runtime-function-error-type']) {
           report(`the function failed while streaming (${trailers['lambda-runtime-function-error-type']}); the response is cut off, as on Lambda`);
           res.destroy();
@@ -144,7 +157,7 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
         res.end();
         return;
       }
-      clearTimeout(timer);
+      finish();
       if (outcome.kind === 'error') {
         report(`the function failed (${req.method} ${req.url}): ${outcome.detail}`);
         return send(res, 502, '{"message":"Internal Server Error"}');

@@ -24,12 +24,14 @@ export interface RuntimeAnswer {
 export interface RuntimeInvocation {
   id: string;
   event: unknown;
-  deadlineMs: number;
+  /** The function's timeout: the deadline is this long after the runtime takes the event. */
+  timeoutMs: number;
   /** The function's ARN, handed to the runtime. */
   functionArn: string;
 }
 
 interface Pending extends RuntimeInvocation {
+  taken: () => void;
   answer: (answer: RuntimeAnswer) => void;
 }
 
@@ -65,22 +67,28 @@ export class RuntimeApi {
     return `127.0.0.1:${port}`;
   }
 
-  /** Queues an event; resolves when the runtime starts posting its answer. */
-  invoke(event: unknown, options: { timeoutMs?: number; functionArn?: string } = {}): { id: string; answer: Promise<RuntimeAnswer> } {
+  /**
+   * Queues an event. `taken` resolves when the runtime takes it (its init done: Lambda's timeout
+   * counts from there), `answer` when the runtime starts posting its answer.
+   */
+  invoke(event: unknown, options: { timeoutMs?: number; functionArn?: string } = {}): { id: string; taken: Promise<void>; answer: Promise<RuntimeAnswer> } {
     const id = `local-${process.pid}-${++this.#next}`;
+    let taken!: () => void;
+    const takenPromise = new Promise<void>((resolve) => (taken = resolve));
     const answer = new Promise<RuntimeAnswer>((resolve) => {
       const pending: Pending = {
         id,
         event,
-        deadlineMs: Date.now() + (options.timeoutMs ?? 30_000),
+        timeoutMs: options.timeoutMs ?? 30_000,
         functionArn: options.functionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:local',
+        taken,
         answer: resolve,
       };
       const waiter = this.#waiting.shift();
       if (waiter) this.#hand(waiter, pending);
       else this.#queue.push(pending);
     });
-    return { id, answer };
+    return { id, taken: takenPromise, answer };
   }
 
   /** Forgets an invocation (timed out, or its runtime died): a late answer gets 404. */
@@ -108,11 +116,12 @@ export class RuntimeApi {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       'lambda-runtime-aws-request-id': pending.id,
-      'lambda-runtime-deadline-ms': String(pending.deadlineMs),
+      'lambda-runtime-deadline-ms': String(Date.now() + pending.timeoutMs),
       'lambda-runtime-invoked-function-arn': pending.functionArn,
       'lambda-runtime-trace-id': 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1',
     });
     res.end(body);
+    pending.taken();
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {

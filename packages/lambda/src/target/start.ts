@@ -126,6 +126,7 @@ export async function startLambda(ctx: TargetContext, options: StartOptions): Pr
         }, (error: unknown) => resolve({ kind: 'error', detail: String(error) }));
       });
       return {
+        started: invocation.taken,
         answer,
         abandon() {
           inFlight.delete(invocation.id);
