@@ -5,7 +5,8 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, sendRaw, tempProject, type TempProject } from './helpers.js';
+import { send } from '@adapt/conformance/http';
+import { CliProcess, tempProject, type TempProject } from './helpers.js';
 
 const version = (name: string, extra = '') => `import { defineApp } from '@adapt/core';
 const g = globalThis as { releaseSlow?: () => void; setups?: string[]; teardowns?: string[] };
@@ -45,7 +46,7 @@ export default defineApp({
 `;
 
 async function text(origin: string, path: string, headers: Array<[string, string]> = []) {
-  const answer = await sendRaw(origin, { method: 'GET', path, headers });
+  const answer = await send(origin, path, { headers });
   return { status: answer.status, headers: answer.headers, body: Buffer.from(answer.body).toString('utf8') };
 }
 

@@ -1,6 +1,5 @@
 /** Test helpers: run the real `adapt` binary in a child process, and make throwaway projects. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -133,34 +132,3 @@ export const helloApp = `export default {
   },
 };
 `;
-
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  body: Uint8Array;
-}
-
-/** One request over a fresh socket with node:http; the path goes on the request line exactly as given. */
-export function sendRaw(origin: string, request: { method: string; path: string; headers?: Array<[string, string]>; body?: Uint8Array | string }): Promise<HttpAnswer> {
-  const url = new URL(origin);
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of request.headers ?? []) {
-    const key = name.toLowerCase();
-    const existing = headers[key];
-    headers[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return new Promise((resolvePromise, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const answerHeaders = new Headers();
-        for (let i = 0; i < res.rawHeaders.length; i += 2) answerHeaders.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
-        resolvePromise({ status: res.statusCode!, headers: answerHeaders, body: new Uint8Array(Buffer.concat(chunks)) });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(request.body);
-  });
-}

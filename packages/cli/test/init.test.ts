@@ -2,7 +2,8 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliProcess, repoRoot, runCli, sendRaw, tempProject } from './helpers.js';
+import { send } from '@adapt/conformance/http';
+import { CliProcess, repoRoot, runCli, tempProject } from './helpers.js';
 
 const workspace = tempProject({});
 afterAll(() => workspace.remove());
@@ -30,13 +31,13 @@ describe.each([
     const server = new CliProcess(['start', '--port', '0'], { cwd: dir });
     try {
       const [, origin] = await server.waitFor(/listening on (http:\/\/\S+)/);
-      const answer = await sendRaw(origin, { method: 'GET', path: '/' });
+      const answer = await send(origin, '/');
       expect([answer.status, Buffer.from(answer.body).toString()]).toEqual([200, home]);
-      const json = await sendRaw(origin, { method: 'GET', path: '/api/hello?name=ada' });
+      const json = await send(origin, '/api/hello?name=ada');
       expect(JSON.parse(Buffer.from(json.body).toString())).toEqual(greeting);
-      const robots = await sendRaw(origin, { method: 'GET', path: '/robots.txt' });
+      const robots = await send(origin, '/robots.txt');
       expect(Buffer.from(robots.body).toString()).toBe('User-agent: *\nAllow: /\n');
-      const echo = await sendRaw(origin, { method: 'POST', path: '/api/echo', headers: [['content-type', 'application/json']], body: '{"a":1}' });
+      const echo = await send(origin, '/api/echo', { method: 'POST', headers: [['content-type', 'application/json']], body: '{"a":1}' });
       expect(JSON.parse(Buffer.from(echo.body).toString())).toEqual({ a: 1 });
     } finally {
       expect(await server.stop('SIGTERM')).toBe(0);

@@ -7,8 +7,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { send } from '@adapt/conformance/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, repoRoot, runCli, sendRaw, tempProject, type TempProject } from './helpers.js';
+import { CliProcess, repoRoot, runCli, tempProject, type TempProject } from './helpers.js';
 
 const app = `export default {
   async fetch(request: Request, context: { platform: string; raw: any }): Promise<Response> {
@@ -49,7 +50,7 @@ async function started(args: string[], cwd = project.dir): Promise<{ origin: str
 }
 
 const json = async (origin: string, path: string) => {
-  const answer = await sendRaw(origin, { method: 'GET', path });
+  const answer = await send(origin, path);
   return { status: answer.status, body: Buffer.from(answer.body).toString('utf8') };
 };
 
@@ -168,7 +169,7 @@ describe('adapt dev --target lambda', () => {
     );
     const { origin, process: cli } = await started(['dev', '--target', 'lambda', '--port', '0'], streaming.dir);
     try {
-      const answer = await sendRaw(origin, { method: 'GET', path: '/' });
+      const answer = await send(origin, '/');
       expect([answer.status, answer.headers.get('x-kind'), Buffer.from(answer.body).toString()]).toEqual([201, 'streamed', 'one,two']);
       const refused = await runCli(['dev', '--target', 'lambda', '--source', 'alb'], { cwd: streaming.dir });
       expect(refused.code).toBe(2);

@@ -6,10 +6,13 @@
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { conformanceSuite } from '@adapt/conformance';
-import { freePort, hasNginx, startNginx } from '@adapt/conformance/nginx';
-import { CliProcess, repoRoot, runCli, sendRaw, tempProject } from './helpers.js';
+import { freePort, startNginx } from '@adapt/conformance/nginx';
+import { send } from '@adapt/conformance/http';
+import { requireComponent } from '../../../test/components.js';
+import { CliProcess, repoRoot, runCli, tempProject } from './helpers.js';
 
-describe.skipIf(!hasNginx)('the generated nginx site', () => {
+describe('the generated nginx site', () => {
+  const nginxHere = requireComponent('nginx');
   conformanceSuite('node (adapt start behind the generated nginx site)', async () => {
     const [appPort, nginxPort] = [await freePort(), await freePort()];
     // A project whose entry is the battery's app, with the node target's ports set for this test.
@@ -32,12 +35,12 @@ describe.skipIf(!hasNginx)('the generated nginx site', () => {
     const nginx = await startNginx(join(project.dir, 'nginx'), join(out, 'nginx-site.conf'), nginxPort);
     return {
       name: 'node behind nginx',
-      deliver: (request) => sendRaw(`http://127.0.0.1:${nginxPort}`, request),
+      deliver: (request) => send(`http://127.0.0.1:${nginxPort}`, request.path, request),
       close: async () => {
         await nginx.stop();
         await server.stop();
         project.remove();
       },
     };
-  });
+  }, { enabled: nginxHere });
 });

@@ -4,11 +4,13 @@
  * static folder and proxies the rest, and the app sees the client's URL through X-Forwarded-*.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, hasNginx, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
-import { CliProcess, runCli, sendRaw, tempProject, type TempProject } from './helpers.js';
+import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
+import { send } from '@adapt/conformance/http';
+import { requireComponent } from '../../../test/components.js';
+import { CliProcess, runCli, tempProject, type TempProject } from './helpers.js';
 
 
 const app = `import { defineApp } from '@adapt/core';
@@ -103,8 +105,8 @@ export default defineConfig({
         });
         server.once('exit', (code) => reject(new Error(`exited ${code}`)));
       });
-      expect(JSON.parse(body(await sendRaw(origin, { method: 'GET', path: '/x' })))).toMatchObject({ platform: 'node' });
-      expect(body(await sendRaw(origin, { method: 'GET', path: '/robots.txt' }))).toBe('User-agent: *\n');
+      expect(JSON.parse(body(await send(origin, '/x')))).toMatchObject({ platform: 'node' });
+      expect(body(await send(origin, '/robots.txt'))).toBe('User-agent: *\n');
     } finally {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
@@ -116,7 +118,7 @@ export default defineConfig({
     const server = new CliProcess(['start', '--json', '--port', '0', '--stage', 'prod'], { cwd: project.dir });
     try {
       const [, url] = await server.waitFor(/"url": "(http:[^"]+)"/);
-      expect(JSON.parse(body(await sendRaw(url, { method: 'GET', path: '/hi' }))).greeting).toBe('hello from prod');
+      expect(JSON.parse(body(await send(url, '/hi'))).greeting).toBe('hello from prod');
       expect(await server.stop('SIGINT')).toBe(0);
       expect(JSON.parse(server.stdout)).toEqual({ ok: true, target: 'node', url, outDir });
       expect(server.stderr).toContain(`adapt: chain listening on ${url}`);
@@ -132,7 +134,7 @@ export default defineConfig({
     server.stdout!.on('data', (chunk) => (out += chunk));
     try {
       for (let attempt = 0; attempt < 400 && !out.includes('listening on'); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
-      const answers = await Promise.all([1, 2, 3, 4].map(() => sendRaw(`http://127.0.0.1:${port}`, { method: 'GET', path: '/w' })));
+      const answers = await Promise.all([1, 2, 3, 4].map(() => send(`http://127.0.0.1:${port}`, '/w')));
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     } finally {
       server.kill('SIGTERM');
@@ -147,12 +149,14 @@ export default defineConfig({
     expect(result.stderr).toContain('adapt: PORT must be an integer from 0 to 65535, got "eighty"');
   });
 
-  describe.skipIf(!hasNginx)('behind the generated nginx site, run by adapt start', () => {
+  describe('behind the generated nginx site, run by adapt start', () => {
+    const nginxHere = requireComponent('nginx');
     let server: CliProcess;
     let nginx: RunningNginx;
     const origin = () => `http://127.0.0.1:${nginxPort}`;
 
     beforeAll(async () => {
+      if (!nginxHere) return;
       // The unit sets TRUST_PROXY=1 because nginx is in front; adapt start takes the env it is given.
       server = new CliProcess(['start', '--target', 'node', '--stage', 'prod'], { cwd: project.dir, env: { TRUST_PROXY: '1' } });
       await server.waitFor(new RegExp(`listening on http://127.0.0.1:${appPort}`));
@@ -165,7 +169,7 @@ export default defineConfig({
     });
 
     it('nginx serves the static files itself', async () => {
-      const answer = await sendRaw(origin(), { method: 'GET', path: '/assets/logo.4f3a2b1c.svg' });
+      const answer = await send(origin(), '/assets/logo.4f3a2b1c.svg');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toBe('image/svg+xml');
       expect(answer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
@@ -173,13 +177,13 @@ export default defineConfig({
     });
 
     it('the app answers the rest and sees the URL and address the client used', async () => {
-      const answer = await sendRaw(origin(), { method: 'GET', path: '/api/whoami?x=1&x=2', headers: [['x-forwarded-for', '6.6.6.6']] });
+      const answer = await send(origin(), '/api/whoami?x=1&x=2', { headers: [['x-forwarded-for', '6.6.6.6']] });
       expect(answer.status).toBe(200);
       expect(JSON.parse(body(answer))).toEqual({ url: `http://127.0.0.1:${nginxPort}/api/whoami?x=1&x=2`, remote: '127.0.0.1', greeting: 'hello from prod', platform: 'node' });
     });
 
     it('a body over bodyLimit is refused with 413', async () => {
-      const answer = await sendRaw(origin(), { method: 'POST', path: '/upload', body: 'x'.repeat(4096) });
+      const answer = await send(origin(), '/upload', { method: 'POST', body: 'x'.repeat(4096) });
       expect(answer.status).toBe(413);
     });
 

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conformanceSuite } from '@adapt/conformance';
-import { CliProcess, repoRoot, runCli, sendRaw } from './helpers.js';
+import { send } from '@adapt/conformance/http';
+import { CliProcess, repoRoot, runCli } from './helpers.js';
 
 const conformanceDir = join(repoRoot, 'test/conformance');
 
@@ -18,7 +19,7 @@ conformanceSuite('node (adapt build + adapt start)', async () => {
   const [, origin] = await started.waitFor(/listening on (http:\/\/\S+)/);
   return {
     name: 'node (adapt start)',
-    deliver: (request) => sendRaw(origin, request),
+    deliver: (request) => send(origin, request.path, request),
     close: async () => {
       await started.stop('SIGTERM');
       rmSync(out, { recursive: true, force: true });

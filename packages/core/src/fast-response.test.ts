@@ -175,14 +175,10 @@ describe('responseParts on standard Responses', () => {
     ['a plain object', { status: 200 }],
     ['undefined', undefined],
   ])('refuses %s with a 500 that names what the app returned', (_name, value) => {
-    try {
-      responseParts(value as unknown as Response);
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(HttpError);
-      expect((error as HttpError).status).toBe(500);
-      expect((error as HttpError).message).toMatch(/instead of a Response/);
-    }
+    expect(() => responseParts(value as unknown as Response)).toThrow(HttpError);
+    expect(() => responseParts(value as unknown as Response)).toThrow(
+      expect.objectContaining({ status: 500, message: expect.stringMatching(/instead of a Response/) }),
+    );
   });
 });
 

@@ -1,15 +1,12 @@
 /**
- * Header lists <-> `Headers`. Platforms give headers as records, multi-value records or pair
- * lists; they want them back the same ways, with every Set-Cookie kept apart.
+ * Headers a platform hands over as data (Lambda's records, in `lambda/src/events/_shared.ts`),
+ * appended one by one through `appendHeader`: a name must be an HTTP token, a value must hold no
+ * CR, LF or NUL, and text a JSON event decoded as UTF-8 goes back to its bytes. (Node's parser
+ * has checked its raw list already: `headersFromFlatList`.) Also the hop-by-hop list no target
+ * passes on.
  */
 import { badRequest } from './errors.js';
-import { splitSetCookie } from './cookies.js';
 import { httpToken } from './token.js';
-
-export type HeaderRecord = Record<string, string | undefined>;
-export type MultiHeaderRecord = Record<string, readonly string[] | undefined>;
-export type HeaderPairs = ReadonlyArray<readonly [string, string]>;
-
 
 /** Throws a 400 `BAD_HEADER` error unless `name` is an RFC 9110 token. */
 export function assertHeaderName(name: string): void {
@@ -40,68 +37,6 @@ export function headerValueToBytes(name: string, value: string): string {
 export function appendHeader(headers: Headers, name: string, value: string): void {
   assertHeaderName(name);
   headers.append(name, headerValueToBytes(name, value));
-}
-
-/**
- * Builds `Headers` from a platform's records. Where both are given, a name present in `multi`
- * takes its values from there (Lambda v1 and ALB send both, and only the multi-value form keeps
- * repeats). A Set-Cookie found joined in a single-value record is split back into cookies.
- */
-export function headersFromRecords(single: HeaderRecord | null | undefined, multi?: MultiHeaderRecord | null): Headers {
-  const headers = new Headers();
-  const seen = new Set<string>();
-  if (multi) {
-    for (const name in multi) {
-      const values = multi[name];
-      if (!Array.isArray(values)) continue;
-      seen.add(name.toLowerCase());
-      for (const value of values) if (value != null) appendHeader(headers, name, String(value));
-    }
-  }
-  if (single) {
-    for (const name in single) {
-      const value = single[name];
-      if (value == null || seen.has(name.toLowerCase())) continue;
-      if (name.toLowerCase() === 'set-cookie') {
-        for (const cookie of splitSetCookie(String(value))) appendHeader(headers, name, cookie);
-      } else {
-        appendHeader(headers, name, String(value));
-      }
-    }
-  }
-  return headers;
-}
-
-/** Builds `Headers` from a flat list of pairs, keeping repeats. */
-export function headersFromPairs(pairs: HeaderPairs): Headers {
-  const headers = new Headers();
-  for (const [name, value] of pairs) appendHeader(headers, name, value);
-  return headers;
-}
-
-/** Headers to a single-value record: repeats joined with `, `, Set-Cookie left out. */
-export function headersToRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (name !== 'set-cookie') record[name] = value;
-  });
-  return record;
-}
-
-/** Headers to a multi-value record, each Set-Cookie its own entry. */
-export function headersToMultiRecord(headers: Headers): Record<string, string[]> {
-  const record: Record<string, string[]> = {};
-  headers.forEach((value, name) => {
-    if (name !== 'set-cookie') record[name] = [value];
-  });
-  const cookies = headers.getSetCookie();
-  if (cookies.length > 0) record['set-cookie'] = cookies;
-  return record;
-}
-
-/** Headers to pairs in iteration order (each Set-Cookie separate). */
-export function headersToPairs(headers: Headers): Array<[string, string]> {
-  return [...headers];
 }
 
 /** Hop-by-hop headers that an adapter must not pass between a connection and a platform. */

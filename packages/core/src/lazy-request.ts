@@ -7,7 +7,7 @@
  *     const request = createLazyRequest({
  *       method: incoming.method,                       // checked with checkMethod first
  *       url: 'http://example.com/path?q=1',            // absolute; normalized like `new URL`
- *       headers: () => headersFromRawPairs(incoming.rawHeaders),   // built on first read
+ *       headers: () => headersFromFlatList(incoming.rawHeaders),  // built on first read
  *       body: { stream: () => webStream, bytes: () => readAll() }, // or null (GET/HEAD: ignored)
  *       signal: () => abortController.signal,          // created on first read of request.signal
  *     });

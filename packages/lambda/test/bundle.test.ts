@@ -4,7 +4,7 @@
  * (build and deploy) side. Its size is printed, and guarded against growth.
  */
 import { gzipSync } from 'node:zlib';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';

@@ -6,7 +6,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:http';
 import type { ResolvedOptions } from './options.js';
-import { onShutdownSignals, type ServerHandle } from './serve.js';
+import { serverUrl, type ServerHandle } from './server-handle.js';
+import { onShutdownSignals } from './signals.js';
 
 export async function servePrimary(options: ResolvedOptions): Promise<ServerHandle> {
   let closing = false;
@@ -80,6 +81,5 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
   };
   const removeSignals = options.handleSignals ? onShutdownSignals(close) : () => {};
 
-  const url = options.path ? `unix:${options.path}` : `http://${options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host}:${port}`;
-  return { url, port: options.path ? undefined : port, server: createServer(), close };
+  return { url: serverUrl(options, port), port: options.path ? undefined : port, server: createServer(), close };
 }

@@ -5,7 +5,8 @@
  *     import app from './app.js';
  *     const server = await serve(app);   // PORT or 3000, HOST or 0.0.0.0
  */
-export { serve, type ServerHandle } from './serve.js';
+export { serve } from './serve.js';
+export type { ServerHandle } from './server-handle.js';
 export { createListener, type NodeRaw, type RequestListener } from './listener.js';
 export {
   defaultBodyLimit,

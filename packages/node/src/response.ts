@@ -25,7 +25,7 @@ export function writeParts(parts: ResponseParts, res: ServerResponse, method: st
     res.end(body);
     return undefined;
   }
-  const head = outgoingHeaders(parts.headers, closing);
+  const { head, declaredLength } = outgoingHeaders(parts.headers, closing);
   const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -38,16 +38,15 @@ export function writeParts(parts: ResponseParts, res: ServerResponse, method: st
   if (body === null || noBody) {
     if (body) void body.cancel().catch(() => {});
     if (status !== 204 && status !== 304) {
-      const length = lastDeclaredLength;
       // HEAD keeps the length the app declared; an empty body is 0
-      if (length !== undefined && method === 'HEAD') head.push('content-length', length);
+      if (declaredLength !== undefined && method === 'HEAD') head.push('content-length', declaredLength);
       else if (body === null && method !== 'HEAD') head.push('content-length', '0');
     }
     writeHead(res, status, parts.statusText, head);
     res.end();
     return undefined;
   }
-  if (lastDeclaredLength !== undefined) head.push('content-length', lastDeclaredLength);
+  if (declaredLength !== undefined) head.push('content-length', declaredLength);
   writeHead(res, status, parts.statusText, head);
   return pump(body, res);
 }
@@ -71,8 +70,12 @@ function plainHead(flat: readonly string[]): boolean {
   return true;
 }
 
-/** The app's headers for Node: hop-by-hop ones dropped; Connection: close while shutting down. */
-function outgoingHeaders(flat: readonly string[], closing: boolean): string[] {
+/**
+ * The app's headers for Node: hop-by-hop ones dropped; Connection: close while shutting down.
+ * Content-Length is taken out too and returned apart: a stream or a HEAD answer keeps the one the
+ * app declared; a string or bytes body gets its real length instead.
+ */
+function outgoingHeaders(flat: readonly string[], closing: boolean): { head: string[]; declaredLength: string | undefined } {
   const head: string[] = [];
   let declaredLength: string | undefined;
   for (let i = 0; i < flat.length; i += 2) {
@@ -89,13 +92,8 @@ function outgoingHeaders(flat: readonly string[], closing: boolean): string[] {
     head.push(name, flat[i + 1]);
   }
   if (closing) head.push('connection', 'close');
-  lastDeclaredLength = declaredLength;
-  return head;
+  return { head, declaredLength };
 }
-
-// The Content-Length the app declared in the head built last (read right after, synchronously):
-// a stream or a HEAD answer keeps it; a string or bytes body gets its real length instead.
-let lastDeclaredLength: string | undefined;
 
 /**
  * Copies a web stream to the socket. The next read starts while the socket drains the previous

@@ -6,17 +6,8 @@ import type { App } from '@adapt/core';
 import { servePrimary } from './cluster.js';
 import { createListener } from './listener.js';
 import { resolveOptions, type ResolvedOptions, type ServeOptions } from './options.js';
-
-export interface ServerHandle {
-  /** Where the server answers: `http://localhost:3000`, or `unix:/path/to.sock`. */
-  readonly url: string;
-  /** The port listened on (the real one when 0 was asked for); undefined on a unix socket. */
-  readonly port: number | undefined;
-  /** The Node server. In the primary of a cluster (`workers` > 1) it does not listen: the workers do. */
-  readonly server: Server;
-  /** Graceful: stop accepting, finish in-flight requests (up to `shutdownTimeout`), run `waitUntil` work and `teardown()`. */
-  close(): Promise<void>;
-}
+import { serverUrl, type ServerHandle } from './server-handle.js';
+import { onShutdownSignals } from './signals.js';
 
 /**
  * Serves `app` over HTTP. Runs the app's `setup()` before listening; resolves once listening.
@@ -62,7 +53,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   await listen(server, resolved);
   const address = server.address();
   const port = typeof address === 'object' && address ? (address as AddressInfo).port : undefined;
-  const url = resolved.path ? `unix:${resolved.path}` : `http://${displayHost(resolved.host)}:${port}`;
+  const url = serverUrl(resolved, port);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -128,38 +119,4 @@ function listen(server: Server, options: ResolvedOptions): Promise<void> {
     if (options.path) server.listen(options.path, done);
     else server.listen(options.port, options.host, done);
   });
-}
-
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-const signalNumbers = { SIGINT: 2, SIGTERM: 15 } as const;
-
-/** SIGTERM/SIGINT start a graceful close, then exit 0; a second signal exits at once. Returns the remover. */
-export function onShutdownSignals(close: () => Promise<void>): () => void {
-  let received = false;
-  const onSignal = (signal: keyof typeof signalNumbers) => {
-    if (received) {
-      console.error(`adapt: ${signal} again; exiting without waiting`);
-      process.exit(128 + signalNumbers[signal]);
-    }
-    received = true;
-    console.error(`adapt: ${signal} received; finishing requests in flight (send it again to exit at once)`);
-    close().then(
-      () => process.exit(0),
-      (error) => {
-        console.error('adapt: shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  return () => {
-    if (received) return; // the handler that exits stays until the process ends
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  };
 }

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { fromNodeHandler, type AppContext } from '@adapt/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createListener, serve, type NodeRaw, type ServerHandle } from '../src/index.js';
-import { rawExchange, send, text } from './helpers/http.js';
+import { rawExchange, send, text } from '@adapt/conformance/http';
 
 let errors: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createListener } from '../src/index.js';
-import { send, text } from './helpers/http.js';
+import { send, text } from '@adapt/conformance/http';
 
 describe('createListener', () => {
   it('swaps apps on one listening socket; a request in flight finishes on the old app', async () => {

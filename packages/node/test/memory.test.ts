@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChild, stopChildren, type ChildServer } from './helpers/child.js';
-import { send, text } from './helpers/http.js';
+import { send, text } from '@adapt/conformance/http';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

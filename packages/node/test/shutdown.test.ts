@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startChild, stopChildren } from './helpers/child.js';
-import { send, text } from './helpers/http.js';
+import { startChild, stopChildren, type ChildServer } from './helpers/child.js';
+import { send, text } from '@adapt/conformance/http';
 
 /** GET with a keep-alive agent; resolves 'ok', 'refused' (never accepted) or the error code (lost). */
 function get(port: number, path: string, agent: Agent): Promise<string> {
@@ -16,6 +16,18 @@ function get(port: number, path: string, agent: Agent): Promise<string> {
     req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : `lost ${error.code ?? error.message}`));
     req.end();
   });
+}
+
+/** Resolves once the child's app has begun `count` requests for `path` (path and query; it counts them at /started). */
+async function started(server: ChildServer, path: string, count: number): Promise<void> {
+  while (Number(text((await send(server.url, `/started?path=${encodeURIComponent(path)}`)).body)) < count) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once the child has written `line`. */
+async function printed(server: ChildServer, line: string): Promise<void> {
+  while (!server.output().includes(line)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 afterEach(stopChildren);
@@ -36,18 +48,20 @@ describe('graceful shutdown', () => {
         if (result === 'refused') break; // the server no longer accepts: done
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // SIGTERM once all 16 slow requests are in the app and the keep-alive stream is flowing
+    await started(server, '/slow?ms=600', 16);
+    await started(server, '/slow?ms=5', 8);
     server.child.kill('SIGTERM');
     const finished = await Promise.all(inFlight);
-    await Promise.race([Promise.all(loops), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    expect(await server.exited).toBe(0);
+    await Promise.all(loops); // once the server is gone, each loop ends on 'refused'
     stop = true;
     agent.destroy();
-    expect(await server.exited).toBe(0);
 
     expect(finished.every((body) => body.startsWith('slow done'))).toBe(true);
     const lost = results.filter((result) => result !== 'ok' && result !== 'refused');
     expect(lost).toEqual([]);
-    expect(results.filter((result) => result === 'ok').length).toBeGreaterThan(8);
+    expect(results.filter((result) => result === 'ok').length).toBeGreaterThanOrEqual(8); // the ones begun before SIGTERM
     expect(server.output()).toContain(`teardown ${server.pid}`);
     expect(server.output()).toContain('SIGTERM received');
   });
@@ -55,24 +69,26 @@ describe('graceful shutdown', () => {
   it('a second signal exits at once, without waiting for a request that never ends', async () => {
     const server = await startChild({ shutdownTimeout: 60_000 });
     const hanging = send(server.url, '/hang').catch(() => 'cut');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await started(server, '/hang', 1);
     server.child.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.child.exitCode).toBeNull(); // still draining
-    const started = Date.now();
+    await printed(server, 'SIGINT received');
+    expect(server.child.exitCode).toBeNull(); // still draining: the request hangs and the timeout is a minute away
     server.child.kill('SIGINT');
     expect(await server.exited).toBe(130);
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(server.output()).toContain('SIGINT again; exiting without waiting');
+    expect(server.output()).not.toContain('teardown');
     expect(await hanging).toBe('cut');
   });
 
   it('cuts requests still running after shutdownTimeout, then exits', async () => {
     const server = await startChild({ shutdownTimeout: 500 });
     const hanging = send(server.url, '/hang').catch(() => 'cut');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await started(server, '/hang', 1);
     server.child.kill('SIGTERM');
     expect(await hanging).toBe('cut');
     expect(await server.exited).toBe(0);
-    expect(server.output()).toContain('teardown');
+    const output = server.output();
+    expect(output.indexOf('SIGTERM received')).toBeGreaterThan(-1);
+    expect(output.indexOf('teardown')).toBeGreaterThan(output.indexOf('SIGTERM received'));
   });
 });

@@ -5,7 +5,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { defaultIsImmutable, serve, type ServerHandle } from '../src/index.js';
 import { parseRange, safeSegments } from '../src/static.js';
-import { rawExchange, send, text } from './helpers/http.js';
+import { rawExchange, send, text } from '@adapt/conformance/http';
 
 const base = mkdtempSync(join(tmpdir(), 'adapt-static-'));
 const root = join(base, 'public');

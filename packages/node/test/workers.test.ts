@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startChild, stopChildren } from './helpers/child.js';
-import { send, text } from './helpers/http.js';
+import { send, text } from '@adapt/conformance/http';
 
 const alive = (pid: number) => {
   try {

@@ -3,11 +3,10 @@
  * the contract's own rules (an error becomes adapt's error answer, HEAD drops the body).
  */
 import { appFetch, errorResponse, WaitUntilList, type App, type AppContext } from '@adapt/core';
-import { bytesOf, type CaseRequest, type CaseResponse, type Feature, type Runner } from './runner.js';
+import { bytesOf, type CaseRequest, type CaseResponse, type Runner } from './runner.js';
 
 export interface InProcessOptions {
   name?: string;
-  lacks?: Feature[];
   origin?: string;
 }
 
@@ -17,7 +16,6 @@ export function createInProcessRunner(app: App, options: InProcessOptions = {}):
   const waitUntil = new WaitUntilList();
   return {
     name: options.name ?? 'in-process',
-    lacks: options.lacks,
     async deliver(input: CaseRequest): Promise<CaseResponse> {
       const hasBody = input.body !== undefined && input.method !== 'GET' && input.method !== 'HEAD';
       const request = new Request(origin + input.path, {

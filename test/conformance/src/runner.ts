@@ -22,13 +22,12 @@ export interface Runner {
   name: string;
   deliver(request: CaseRequest): Promise<CaseResponse>;
   close?(): Promise<void>;
-  /** Features this runner cannot carry (see `Feature`); cases that need them are skipped and listed. */
-  lacks?: ReadonlyArray<Feature>;
 }
 
 /**
  * What a case needs beyond plain HTTP: `context` reads the adapt context and `fetch-api` observes
- * the Request object itself; a Node `(req, res)` app can show neither.
+ * the Request object itself; a Node `(req, res)` app can show neither. A suite given
+ * `lacks: [...]` skips the cases that need them (see `SuiteOptions`).
  */
 export type Feature = 'context' | 'fetch-api';
 

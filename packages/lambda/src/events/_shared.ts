@@ -79,7 +79,7 @@ export function addSingleHeaders(headers: Headers, record: Record<string, unknow
   for (const name in record) {
     const value = record[name];
     if (value == null) continue;
-    if (skip !== undefined && skip.has(name.toLowerCase())) continue;
+    if (skip?.has(name.toLowerCase())) continue;
     appendHeader(headers, name, valueText(value, `header ${JSON.stringify(name)}`));
   }
 }

@@ -31,7 +31,7 @@ describe('resolveLambdaSettings', () => {
     expect(resolveLambdaSettings({ ...base, stage: 'dev', settings: {} })).toMatchObject({
       functionName: 'shop-dev',
       alias: 'live',
-      runtime: 'nodejs22.x',
+      runtime: 'nodejs24.x',
       architecture: 'arm64',
       memory: 1024,
       timeout: 30,

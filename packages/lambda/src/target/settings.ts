@@ -4,7 +4,8 @@
  */
 import { AdaptError, checks, knownStages, resolveSettings, type SettingCheck, type Settings, type SettingsSchema, type TargetContext } from '@adapt/core';
 
-export type LambdaRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+/** The Node.js runtimes Lambda still creates and updates functions on. */
+export type LambdaRuntime = 'nodejs22.x' | 'nodejs24.x';
 export type LambdaArchitecture = 'arm64' | 'x86_64';
 
 export interface LambdaUrlSettings {
@@ -88,9 +89,11 @@ export interface ResolvedLambdaSettings {
 }
 
 export const defaultAlias = 'live';
-export const defaultRuntime: LambdaRuntime = 'nodejs22.x';
+export const defaultRuntime: LambdaRuntime = 'nodejs24.x';
 export const defaultArchitecture: LambdaArchitecture = 'arm64';
-export const runtimes: readonly LambdaRuntime[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const runtimes: readonly LambdaRuntime[] = ['nodejs22.x', 'nodejs24.x'];
+/** nodejs20.x and older: deprecated runtimes, on which Lambda blocks creating and updating functions. */
+const blockedRuntime = /^nodejs(\d+)(\.\d+)?(\.x)?$/;
 
 /** AWS's rule for a function name given as a plain name. */
 export const functionNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -139,6 +142,14 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     bad('alias', `AWS would reject the alias ${JSON.stringify(alias)}: 1 to 128 letters, digits, hyphens or underscores, not only digits`, 'Pick an alias like "live" or "prod".');
   }
   const runtime = s.runtime ?? defaultRuntime;
+  const major = typeof runtime === 'string' ? blockedRuntime.exec(runtime)?.[1] : undefined;
+  if (major !== undefined && Number(major) < 22) {
+    bad(
+      'runtime',
+      `${JSON.stringify(runtime)} is a deprecated Lambda runtime: AWS blocks creating and updating functions on it`,
+      'Use runtime "nodejs24.x" (the default) or "nodejs22.x" in adapt.config.ts.',
+    );
+  }
   if (!runtimes.includes(runtime)) {
     bad('runtime', `${JSON.stringify(runtime)} is not supported`, `Use one of ${runtimes.join(', ')}.`);
   }

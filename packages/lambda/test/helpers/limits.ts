@@ -3,7 +3,6 @@
  * information before the function runs). Shared by every runner with Lambda columns: the handler
  * in-process (test/conformance.test.ts) and `adapt start --target lambda` over HTTP (packages/cli).
  */
-import type { ConformanceCase } from '@adapt/conformance';
 import type { SourceKind } from './sources.js';
 
 /** Cases each source cannot carry, and why. */
@@ -53,5 +52,3 @@ export const limits: Partial<Record<SourceKind, Record<string, string>>> = {
   },
 };
 
-/** A suite filter: the cases `kind` can carry. */
-export const carried = (kind: SourceKind) => (testCase: ConformanceCase) => !(testCase.name in (limits[kind] ?? {}));

@@ -1,12 +1,15 @@
-/** Real HTTP over a socket, with the request line and headers exactly as given. */
+/**
+ * The one raw-HTTP test client: real HTTP over a socket, with the request line and headers
+ * exactly as given. Runners' `deliver`, the node package's tests and the CLI's tests all use it:
+ *
+ *   deliver: (request) => send(origin, request.path, request)
+ */
 import { request as httpRequest, type Agent } from 'node:http';
 import { connect } from 'node:net';
+import type { CaseResponse } from './runner.js';
 
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: Uint8Array;
-}
+/** The answer as the client saw it: status, headers in wire order, body bytes. */
+export type RawResponse = CaseResponse;
 
 export interface SendOptions {
   method?: string;
@@ -18,7 +21,7 @@ export interface SendOptions {
   timeout?: number;
 }
 
-/** One request with node:http; the path goes on the request line as given. */
+/** One request with node:http on a fresh connection (unless `agent`); the path goes on the request line as given. */
 export function send(origin: string, path: string, options: SendOptions = {}): Promise<RawResponse> {
   const url = new URL(origin);
   const headers: Record<string, string | string[]> = {};
