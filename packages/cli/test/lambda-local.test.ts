@@ -55,7 +55,7 @@ const json = async (origin: string, path: string) => {
 };
 
 describe('adapt start --target lambda', () => {
-  it('runs the runtime with the memory and env of the function; an app error is the handler\'s 500, the runtime keeps serving', async () => {
+  it("runs the runtime with the memory and env of the function; an app error is the handler's 500, the runtime keeps serving", async () => {
     const { origin, process: cli } = await started(['start', '--target', 'lambda', '--port', '0']);
     try {
       const first = await json(origin, '/process');
@@ -92,7 +92,11 @@ describe('adapt start --target lambda', () => {
   });
 
   it('--source picks the event shape', async () => {
-    for (const [source, shape, elb] of [['apigw-v1', 'v1', false], ['alb', 'v1', true], ['lattice-v2', 'v2.0', false]] as const) {
+    for (const [source, shape, elb] of [
+      ['apigw-v1', 'v1', false],
+      ['alb', 'v1', true],
+      ['lattice-v2', 'v2.0', false],
+    ] as const) {
       const { origin, process: cli } = await started(['start', '--target', 'lambda', '--port', '0', '--source', source]);
       try {
         expect(JSON.parse((await json(origin, '/x?y=2')).body)).toEqual({ path: '/x', query: '?y=2', shape, elb });
@@ -163,7 +167,8 @@ describe('adapt dev --target lambda', () => {
       {
         'package.json': JSON.stringify({ name: 'stream-fn', type: 'module' }),
         'adapt.config.mjs': 'export default { targets: { lambda: { streaming: true } } };\n',
-        'src/app.ts': "export default { fetch: () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('one,')); setTimeout(() => { c.enqueue(new TextEncoder().encode('two')); c.close(); }, 50); } }), { status: 201, headers: { 'x-kind': 'streamed' } }) };\n",
+        'src/app.ts':
+          "export default { fetch: () => new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('one,')); setTimeout(() => { c.enqueue(new TextEncoder().encode('two')); c.close(); }, 50); } }), { status: 201, headers: { 'x-kind': 'streamed' } }) };\n",
       },
       { linkModules: true },
     );

@@ -29,7 +29,10 @@ beforeAll(async () => {
   temporary.push(streamingProject);
   const entry = relative(streamingProject, join(conformanceDir, 'src/app.ts')).split('\\').join('/');
   writeFileSync(join(streamingProject, 'adapt.config.mjs'), `export default { entry: ${JSON.stringify(entry)}, targets: { lambda: { streaming: true } } };\n`);
-  for (const [mode, cwd] of [['buffered', conformanceDir], ['streaming', streamingProject]] as const) {
+  for (const [mode, cwd] of [
+    ['buffered', conformanceDir],
+    ['streaming', streamingProject],
+  ] as const) {
     const out = mkdtempSync(join(tmpdir(), `adapt-lambda-start-${mode}-`));
     temporary.push(out);
     const build = await runCli(['build', '--target', 'lambda', '--out', out, '--json'], { cwd });

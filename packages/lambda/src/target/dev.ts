@@ -15,7 +15,7 @@ import { sourceOption } from './start.js';
 type Handler = (event: unknown, streamOrContext: unknown, context?: unknown) => unknown;
 
 function errorDetail(error: unknown): string {
-  return error instanceof Error ? error.stack ?? error.message : String(error);
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 /** Calls the handler in this process; a streaming handler writes into a stream the front reads. */

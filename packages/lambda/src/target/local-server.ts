@@ -100,11 +100,15 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
       const body = await readBody(req);
       const pairs: Array<[string, string]> = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-      const event = buildEvent(source, { method: req.method ?? 'GET', path: req.url ?? '/', headers: pairs, body }, {
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
-        requestId: randomUUID(),
-        time: new Date(),
-      });
+      const event = buildEvent(
+        source,
+        { method: req.method ?? 'GET', path: req.url ?? '/', headers: pairs, body },
+        {
+          sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+          requestId: randomUUID(),
+          time: new Date(),
+        },
+      );
       const { started, answer, abandon } = invoker.invoke(event, timeoutMs);
       let timer: NodeJS.Timeout | undefined;
       let settled = false;
@@ -174,7 +178,7 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
         // payload 2.0: a bare value is a 200 JSON answer
         return send(res, 200, JSON.stringify(result));
       }
-      let response;
+      let response: ReturnType<typeof sourceResponse>;
       try {
         response = sourceResponse(source, result, req.method);
       } catch (error) {
@@ -185,7 +189,7 @@ export function createLocalListener(options: LocalListenerOptions): (req: Incomi
       if (!response.headers.has('content-length') && req.method !== 'HEAD') res.setHeader('content-length', response.body.byteLength);
       res.end(response.body);
     })().catch((error) => {
-      report(`adapt start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      report(`adapt start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       send(res, 502, '{"message":"Internal Server Error"}');
     });
   };

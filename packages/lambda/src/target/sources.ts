@@ -104,7 +104,7 @@ export function buildEvent(kind: SourceKind, request: HttpRequest, options: Even
     }
     case 'apigw-v2':
     case 'function-url': {
-      const stage = kind === 'apigw-v2' ? options.stage ?? '$default' : '$default';
+      const stage = kind === 'apigw-v2' ? (options.stage ?? '$default') : '$default';
       // HTTP API hands the path decoded; Function URLs keep it as sent
       const rawPath = (stage === '$default' ? '' : `/${stage}`) + (kind === 'apigw-v2' ? decodePath(path) : path);
       const cookies: string[] = [];

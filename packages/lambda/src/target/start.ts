@@ -109,21 +109,24 @@ export async function startLambda(ctx: TargetContext, options: StartOptions): Pr
       const invocation = api.invoke(event, { timeoutMs, functionArn });
       const answer = new Promise<LocalAnswer>((resolve) => {
         inFlight.set(invocation.id, resolve);
-        invocation.answer.then(async (runtimeAnswer) => {
-          inFlight.delete(invocation.id);
-          if (runtimeAnswer.path === 'error') {
+        invocation.answer.then(
+          async (runtimeAnswer) => {
+            inFlight.delete(invocation.id);
+            if (runtimeAnswer.path === 'error') {
+              const chunks: Buffer[] = [];
+              for await (const chunk of runtimeAnswer.body) chunks.push(chunk as Buffer);
+              return resolve({ kind: 'error', detail: Buffer.concat(chunks).toString('utf8') });
+            }
+            if (runtimeAnswer.headers['lambda-runtime-function-response-mode'] === 'streaming') {
+              const contentType = runtimeAnswer.headers['content-type'];
+              return resolve({ kind: 'stream', contentType, body: runtimeAnswer.body, ended: runtimeAnswer.ended });
+            }
             const chunks: Buffer[] = [];
             for await (const chunk of runtimeAnswer.body) chunks.push(chunk as Buffer);
-            return resolve({ kind: 'error', detail: Buffer.concat(chunks).toString('utf8') });
-          }
-          if (runtimeAnswer.headers['lambda-runtime-function-response-mode'] === 'streaming') {
-            const contentType = runtimeAnswer.headers['content-type'];
-            return resolve({ kind: 'stream', contentType, body: runtimeAnswer.body, ended: runtimeAnswer.ended });
-          }
-          const chunks: Buffer[] = [];
-          for await (const chunk of runtimeAnswer.body) chunks.push(chunk as Buffer);
-          resolve({ kind: 'buffered', payload: Buffer.concat(chunks) });
-        }, (error: unknown) => resolve({ kind: 'error', detail: String(error) }));
+            resolve({ kind: 'buffered', payload: Buffer.concat(chunks) });
+          },
+          (error: unknown) => resolve({ kind: 'error', detail: String(error) }),
+        );
       });
       return {
         started: invocation.taken,

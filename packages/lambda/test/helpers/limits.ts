@@ -51,4 +51,3 @@ export const limits: Partial<Record<SourceKind, Record<string, string>>> = {
     'three Set-Cookie stay apart (one has a comma in Expires)': 'Lattice results carry one Set-Cookie (the last is sent)',
   },
 };
-
