@@ -4,12 +4,12 @@
  * memory (--max-old-space-size of the runtime process) and env, function errors (502), the event
  * source of --source, bad flags, a missing build, and --runtime-api under the real aws-lambda-ric.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { send } from '@adapt/conformance/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, repoRoot, runCli, tempProject, type TempProject } from './helpers.js';
+import { requireComponent, ricPackageDir } from '../../../test/components.js';
+import { CliProcess, runCli, tempProject, type TempProject } from './helpers.js';
 
 const app = `export default {
   async fetch(request: Request, context: { platform: string; raw: any }): Promise<Response> {
@@ -128,22 +128,36 @@ describe('adapt start --target lambda', () => {
       bare.remove();
     }
   });
+});
 
-  const ric = (() => {
-    try {
-      return createRequire(join(repoRoot, 'package.json')).resolve('aws-lambda-ric/package.json');
-    } catch {
-      return undefined;
-    }
-  })();
-  it.skipIf(!ric || !existsSync(ric))('--runtime-api runs the handler under the real aws-lambda-ric (needs aws-lambda-ric installed in the repo)', async () => {
-    const { origin, process: cli } = await started(['start', '--target', 'lambda', '--port', '0', '--runtime-api', '--source', 'apigw-v2']);
+describe('adapt start --target lambda --runtime-api', () => {
+  const ricHere = requireComponent('aws-lambda-ric');
+  let withRic: TempProject | undefined;
+  beforeAll(async () => {
+    if (!ricHere) return;
+    // an app with aws-lambda-ric in its node_modules, as `npm install --save-dev aws-lambda-ric` leaves it
+    withRic = tempProject({
+      'package.json': JSON.stringify({ name: 'ric-fn', type: 'module' }),
+      'adapt.config.mjs': "export default { targets: { lambda: { timeout: 5, memory: 256 } } };\n",
+      'src/app.ts': app,
+    });
+    mkdirSync(join(withRic.dir, 'node_modules'), { recursive: true });
+    symlinkSync(ricPackageDir, join(withRic.dir, 'node_modules', 'aws-lambda-ric'), 'dir');
+    const build = await runCli(['build', '--target', 'lambda'], { cwd: withRic.dir });
+    if (build.code !== 0) throw new Error(`adapt build failed:\n${build.stdout}\n${build.stderr}`);
+  });
+  afterAll(() => withRic?.remove());
+
+  it('runs the handler under the real aws-lambda-ric, with the memory of the function', async () => {
+    const { origin, process: cli } = await started(['start', '--target', 'lambda', '--port', '0', '--runtime-api', '--source', 'apigw-v2'], withRic!.dir);
     try {
       expect(cli.stdout).toContain('aws-lambda-ric');
       expect(JSON.parse((await json(origin, '/a?b=1')).body)).toEqual({ path: '/a', query: '?b=1', shape: 'v2.0', elb: false });
       expect((await json(origin, '/throw')).status).toBe(500);
       const info = JSON.parse((await json(origin, '/process')).body);
       expect(info.execArgv).toContain('--max-old-space-size=256');
+      expect(await json(origin, '/crash')).toEqual({ status: 502, body: '{"message":"Internal Server Error"}' });
+      expect((await json(origin, '/process')).status).toBe(200);
     } finally {
       await cli.stop();
     }
