@@ -14,3 +14,4 @@ export * from './lazy-request.js';
 export * from './fast-response.js';
 export * from './settings-schema.js';
 export * from './port.js';
+export * from './client-address.js';

@@ -7,6 +7,7 @@
  * Build-side code: nothing in a runtime entry imports it.
  */
 import { AdaptError } from './adapt-error.js';
+import { trustProxyProblem } from './client-address.js';
 import type { AdaptConfig } from './config.js';
 
 /** What a check answers: undefined when the value is fine, else what was expected ("a positive integer"). */
@@ -41,6 +42,8 @@ export const checks = {
   matches(pattern: RegExp, expected: string): SettingCheck {
     return (value) => (typeof value === 'string' && value !== '' && !/[\r\n]/.test(value) && pattern.test(value) ? undefined : expected);
   },
+  methodList: ((value) =>
+    Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(item)) ? undefined : 'a list of HTTP method names, such as ["TRACE"]') as SettingCheck,
   stringList: ((value) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'a list of strings')) as SettingCheck,
   env: ((value) => {
     if (!isPlainObject(value)) return 'an object of string values, such as { API_URL: "https://..." }';
@@ -73,6 +76,8 @@ export const sharedSettings: SettingsSchema = {
   static: { check: checks.string, description: 'A folder of static files served beside the app.', example: '"public"' },
   domain: { check: checks.string, description: 'A custom domain.', example: '"shop.example.com"' },
   bodyLimit: { check: checks.positiveInteger, description: 'Largest request body accepted, in bytes.', example: '1048576' },
+  trustProxy: { check: trustProxyProblem, description: 'Which proxies in front may set X-Forwarded-For: false, true, a hop count, or addresses and CIDRs.', example: '["10.0.0.0/8"]' },
+  refuseMethods: { check: checks.methodList, description: 'HTTP methods answered 405 before the app runs.', example: '["TRACE"]' },
 };
 
 /** Settings only the top level of the config holds. */

@@ -3,7 +3,7 @@
  * `nodeSettingsSchema` and validated by @adapt/core's settings schema, plus the shared ones it uses
  * (static, bodyLimit, timeout, env, domain).
  */
-import { checkResolvedSettings, checks, type SettingCheck, type SettingsSchema, type TargetContext } from '@adapt/core';
+import { checkResolvedSettings, checks, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 
 export interface NodeTargetSettings {
   /** Port the app listens on in production (PORT in the systemd unit). Default 3000. */
@@ -26,9 +26,12 @@ export interface NodeTargetSettings {
   stopTimeout: number;
   static: string | undefined;
   bodyLimit: number | undefined;
+  refuseMethods: string[] | undefined;
   timeout: number | undefined;
   env: Record<string, string>;
   serviceName: string;
+  /** The shared `trustProxy` setting (validated by the CLI with core's trustProxyProblem); unset: the unit trusts its nginx, one hop. */
+  trustProxy: TrustProxy | undefined;
 }
 
 const absolutePath = /^\/[^\s"'\\;%$]*$/;
@@ -69,8 +72,10 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     stopTimeout: (s.stopTimeout as number | undefined) ?? 30,
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
     serviceName: `adapt-${context.appName}`,
+    trustProxy: s.trustProxy as TrustProxy | undefined,
   };
 }
