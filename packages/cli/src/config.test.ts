@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findEntry, selectStage, validateConfig, type Project } from './config.js';
-import { CliError, didYouMean, editDistance } from './errors.js';
+import { AdaptError, didYouMean, editDistance } from '@adapt/core';
 
 /** The refusal's message, or '' when the config is accepted. */
 const problemsOf = (config: unknown): string => {
@@ -14,8 +14,8 @@ const problemsOf = (config: unknown): string => {
     refusal = error;
   }
   if (refusal === undefined) return '';
-  expect(refusal).toBeInstanceOf(CliError);
-  return (refusal as CliError).message;
+  expect(refusal).toBeInstanceOf(AdaptError);
+  return (refusal as AdaptError).message;
 };
 
 describe('validateConfig', () => {

@@ -15,7 +15,7 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     trustProxy: settings.trustProxy ?? null,
     refuseMethods: settings.refuseMethods ?? null,
   };
-  return `import { serve } from '@adapt/node';
+  return `import { parsePort, serve } from '@adapt/node';
 import cluster from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,10 +38,16 @@ function integer(name, fallback, min, max) {
   if (!/^\\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name + ' must be an integer from ' + min + ' to ' + max + ', got ' + JSON.stringify(raw));
   return Number(raw);
 }
+function port(name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = parsePort(raw);
+  return value === undefined ? fail(name + ' must be an integer from 0 to 65535, got ' + JSON.stringify(raw)) : value;
+}
 const workers = env.WORKERS === 'auto' ? 'auto' : integer('WORKERS', defaults.workers ?? 1, 1, 1024);
 const here = dirname(fileURLToPath(import.meta.url));
 const options = {
-  port: integer('PORT', defaults.port, 0, 65535),
+  port: port('PORT', defaults.port),
   host: env.HOST || defaults.host,
   handleSignals: true,
 };

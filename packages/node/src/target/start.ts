@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StartOptions, TargetContext } from '@adapt/core';
+import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { nodeSettings } from './settings.js';
 
 const ownGroup = process.platform !== 'win32';
@@ -17,10 +17,7 @@ const forwarded: NodeJS.Signals[] = ownGroup ? ['SIGINT', 'SIGTERM', 'SIGHUP'] :
 export function startServer(context: TargetContext, options: StartOptions): Promise<void> {
   const server = join(context.outDir, 'server.mjs');
   if (!existsSync(server)) {
-    const error = new Error(`${server} does not exist`) as Error & { code: string; hint: string };
-    error.code = 'NOT_BUILT';
-    error.hint = 'build it first: adapt build --target node';
-    return Promise.reject(error);
+    return Promise.reject(new AdaptError('NOT_BUILT', `${server} does not exist`, { hint: 'build it first: adapt build --target node' }));
   }
   const settings = nodeSettings(context);
   const child = spawn(process.execPath, [server], {
@@ -66,14 +63,13 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
     };
     child.once('error', (error) => {
       cleanup();
-      reject(Object.assign(new Error(`cannot start ${server}: ${error.message}`), { code: 'START_FAILED', hint: 'check that node can run in this folder' }));
+      reject(new AdaptError('START_FAILED', `cannot start ${server}: ${error.message}`, { hint: 'check that node can run in this folder', cause: error }));
     });
     child.once('close', (code, signal) => {
       cleanup();
       if (code === 0 || (signalled && (signal === signalled || code === 128 + (signalNumbers[signalled] ?? 0) || code === 0))) return resolve();
       reject(
-        Object.assign(new Error(`the server exited with ${signal ? `signal ${signal}` : `code ${code}`}`), {
-          code: 'START_FAILED',
+        new AdaptError('START_FAILED', `the server exited with ${signal ? `signal ${signal}` : `code ${code}`}`, {
           hint: 'its own error is printed above; fix it, rebuild with adapt build --target node, and start again',
         }),
       );

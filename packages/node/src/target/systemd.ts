@@ -1,7 +1,6 @@
 /** The systemd unit: restart on failure, SIGTERM for a graceful stop, and a hardened sandbox. */
-import { trustProxyEnvText } from '@adapt/core';
+import { AdaptError, trustProxyEnvText } from '@adapt/core';
 import type { NodeTargetSettings } from './settings.js';
-import { NodeTargetError } from './settings.js';
 
 export function systemdUnit(settings: NodeTargetSettings, appName: string): string {
   const { installDir, serviceName } = settings;
@@ -72,10 +71,10 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
 /** `"NAME=value"` quoted for systemd: backslash and quote escaped, `%` doubled (specifiers). */
 function environmentValue(name: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new NodeTargetError(`env: "${name}" is not a valid environment variable name`, 'use letters, digits and underscores, not starting with a digit');
+    throw new AdaptError('CONFIG_INVALID', `env: "${name}" is not a valid environment variable name`, { hint: 'use letters, digits and underscores, not starting with a digit' });
   }
   if (/[\r\n\0]/.test(value)) {
-    throw new NodeTargetError(`env.${name}: a systemd Environment= value cannot hold a line break or NUL`, 'put multi-line values in a file the app reads');
+    throw new AdaptError('CONFIG_INVALID', `env.${name}: a systemd Environment= value cannot hold a line break or NUL`, { hint: 'put multi-line values in a file the app reads' });
   }
   return `"${`${name}=${value}`.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
 }
