@@ -3,6 +3,7 @@
  * (`\\.\pipe\<guid>`, what iisnode sets), a unix socket path (to run the same build on Linux), or a
  * plain port (HttpPlatformHandler's `%HTTP_PLATFORM_PORT%`). The one place `PORT` is read.
  */
+import { parsePort } from '@adapt/core';
 
 export type ListenTarget = { path: string; port?: undefined } | { port: number; path?: undefined };
 
@@ -24,10 +25,8 @@ export function iisnodeListenTarget(value: string | undefined, name = 'PORT'): L
     );
   }
   if (namedPipe.test(value)) return { path: value };
-  if (/^\d+$/.test(value)) {
-    const port = Number(value);
-    if (port <= 65535) return { port };
-  }
+  const port = parsePort(value);
+  if (port !== undefined) return { port };
   if (value.startsWith('/') || value.startsWith('./') || value.startsWith('../')) {
     if (!/[\0\r\n]/.test(value)) return { path: value };
   }

@@ -121,7 +121,7 @@ describe('deploy refusals', () => {
     const project = makeProject({ entry: probe });
     cleanup.push(project);
     const result = await runCli(['deploy', '--target', 'iisnode'], project);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('needs --to <folder>');
   });
 

@@ -70,12 +70,12 @@ describe('watchedFiles', () => {
 
 describe('settings', () => {
   it.each([
-    [{ mode: 'fastcgi' }, 'targets.iisnode.mode: expected "iisnode" or "httpPlatform"'],
+    [{ mode: 'fastcgi' }, 'targets.iisnode.mode: expected one of "iisnode", "httpPlatform", got "fastcgi"'],
     [{ nodeProcessCountPerApplication: -1 }, 'targets.iisnode.nodeProcessCountPerApplication: expected an integer from 0'],
     [{ promoteServerVars: ['AUTH USER'] }, 'targets.iisnode.promoteServerVars: expected a list of IIS server variable names'],
-    [{ azureNodeVersion: '~18' }, 'targets.iisnode.azureNodeVersion: expected one of the versions Azure App Service still offers: ~22, ~24'],
+    [{ azureNodeVersion: '~18' }, 'targets.iisnode.azureNodeVersion: expected one of "~22", "~24", got "~18"'],
     [{ basePath: '/a?b' }, 'targets.iisnode.basePath: expected the virtual directory'],
-    [{ enableXff: true }, 'targets.iisnode.enableXff: unknown setting'],
+    [{ enableXff: true }, 'targets.iisnode.enableXff: unknown key; did you mean "enableXFF"?'],
   ])('%j is refused', (settings, message) => expect(() => settingsFor(settings)).toThrow(message));
 });
 

@@ -25,7 +25,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { IisnodeTargetError } from './errors.js';
+import { targetError } from './errors.js';
 
 export const stateFile = 'adapt-deploys.json';
 /** Releases kept besides the current and the previous one. */
@@ -45,8 +45,8 @@ export interface FolderDeployResult {
   dryRun: boolean;
 }
 
-function deployError(message: string, hint: string, cause?: unknown): IisnodeTargetError {
-  return new IisnodeTargetError('DEPLOY_FAILED', message, hint, { cause });
+function deployError(message: string, hint: string, cause?: unknown) {
+  return targetError('DEPLOY_FAILED', message, hint, cause);
 }
 
 /** Copies `buildDir` into `folder` as a new release and makes it current. */

@@ -1,15 +1,10 @@
-/** The target's errors: `{ code, message, hint }`, printed by the CLI without a stack. */
-export class IisnodeTargetError extends Error {
-  readonly code: string;
-  readonly hint: string;
-  constructor(code: string, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'IisnodeTargetError';
-    this.code = code;
-    this.hint = hint;
-  }
+/** The target's errors: core's AdaptError `{ code, message, hint }`, printed by the CLI without a stack. */
+import { AdaptError } from '@adapt/core';
+
+export function targetError(code: string, message: string, hint: string, cause?: unknown): AdaptError {
+  return new AdaptError(code, message, { hint, cause });
 }
 
-export function configError(message: string, hint: string): IisnodeTargetError {
-  return new IisnodeTargetError('CONFIG_INVALID', message, hint);
+export function configError(message: string, hint: string): AdaptError {
+  return new AdaptError('CONFIG_INVALID', message, { hint });
 }

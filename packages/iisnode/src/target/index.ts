@@ -9,14 +9,14 @@ import { join, relative, resolve } from 'node:path';
 import type { AdaptTarget, BuildArtifact, BuiltBundle, DeployOptions, DeployResult, TargetContext } from '@adapt/core';
 import { deployToFolder, rollbackFolder } from './deploy-folder.js';
 import { serverEntrySource, shimSource } from './entry.js';
-import { configError, IisnodeTargetError } from './errors.js';
+import { configError, targetError } from './errors.js';
 import { checkIisnodeYml, iisnodeYml } from './iisnode-yml.js';
-import { iisnodeSettings } from './settings.js';
+import { iisnodeSettings, iisnodeSettingsSchema } from './settings.js';
 import { startIisnode } from './start.js';
 import { bundleFile, entryFile, webConfig } from './web-config.js';
 
 export { checkIisnodeYml, iisnodeYml, iisnodeYmlKeys } from './iisnode-yml.js';
-export { azureNodeVersions, iisnodeSettings, watchedFile, type IisnodeTargetSettings } from './settings.js';
+export { azureNodeVersions, iisnodeSettings, iisnodeSettingsSchema, watchedFile, type IisnodeTargetSettings } from './settings.js';
 export { webConfig } from './web-config.js';
 export { deployToFolder, rollbackFolder } from './deploy-folder.js';
 
@@ -26,6 +26,7 @@ export const iisnodeMinimumNode = 20;
 export const iisnodeTarget: AdaptTarget = {
   name: 'iisnode',
   description: 'IIS through iisnode (Azure App Service on Windows) or HttpPlatformHandler: web.config, index.cjs, server.mjs',
+  settings: iisnodeSettingsSchema,
   bundle(context) {
     const settings = iisnodeSettings(context);
     return {
@@ -83,6 +84,13 @@ export const iisnodeTarget: AdaptTarget = {
     context.log.debug(`iisnode: ${bundle.file} behind ${entryFile} (${settings.mode} mode)`);
     return artifacts;
   },
+  /** `adapt dev`: each version through @adapt/node's listener with iisnode's URL and header rules, stack traces in 500s. */
+  async dev(context: TargetContext) {
+    const settings = iisnodeSettings(context);
+    const [{ createListener }, { iisnodeApp }] = await Promise.all([import('@adapt/node'), import('../serve-iisnode.js')]);
+    const options = { basePath: settings.basePath, enableXFF: settings.mode === 'httpPlatform' || settings.enableXFF, promoteServerVars: settings.promoteServerVars };
+    return (app) => createListener(iisnodeApp(app, options), { dev: true });
+  },
   start: startIisnode,
   async deploy(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
     const folder = placeOf(options, 'deploy');
@@ -106,14 +114,14 @@ export const iisnodeTarget: AdaptTarget = {
 function placeOf(options: DeployOptions, action: 'deploy' | 'rollback'): string {
   const to = options.to;
   if (typeof to !== 'string' || to === '') {
-    throw new IisnodeTargetError(
+    throw targetError(
       'USAGE',
       `adapt ${action} --target iisnode needs --to <folder>: the IIS site folder`,
       `such as: adapt ${action} --target iisnode --to D:\\sites\\shop (IIS's physical path is then D:\\sites\\shop\\current)`,
     );
   }
   if (to === 'azure') {
-    throw new IisnodeTargetError(
+    throw targetError(
       'TARGET_UNSUPPORTED',
       `adapt ${action} --target iisnode --to azure is not available yet`,
       'deploy to a folder with --to <folder>; for Azure App Service, zip-deploy the build folder with the Azure CLI (az webapp deploy --type zip)',

@@ -1,8 +1,9 @@
 /**
- * The iisnode target's settings (under `targets.iisnode` in adapt.config.ts), checked with the key
- * named in the error, plus the shared ones it uses (static, env).
+ * The iisnode target's settings (under `targets.iisnode` in adapt.config.ts), declared in
+ * `iisnodeSettingsSchema` and validated by @adapt/core's settings schema, plus the shared ones it
+ * uses (static, env).
  */
-import type { TargetContext, TrustProxy } from '@adapt/core';
+import { checkResolvedSettings, checks, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 import { normalizeBasePath } from '../base-path.js';
 import { promotedNames } from '../headers.js';
 import { configError } from './errors.js';
@@ -41,84 +42,76 @@ export interface IisnodeTargetSettings {
   env: Record<string, string>;
 }
 
-export const iisnodeSettingKeys = [
-  'mode',
-  'basePath',
-  'nodeProcessCountPerApplication',
-  'enableXFF',
-  'promoteServerVars',
-  'watchedFiles',
-  'iisnodeYml',
-  'nodePath',
-  'azureNodeVersion',
-];
-const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit', 'trustProxy', 'refuseMethods'];
-
 /** Files whose change recycles the node processes: the entry, the bundle and the overrides. */
 export const defaultWatchedFiles = ['web.config', 'index.cjs', 'server.mjs', 'iisnode.yml'];
 
+const basePathCheck: SettingCheck = (value) => {
+  try {
+    if (typeof value === 'string') normalizeBasePath(value);
+    return typeof value === 'string' ? undefined : 'the virtual directory as a URL path, such as "/app"';
+  } catch {
+    return 'the virtual directory as a URL path, such as "/app"';
+  }
+};
+const serverVariablesCheck: SettingCheck = (value) => {
+  const expected = 'a list of IIS server variable names (letters, digits and _), such as ["AUTH_USER"]';
+  if (!Array.isArray(value) && typeof value !== 'string') return expected;
+  try {
+    promotedNames(value as string | string[]);
+    return undefined;
+  } catch {
+    return expected;
+  }
+};
+const ymlCheck: SettingCheck = (value) =>
+  value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((item) => ['string', 'number', 'boolean'].includes(typeof item))
+    ? undefined
+    : 'an object of iisnode.yml keys and values, such as { debugPortRange: "5058-6058" }';
+
+/** The iisnode target's own settings, beside the shared ones; one line each. */
+export const iisnodeSettingsSchema: SettingsSchema = {
+  mode: {
+    check: checks.oneOf(['iisnode', 'httpPlatform']),
+    description: 'iisnode (the iisnode module, a named pipe) or httpPlatform (HttpPlatformHandler starts node on a port).',
+    example: '"httpPlatform"',
+  },
+  basePath: { check: basePathCheck, description: "The application's virtual directory in IIS, removed from every URL.", example: '"/app"' },
+  nodeProcessCountPerApplication: { check: checks.integer(0, 64), description: "iisnode's node processes per application; 0 is one per CPU.", example: '2' },
+  enableXFF: { check: checks.boolean, description: "iisnode's enableXFF: the client is the last X-Forwarded-For entry.", example: 'true' },
+  promoteServerVars: { check: serverVariablesCheck, description: 'IIS server variables iisnode forwards, on context.serverVariables.', example: '["AUTH_USER", "REMOTE_ADDR"]' },
+  watchedFiles: {
+    check: checks.stringList,
+    description: 'More files whose change recycles the app, relative to the build; a wildcard in the file name only.',
+    example: '["config/*.json"]',
+  },
+  iisnodeYml: { check: ymlCheck, description: 'iisnode.yml lines, checked as iisnode parses them.', example: '{ debugPortRange: "5058-6058" }' },
+  nodePath: {
+    check: checks.matches(/^[^"<>&]+$/, 'the path of node.exe on the server'),
+    description: 'node.exe as IIS starts it.',
+    example: '"C:\\\\Program Files\\\\nodejs\\\\node.exe"',
+  },
+  azureNodeVersion: {
+    check: checks.oneOf(azureNodeVersions),
+    description: 'WEBSITE_NODE_DEFAULT_VERSION: a Node version Azure App Service on Windows still offers.',
+    example: '"~24"',
+  },
+};
+
+/** The iisnode target's settings with their defaults, checked against the schema (core's validation). */
 export function iisnodeSettings(context: TargetContext): IisnodeTargetSettings {
   const s = context.settings;
-  for (const key of Object.keys(s)) {
-    if (iisnodeSettingKeys.includes(key) || common.includes(key)) continue;
-    throw configError(`adapt.config.ts: targets.iisnode.${key}: unknown setting`, `the iisnode target's settings are: ${iisnodeSettingKeys.join(', ')}`);
-  }
-  const fail = (key: string, expected: string): never => {
-    throw configError(`adapt.config.ts: targets.iisnode.${key}: expected ${expected}, got ${JSON.stringify(s[key])}`, `fix targets.iisnode.${key} in adapt.config.ts`);
-  };
-  const mode = s.mode ?? 'iisnode';
-  if (mode !== 'iisnode' && mode !== 'httpPlatform') fail('mode', '"iisnode" or "httpPlatform"');
-  let basePath = '';
-  if (s.basePath !== undefined) {
-    try {
-      basePath = normalizeBasePath(s.basePath as string);
-    } catch {
-      fail('basePath', 'the virtual directory as a URL path, such as "/app"');
-    }
-  }
-  const count = s.nodeProcessCountPerApplication ?? 1;
-  if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > 64) fail('nodeProcessCountPerApplication', 'an integer from 0 (one per CPU) to 64');
-  const enableXFF = s.enableXFF ?? false;
-  if (typeof enableXFF !== 'boolean') fail('enableXFF', 'true or false');
-  let promoteServerVars: string[] = [];
-  if (s.promoteServerVars !== undefined) {
-    if (!Array.isArray(s.promoteServerVars) && typeof s.promoteServerVars !== 'string') fail('promoteServerVars', 'a list of IIS server variable names, such as ["AUTH_USER"]');
-    try {
-      promoteServerVars = [...promotedNames(s.promoteServerVars as string | string[]).values()];
-    } catch {
-      fail('promoteServerVars', 'a list of IIS server variable names (letters, digits and _), such as ["AUTH_USER"]');
-    }
-  }
-  let watchedFiles = defaultWatchedFiles;
-  if (s.watchedFiles !== undefined) {
-    if (!Array.isArray(s.watchedFiles) || !s.watchedFiles.every((item) => typeof item === 'string'))
-      fail('watchedFiles', 'a list of file paths relative to the build, such as ["*.js", "config/*.json"]');
-    watchedFiles = [...defaultWatchedFiles, ...(s.watchedFiles as string[]).map(watchedFile).filter((entry) => !defaultWatchedFiles.includes(entry))];
-  }
-  let iisnodeYml: IisnodeTargetSettings['iisnodeYml'];
-  if (s.iisnodeYml !== undefined) {
-    const value = s.iisnodeYml;
-    if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((item) => ['string', 'number', 'boolean'].includes(typeof item))) {
-      fail('iisnodeYml', 'an object of iisnode.yml keys and values, such as { debugPortRange: "5058-6058" }');
-    }
-    iisnodeYml = { ...(value as Record<string, string | number | boolean>) };
-  }
-  const nodePath = s.nodePath ?? 'node.exe';
-  if (typeof nodePath !== 'string' || nodePath === '' || /["<>&\r\n]/.test(nodePath))
-    fail('nodePath', 'the path of node.exe on the server, such as "node.exe" or "C:\\\\Program Files\\\\nodejs\\\\node.exe"');
-  const azureNodeVersion = s.azureNodeVersion ?? defaultAzureNodeVersion;
-  if (!(azureNodeVersions as readonly unknown[]).includes(azureNodeVersion))
-    fail('azureNodeVersion', `one of the versions Azure App Service still offers: ${azureNodeVersions.join(', ')}`);
+  checkResolvedSettings(s, 'iisnode', iisnodeSettingsSchema);
+  const watched = (s.watchedFiles as string[] | undefined) ?? [];
   return {
-    mode: mode as IisnodeMode,
-    basePath,
-    nodeProcessCountPerApplication: count as number,
-    enableXFF: enableXFF as boolean,
-    promoteServerVars,
-    watchedFiles,
-    iisnodeYml,
-    nodePath: nodePath as string,
-    azureNodeVersion: azureNodeVersion as string,
+    mode: (s.mode as IisnodeMode | undefined) ?? 'iisnode',
+    basePath: normalizeBasePath(s.basePath as string | undefined),
+    nodeProcessCountPerApplication: (s.nodeProcessCountPerApplication as number | undefined) ?? 1,
+    enableXFF: (s.enableXFF as boolean | undefined) ?? false,
+    promoteServerVars: [...promotedNames(s.promoteServerVars as string | string[] | undefined).values()],
+    watchedFiles: [...defaultWatchedFiles, ...watched.map(watchedFile).filter((entry) => !defaultWatchedFiles.includes(entry))],
+    iisnodeYml: s.iisnodeYml === undefined ? undefined : { ...(s.iisnodeYml as Record<string, string | number | boolean>) },
+    nodePath: (s.nodePath as string | undefined) ?? 'node.exe',
+    azureNodeVersion: (s.azureNodeVersion as string | undefined) ?? defaultAzureNodeVersion,
     development: !context.production || context.stage === 'development',
     trustProxy: s.trustProxy as TrustProxy | undefined,
     refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,

@@ -14,7 +14,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartOptions, TargetContext } from '@adapt/core';
-import { IisnodeTargetError } from './errors.js';
+import { targetError } from './errors.js';
 import { iisnodeSettings, type IisnodeTargetSettings } from './settings.js';
 import { entryFile } from './web-config.js';
 
@@ -22,7 +22,7 @@ const loader = 'require(process.argv[1])'; // what iisnode's interceptor does wi
 
 export async function startIisnode(context: TargetContext, options: StartOptions): Promise<void> {
   const entry = join(context.outDir, entryFile);
-  if (!existsSync(entry)) throw new IisnodeTargetError('NOT_BUILT', `${entry} does not exist`, 'build it first: adapt build --target iisnode');
+  if (!existsSync(entry)) throw targetError('NOT_BUILT', `${entry} does not exist`, 'build it first: adapt build --target iisnode');
   const settings = iisnodeSettings(context);
   const socketDir = mkdtempSync(join(tmpdir(), 'adapt-iisnode-'));
   const upstream = settings.mode === 'iisnode' ? { socketPath: join(socketDir, 'iisnode.sock') } : { port: await freePort() };
@@ -60,7 +60,7 @@ export async function startIisnode(context: TargetContext, options: StartOptions
       announced = true;
       proxy.once('error', (error: NodeJS.ErrnoException) => {
         stop();
-        reject(new IisnodeTargetError('START_FAILED', `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, 'choose another port with --port'));
+        reject(targetError('START_FAILED', `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, 'choose another port with --port'));
       });
       proxy.listen(options.port, options.host, () => {
         const { port } = proxy.address() as AddressInfo;
@@ -75,7 +75,7 @@ export async function startIisnode(context: TargetContext, options: StartOptions
       cleanup();
       if (stopping || code === 0) return resolve();
       reject(
-        new IisnodeTargetError(
+        targetError(
           'START_FAILED',
           `the app exited with ${signal ? `signal ${signal}` : `code ${code}`}`,
           'its own error is printed above; fix it, rebuild with adapt build --target iisnode, and start again',
