@@ -125,6 +125,18 @@ describe('deploy refusals', () => {
     expect(result.stderr).toContain('needs --to <folder>');
   });
 
+  it('--dry-run says which release it would make current, and writes nothing', async () => {
+    const project = makeProject({ entry: probe });
+    const site = mkdtempSync(join(tmpdir(), 'adapt-iisnode-dry-'));
+    cleanup.push(project, site);
+    const result = await runCli(['deploy', '--target', 'iisnode', '--to', site, '--dry-run', '--json'], project);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ ok: true, target: 'iisnode', dryRun: true, changed: true });
+    expect(report.release).toMatch(/^\d{8}t\d{6}Z-[0-9a-f]{12}$/);
+    expect(readdirSync(site)).toEqual([]);
+  });
+
   it('--to azure: said to be absent, with what to do instead', async () => {
     const project = makeProject({ entry: probe });
     cleanup.push(project);
