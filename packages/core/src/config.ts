@@ -3,6 +3,7 @@
  * to the most specific: shared, then the stage, then the target, then the target's stage.
  */
 import type { TrustProxy } from './client-address.js';
+import type { SendFileSettings } from './send-file.js';
 
 export interface Settings {
   /** Function or service name on the platform. */
@@ -29,6 +30,8 @@ export interface Settings {
   trustProxy?: TrustProxy;
   /** Methods answered 405 before the app runs, such as `["TRACE"]`. Default: none. */
   refuseMethods?: string[];
+  /** Who sends the files of `sendFile()` and from which folders; see send-file.ts. Default: the app streams them. */
+  sendFile?: SendFileSettings;
   /** Target-specific settings; each target documents and validates its own. */
   [setting: string]: unknown;
 }

@@ -9,6 +9,7 @@
 import { AdaptError } from './adapt-error.js';
 import { trustProxyProblem } from './client-address.js';
 import type { AdaptConfig } from './config.js';
+import { sendFileSettingProblem } from './send-file.js';
 
 /** What a check answers: undefined when the value is fine, else what was expected ("a positive integer"). */
 export type SettingCheck = (value: unknown) => string | undefined;
@@ -78,6 +79,7 @@ export const sharedSettings: SettingsSchema = {
   bodyLimit: { check: checks.positiveInteger, description: 'Largest request body accepted, in bytes.', example: '1048576' },
   trustProxy: { check: trustProxyProblem, description: 'Which proxies in front may set X-Forwarded-For: false, true, a hop count, or addresses and CIDRs.', example: '["10.0.0.0/8"]' },
   refuseMethods: { check: checks.methodList, description: 'HTTP methods answered 405 before the app runs.', example: '["TRACE"]' },
+  sendFile: { check: sendFileSettingProblem, description: 'Who sends sendFile() files (mode: x-accel-redirect, x-sendfile or stream), from which folders (roots), nginx internalPrefix.', example: '{ mode: "x-accel-redirect", roots: ["/srv/files"] }' },
 };
 
 /** Settings only the top level of the config holds. */

@@ -14,8 +14,10 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     static: settings.static ? 'static' : null,
     trustProxy: settings.trustProxy ?? null,
     refuseMethods: settings.refuseMethods ?? null,
+    sendFile: settings.sendFile ?? null,
   };
-  return `import { parsePort, serve } from '@adapt/node';
+  return `import { configureSendFile } from '@adapt/core';
+import { parsePort, serve } from '@adapt/node';
 import cluster from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +60,12 @@ if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
 if (defaults.static) options.static = join(here, defaults.static);
 if (defaults.refuseMethods) options.refuseMethods = defaults.refuseMethods;
+// sendFile(): the build's mode and roots (relative roots: from the working folder); SEND_FILE_MODE overrides the mode
+try {
+  configureSendFile(defaults.sendFile ?? undefined);
+} catch (error) {
+  fail(String(error.message).replace(/^adapt: /, ''));
+}
 const server = await serve(app, options).catch((error) => fail(String(error?.message ?? error).replace(/^adapt: /, '')));
 // once per server, not once per worker
 if (cluster.isPrimary && server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);

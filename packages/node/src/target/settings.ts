@@ -3,7 +3,7 @@
  * `nodeSettingsSchema` and validated by @adapt/core's settings schema, plus the shared ones it uses
  * (static, bodyLimit, timeout, env, domain).
  */
-import { checkResolvedSettings, checks, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
+import { checkResolvedSettings, checks, type SendFileSettings, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 
 export interface NodeTargetSettings {
   /** Port the app listens on in production (PORT in the systemd unit). Default 3000. */
@@ -32,6 +32,8 @@ export interface NodeTargetSettings {
   serviceName: string;
   /** The shared `trustProxy` setting (validated by the CLI with core's trustProxyProblem); unset: the unit trusts its nginx, one hop. */
   trustProxy: TrustProxy | undefined;
+  /** The shared `sendFile` setting: nginx-site.conf gets an internal location per root. */
+  sendFile: SendFileSettings | undefined;
 }
 
 const absolutePath = /^\/[^\s"'\\;%$]*$/;
@@ -77,5 +79,6 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
     serviceName: `adapt-${context.appName}`,
     trustProxy: s.trustProxy as TrustProxy | undefined,
+    sendFile: s.sendFile as SendFileSettings | undefined,
   };
 }
