@@ -88,6 +88,15 @@ export const topLevelSettings: SettingsSchema = {
   defaultStage: { check: checks.string, description: 'Stage used when none is given.', example: '"dev"' },
 };
 
+/** Settings only a top-level stage holds (`stages.<name>`). */
+export const stageSettings: SettingsSchema = {
+  hosts: {
+    check: (value) => (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && /^[A-Za-z0-9*][A-Za-z0-9*.-]*$/.test(item)) ? undefined : 'a list of host names, `*` for any characters but a dot'),
+    description: 'Machines this stage is picked on when no --stage is given (host names, `*` wildcards).',
+    example: '["web-*.example.com", "db1"]',
+  },
+};
+
 /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
