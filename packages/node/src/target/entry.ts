@@ -1,6 +1,6 @@
 /**
  * The source of server.mjs: the app plus @adapt/node's serve, configured from the environment
- * (PORT, HOST, TRUST_PROXY, BODY_LIMIT, WORKERS), with the build's settings as defaults. A bad
+ * (PORT, HOST, TRUST_PROXY, BODY_LIMIT, WORKERS, ADAPT_SUPERVISE, SEND_FILE_MODE), with the build's settings as defaults. A bad
  * variable stops the server at startup with the variable named.
  */
 import type { NodeTargetSettings } from './settings.js';
@@ -58,6 +58,8 @@ if (!env.TRUST_PROXY && defaults.trustProxy !== null) options.trustProxy = defau
 const bodyLimit = integer('BODY_LIMIT', defaults.bodyLimit ?? 0, 0, Number.MAX_SAFE_INTEGER);
 if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
+// ADAPT_SUPERVISE=1 (adapt start --daemon): a primary holds the socket, SIGHUP replaces workers one at a time
+if (env.ADAPT_SUPERVISE === '1') options.supervise = true;
 if (defaults.static) options.static = join(here, defaults.static);
 if (defaults.refuseMethods) options.refuseMethods = defaults.refuseMethods;
 // sendFile(): the build's mode and roots (relative roots: from the working folder); SEND_FILE_MODE overrides the mode
