@@ -22,6 +22,8 @@ export interface NodeTargetSettings {
   serverName: string;
   /** node:cluster workers: a count or "auto". Default: one process. */
   workers: number | 'auto' | undefined;
+  /** Folder of the supervisord program's log files. Default /var/log/supervisor. */
+  logDir: string;
   /** Seconds systemd waits for a graceful stop before SIGKILL. Default 30. */
   stopTimeout: number;
   static: string | undefined;
@@ -53,6 +55,7 @@ export const nodeSettingsSchema: SettingsSchema = {
   listen: { check: listenValue, description: 'nginx `listen` values.', example: '["80", "[::]:80"]' },
   serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'nginx `server_name`.', example: '"shop.example.com"' },
   workers: { check: checks.either(checks.positiveInteger, checks.oneOf(['auto'])), description: 'node:cluster workers: a count or "auto".', example: '"auto"' },
+  logDir: { check: checks.matches(absolutePath, 'an absolute path'), description: "Folder of the supervisord program's log files.", example: '"/var/log/supervisor"' },
   stopTimeout: { check: checks.integer(1, 3600), description: 'Seconds systemd waits for a graceful stop before SIGKILL.', example: '30' },
 };
 
@@ -71,6 +74,7 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     listen,
     serverName: str('serverName', typeof s.domain === 'string' ? s.domain : '_'),
     workers: s.workers as NodeTargetSettings['workers'],
+    logDir: str('logDir', '/var/log/supervisor'),
     stopTimeout: (s.stopTimeout as number | undefined) ?? 30,
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
