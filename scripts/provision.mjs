@@ -28,7 +28,7 @@ const ricPackage = join(ricCache, 'node_modules', 'aws-lambda-ric');
 
 /** Command on PATH -> the Debian package that provides it. */
 const ricTools = { autoconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'make', 'g++': 'g++', cmake: 'cmake', python3: 'python3' };
-const testTools = { nginx: 'nginx-light', wrk: 'wrk', 'systemd-analyze': 'systemd', supervisord: 'supervisor' };
+const testTools = { nginx: 'nginx-light', wrk: 'wrk', 'systemd-analyze': 'systemd', supervisord: 'supervisor', lighttpd: 'lighttpd' };
 
 let said = 0;
 const say = (line) => {

@@ -1,6 +1,8 @@
 // sendFile(): streamed by the app (headers, 304, Range, confinement), and through a real nginx with
-// X-Accel-Redirect, where a 100 MB file leaves the app's memory as it was and is never read by it.
+// X-Accel-Redirect and a real lighttpd with X-Sendfile, where a 100 MB file leaves the app's memory
+// as it was and is never read by it.
 import { request } from 'node:http';
+import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,5 +144,49 @@ describe('sendFile through a real nginx with X-Accel-Redirect', () => {
     expect(peak - before).toBeLessThan(10 * MiB);
     // an internal location is not reachable from outside
     expect((await download(`http://127.0.0.1:${port}/_adapt/send/0/big.bin`)).status).toBe(404);
+  });
+});
+
+describe('sendFile through a real lighttpd with X-Sendfile', () => {
+  const lighttpdHere = requireComponent('lighttpd');
+
+  it('a 100 MB file is sent by lighttpd: the app never reads it and its RSS stays put', async () => {
+    if (!lighttpdHere) return;
+    const server = await startChild({ sendFile: { mode: 'x-sendfile', roots: [root] } });
+    const port = await freePort();
+    const conf = join(dir, 'lighttpd.conf');
+    // mod_proxy with its X-Sendfile support (lighttpd's gateway option, as for FastCGI), confined to the root
+    writeFileSync(
+      conf,
+      [
+        `server.document-root = "${root}"`,
+        `server.bind = "127.0.0.1"`,
+        `server.port = ${port}`,
+        `server.errorlog = "${dir}/lighttpd-error.log"`,
+        'server.modules = ("mod_proxy")',
+        `proxy.server = ("" => (("host" => "127.0.0.1", "port" => ${server.port}, "x-sendfile" => "enable", "x-sendfile-docroot" => ("${root}"))))`,
+        '',
+      ].join('\n'),
+    );
+    const lighttpd = spawn('lighttpd', ['-D', '-f', conf], { stdio: 'ignore' });
+    try {
+      for (;;) {
+        if (lighttpd.exitCode !== null) throw new Error(`lighttpd exited with ${lighttpd.exitCode}`);
+        const up = await download(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+        if (up) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const before = JSON.parse(text((await send(server.url, '/rss')).body)).rss as number;
+      const answer = await download(`http://127.0.0.1:${port}/file?path=big.bin`);
+      const peak = JSON.parse(text((await send(server.url, '/peak')).body)).peak as number;
+      expect(answer.status).toBe(200);
+      expect(answer.bytes).toBe(100 * MiB);
+      expect(answer.headers['x-sendfile']).toBeUndefined();
+      expect(JSON.parse(text((await send(server.url, '/sendstats')).body))).toEqual({ streamed: 0, bytesRead: 0 });
+      expect(peak - before).toBeLessThan(10 * MiB);
+    } finally {
+      lighttpd.kill('SIGTERM');
+      await new Promise((resolve) => (lighttpd.exitCode !== null ? resolve(null) : lighttpd.once('exit', resolve)));
+    }
   });
 });
