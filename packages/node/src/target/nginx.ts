@@ -78,7 +78,7 @@ export function nginxSite(settings: NodeTargetSettings, appName: string, hasStat
 /** sendFile() with X-Accel-Redirect: root n is the internal location `<prefix>/<n>/` (relative roots: inside installDir). */
 export function sendFileLocations(settings: NodeTargetSettings): string[] {
   const sendFile = settings.sendFile;
-  if (!sendFile || sendFile.mode !== 'x-accel-redirect') return [];
+  if (sendFile?.mode !== 'x-accel-redirect') return [];
   const prefix = (sendFile.internalPrefix ?? defaultInternalPrefix).replace(/\/+$/, '');
   const lines = ['', '    # sendFile(): the app answers X-Accel-Redirect and nginx sends the file from these folders.'];
   sendFile.roots.forEach((root, index) => {
