@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `@adapt/lambda/buffered` is what `adapt build` ships unless streaming is on; `@adapt/lambda`
  * (streaming included) is what a hand-written handler imports.
  */
-// raised for the lightweight Request that holds to the standard class (Node 24, issue 10), the
+// raised for the lazy Request that holds to the standard class (Node 24, issue 10), the
 // client-address rule (issue 11) and the Node-handler request path (raw req.url, methods, refuseMethods)
 const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 35_500, '@adapt/lambda': 37_900 };
 
