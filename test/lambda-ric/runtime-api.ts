@@ -1,8 +1,8 @@
 /**
- * The Lambda target's local Runtime API (packages/lambda/src/target/runtime-api.ts), with each
+ * The Lambda target's local Runtime API (packages/lambda/src/tooling/runtime-api.ts), with each
  * answer collected whole, for the tests that run built handlers under the real aws-lambda-ric.
  */
-import { RuntimeApi as LocalRuntimeApi, type RuntimeAnswer } from '../../packages/lambda/src/target/runtime-api.js';
+import { RuntimeApi as LocalRuntimeApi, type RuntimeAnswer } from '../../packages/lambda/src/tooling/runtime-api.js';
 
 export interface InvocationOutcome {
   kind: 'response' | 'error';

@@ -7,7 +7,7 @@
 import { GetAliasCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { isAdaptError, type AdaptConfig } from '@adapt/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { LambdaDeployResult } from '../src/target/index.js';
+import type { LambdaDeployResult } from '../src/tooling/index.js';
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject, type RecordingLogger } from './deploy/context.js';

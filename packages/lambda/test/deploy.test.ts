@@ -16,7 +16,7 @@ import {
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { isAdaptError, type AdaptConfig } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codeSha256, type LambdaDeployResult, type LambdaListResult } from '../src/target/index.js';
+import { codeSha256, type LambdaDeployResult, type LambdaListResult } from '../src/tooling/index.js';
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject } from './deploy/context.js';

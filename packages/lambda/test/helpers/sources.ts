@@ -1,9 +1,9 @@
 /**
  * Test helpers: the per-source events and responses live in the Lambda target
- * (src/target/sources.ts, shared with `adapt start --target lambda`); a Lambda context for
+ * (src/tooling/sources.ts, shared with `adapt start --target lambda`); a Lambda context for
  * calling a handler directly lives here.
  */
-export { buildEvent, hosts, sourceResponse as resultToResponse, splitQuery, type EventOptions, type HttpRequest, type HttpResponse, type SourceKind } from '../../src/target/sources.js';
+export { buildEvent, hosts, sourceResponse as resultToResponse, splitQuery, type EventOptions, type HttpRequest, type HttpResponse, type SourceKind } from '../../src/tooling/sources.js';
 
 /** A Lambda context whose deadline is `remainingMs` from now. */
 export function lambdaContext(remainingMs = 30_000): any {
