@@ -78,6 +78,8 @@ export function paramsHeaders(params: Params): Headers {
   const headers = new Headers();
   for (const [name, value] of params) {
     if (name.startsWith('HTTP_')) {
+      // nginx sends Content-Type and -Length twice: as CONTENT_* and as HTTP_CONTENT_*
+      if ((name === 'HTTP_CONTENT_TYPE' || name === 'HTTP_CONTENT_LENGTH') && params.get(name.slice(5))) continue;
       const header = name.slice(5).toLowerCase().replaceAll('_', '-');
       if (header && validName.test(header)) headers.append(header, value);
     } else if ((name === 'CONTENT_TYPE' || name === 'CONTENT_LENGTH') && value !== '') {
