@@ -39,7 +39,7 @@ export async function runCgi(app: App, options: CgiOptions = {}): Promise<number
   process.stdout.once('error', onGone);
   let code = 0;
   try {
-    const response = await handler.handle(params, 0, stdinBody(params, method), abort.signal);
+    const response = await handler.handle(params, 0, stdinBody(params, method), () => abort.signal);
     code = await writeAnswer(cgiAnswer(response, method), abort.signal);
     await handler.teardown();
   } catch (error) {

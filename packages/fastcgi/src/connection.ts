@@ -72,7 +72,10 @@ interface ActiveRequest {
   stdinBytes: number;
   /** No more STDIN goes to the app: it ended, failed, or the app cancelled it. */
   stdinDone: boolean;
-  abort: AbortController;
+  /** Made on first read of `request.signal` (an AbortController costs more than the rest of a small request). */
+  abort: AbortController | undefined;
+  /** The answer's body being read, to cancel when the web server goes away. */
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** The web server is gone or aborted this request: nothing more is written for it. */
   gone: boolean;
   wake: (() => void) | undefined;
@@ -175,7 +178,8 @@ export class Connection {
       stdin: undefined,
       stdinBytes: 0,
       stdinDone: false,
-      abort: new AbortController(),
+      abort: undefined,
+      reader: undefined,
       gone: false,
       wake: undefined,
     });
@@ -219,7 +223,7 @@ export class Connection {
     } else {
       request.stdinDone = true; // a body on GET or HEAD is read and dropped
     }
-    this.#handler.handle(params, request.id, body, request.abort.signal).then((response) => this.#send(request, response));
+    this.#handler.handle(params, request.id, body, () => requestSignal(request)).then((response) => this.#send(request, response));
   }
 
   #stdin(request: ActiveRequest, content: Buffer): void {
@@ -265,7 +269,8 @@ export class Connection {
       request.stdin?.error(error);
     }
     this.#pausedBy.delete(request);
-    request.abort.abort(error);
+    request.abort?.abort(error);
+    if (request.reader) void request.reader.cancel(error).catch(() => {});
     request.wake?.();
   }
 
@@ -308,8 +313,7 @@ export class Connection {
   async #pump(request: ActiveRequest, head: string, body: ReadableStream<Uint8Array>): Promise<void> {
     const socket = this.#socket;
     const reader = body.getReader();
-    const onAbort = () => void reader.cancel(request.abort.signal.reason).catch(() => {});
-    request.abort.signal.addEventListener('abort', onAbort, { once: true });
+    request.reader = reader;
     // corked until the next turn: the head and the chunks ready at once go out in one write
     socket.cork();
     let corked = true;
@@ -348,7 +352,7 @@ export class Connection {
       void reader.cancel(error).catch(() => {});
       this.#fail(undefined);
     } finally {
-      request.abort.signal.removeEventListener('abort', onAbort);
+      request.reader = undefined;
       uncork();
     }
   }
@@ -378,6 +382,15 @@ export class Connection {
     this.#requests.clear();
     this.#pausedBy.clear();
   }
+}
+
+/** The request's abort signal, made on first use; already aborted when the web server is gone. */
+function requestSignal(request: ActiveRequest): AbortSignal {
+  if (!request.abort) {
+    request.abort = new AbortController();
+    if (request.gone) request.abort.abort(new DOMException('the web server went away', 'AbortError'));
+  }
+  return request.abort.signal;
 }
 
 /** STDOUT records for `content` (cut every 65535 bytes), in one buffer. */

@@ -55,7 +55,7 @@ export interface Handler {
   setup(): Promise<void>;
   teardown(): Promise<void>;
   /** The app's answer, or the error answer; never rejects. */
-  handle(params: Params, requestId: number, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<Response>;
+  handle(params: Params, requestId: number, body: ReadableStream<Uint8Array> | null, signal: () => AbortSignal): Promise<Response>;
 }
 
 export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: HandlerOptions = {}): Handler {
@@ -70,14 +70,18 @@ export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: Ha
   const env = process.env;
   const lifecycle = createLifecycle(app, { platform, env });
   const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
+  let ready = false;
 
   const fail = (params: Params, error: unknown): Response => {
     logError(`${params.get('REQUEST_METHOD') ?? '?'} ${(params.get('REQUEST_URI') ?? '').slice(0, 200)}`, error);
     return errorResponse(error, { dev });
   };
 
-  const run = async (params: Params, requestId: number, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<Response> => {
-    await lifecycle.setup();
+  const run = async (params: Params, requestId: number, body: ReadableStream<Uint8Array> | null, signal: () => AbortSignal): Promise<Response> => {
+    if (!ready) {
+      await lifecycle.setup();
+      ready = true;
+    }
     const method = params.get('REQUEST_METHOD') || 'GET';
     refuseMethod?.(method);
     const declared = params.get('CONTENT_LENGTH');
@@ -93,7 +97,7 @@ export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: Ha
         encrypted: paramsEncrypted(params),
         host: paramsHost(params),
         remoteAddress,
-        signal,
+        signal: signal(),
       });
     }
     checkFetchMethod(method);
@@ -131,9 +135,9 @@ class ParamsInput implements LazyRequestInput {
   readonly url: string;
   readonly body: LazyBody | null;
   readonly #params: Params;
-  readonly #signal: AbortSignal;
+  readonly #signal: () => AbortSignal;
 
-  constructor(method: string, url: string, params: Params, body: ReadableStream<Uint8Array> | null, signal: AbortSignal) {
+  constructor(method: string, url: string, params: Params, body: ReadableStream<Uint8Array> | null, signal: () => AbortSignal) {
     this.method = method;
     this.url = url;
     this.body = body ? { stream: () => body } : null;
@@ -146,7 +150,7 @@ class ParamsInput implements LazyRequestInput {
   }
 
   signal(): AbortSignal {
-    return this.#signal;
+    return this.#signal();
   }
 }
 
