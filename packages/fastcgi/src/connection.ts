@@ -332,7 +332,7 @@ export class Connection {
         const chunk = result.value;
         if (!(chunk instanceof Uint8Array)) throw new TypeError(`the response stream gave ${chunk === null ? 'null' : typeof chunk} instead of bytes (Uint8Array)`);
         if (chunk.byteLength === 0) continue;
-        if (!socket.write(streamRecords(request.id, chunk))) {
+        if (!writeRecords(socket, request.id, chunk)) {
           uncork();
           await new Promise<void>((resolve) => {
             request.wake = resolve;
@@ -391,6 +391,25 @@ function requestSignal(request: ActiveRequest): AbortSignal {
     if (request.gone) request.abort.abort(new DOMException('the web server went away', 'AbortError'));
   }
   return request.abort.signal;
+}
+
+/**
+ * Writes `content` as STDOUT records. A small chunk is copied into one buffer with its header; a
+ * large one is not copied: its headers and slices go out corked, as one writev.
+ */
+function writeRecords(socket: Socket, id: number, content: Uint8Array): boolean {
+  if (content.byteLength < 16 * 1024) return socket.write(streamRecords(id, content));
+  socket.cork();
+  let flowing = true;
+  for (let start = 0; start < content.byteLength; start += MAX_CONTENT) {
+    const end = Math.min(content.byteLength, start + MAX_CONTENT);
+    const header = Buffer.allocUnsafe(HEADER_SIZE);
+    writeHeader(header, 0, FCGI_STDOUT, id, end - start);
+    socket.write(header);
+    flowing = socket.write(content.subarray(start, end));
+  }
+  socket.uncork();
+  return flowing;
 }
 
 /** STDOUT records for `content` (cut every 65535 bytes), in one buffer. */
