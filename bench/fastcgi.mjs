@@ -14,7 +14,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseWrk } from './node-server/measure.mjs';
 import { cpuPerRequest, processCpu } from './lib/proc.mjs';
@@ -94,7 +94,8 @@ async function main() {
       for (const test of cases) {
         const response = await fetch(`http://127.0.0.1:${front.port}${test.path}`);
         const body = await response.arrayBuffer();
-        if (response.status !== 200 || body.byteLength !== test.bytes) throw new Error(`${labels[front.name]} answered ${test.path} with ${response.status}, ${body.byteLength} bytes`);
+        if (response.status !== 200 || body.byteLength !== test.bytes)
+          throw new Error(`${labels[front.name]} answered ${test.path} with ${response.status}, ${body.byteLength} bytes`);
         wrk(front.port, test.path, 1, settings.connections); // warm-up
       }
     }
@@ -149,8 +150,13 @@ function summarize(samples) {
 }
 
 function print(settings, summary) {
-  console.log(`\nFastCGI through nginx vs the node target through nginx (${settings.rounds} rounds of ${settings.seconds} s, ${settings.connections} connections, Node ${process.version}); ratios are FastCGI's, above 1 is better\n`);
-  const columns = ['case', 'front', 'req/s', 'spread', 'app CPU us/req', 'nginx CPU us/req', 'latency avg ms', 'p99 ms'].map((title, i) => ({ title, align: i < 2 ? 'left' : 'right' }));
+  console.log(
+    `\nFastCGI through nginx vs the node target through nginx (${settings.rounds} rounds of ${settings.seconds} s, ${settings.connections} connections, Node ${process.version}); ratios are FastCGI's, above 1 is better\n`,
+  );
+  const columns = ['case', 'front', 'req/s', 'spread', 'app CPU us/req', 'nginx CPU us/req', 'latency avg ms', 'p99 ms'].map((title, i) => ({
+    title,
+    align: i < 2 ? 'left' : 'right',
+  }));
   const rows = [];
   for (const row of summary) {
     for (const name of ['fastcgi', 'proxy']) {
@@ -188,7 +194,18 @@ function startChild(command, name) {
 async function startNginx(dir, socket, nodePort, fcgiFront, proxyFront) {
   mkdirSync(join(dir, 'logs'));
   const config = join(dir, 'nginx.conf');
-  const params = ['QUERY_STRING $query_string', 'REQUEST_METHOD $request_method', 'CONTENT_TYPE $content_type', 'CONTENT_LENGTH $content_length', 'REQUEST_URI $request_uri', 'REQUEST_SCHEME $scheme', 'HTTPS $https if_not_empty', 'REMOTE_ADDR $remote_addr', 'SERVER_PORT $server_port', 'SERVER_NAME $server_name']
+  const params = [
+    'QUERY_STRING $query_string',
+    'REQUEST_METHOD $request_method',
+    'CONTENT_TYPE $content_type',
+    'CONTENT_LENGTH $content_length',
+    'REQUEST_URI $request_uri',
+    'REQUEST_SCHEME $scheme',
+    'HTTPS $https if_not_empty',
+    'REMOTE_ADDR $remote_addr',
+    'SERVER_PORT $server_port',
+    'SERVER_NAME $server_name',
+  ]
     .map((param) => `      fastcgi_param ${param};`)
     .join('\n');
   writeFileSync(
@@ -253,7 +270,15 @@ function canConnect(port) {
 
 async function freePorts(count) {
   const { createServer } = await import('node:net');
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => resolve(s)); })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve) => {
+          const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
   const ports = servers.map((server) => server.address().port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
@@ -266,4 +291,3 @@ function stop(child) {
     child.kill(child.spawnargs.includes('nginx') ? 'SIGQUIT' : 'SIGKILL');
   });
 }
-

@@ -43,7 +43,8 @@ const missingPackages = (tools) => [...new Set(Object.entries(tools).filter(([co
 const rel = (path) => relative(process.cwd(), path) || '.';
 
 function installDebianPackages() {
-  const needed = [...missingPackages({ ...ricTools, ...testTools }), ...Object.entries(testFiles).filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg)];
+  const missingFiles = Object.keys(testFiles).filter((file) => !existsSync(file));
+  const needed = [...missingPackages({ ...ricTools, ...testTools }), ...missingFiles.map((file) => testFiles[file])];
   if (needed.length === 0) return;
   const command = `apt-get install -y --no-install-recommends ${needed.join(' ')}`;
   if (process.getuid?.() !== 0 || !has('apt-get')) {

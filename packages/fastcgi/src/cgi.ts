@@ -69,7 +69,9 @@ function stdinBody(params: Params, method: string): ReadableStream<Uint8Array> |
           if (left === 0) finish(() => controller.close());
           else if ((controller.desiredSize ?? 0) <= 0) stdin.pause();
         });
-        stdin.once('end', () => finish(() => (left === Infinity ? controller.close() : controller.error(new Error(`stdin ended ${left} bytes before CONTENT_LENGTH ${declared}`)))));
+        stdin.once('end', () =>
+          finish(() => (left === Infinity ? controller.close() : controller.error(new Error(`stdin ended ${left} bytes before CONTENT_LENGTH ${declared}`)))),
+        );
         stdin.once('error', (error) => finish(() => controller.error(error)));
         stdin.pause();
       },

@@ -122,7 +122,8 @@ export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: Ha
         return Promise.resolve(fail(params, error));
       }
       return result.then(
-        (response) => (response instanceof Response ? response : fail(params, new TypeError(`the app answered ${response === undefined ? 'undefined' : typeof response} instead of a Response`))),
+        (response) =>
+          response instanceof Response ? response : fail(params, new TypeError(`the app answered ${response === undefined ? 'undefined' : typeof response} instead of a Response`)),
         (error) => fail(params, error),
       );
     },

@@ -24,7 +24,8 @@ export function addParam(params: Params, name: string, value: string): void {
  */
 export function paramsTarget(params: Params): string {
   const uri = params.get('REQUEST_URI');
-  if (uri === undefined || uri === '') throw badRequest('BAD_URL', 'the front server sent no REQUEST_URI: pass it (nginx: `include fastcgi_params;`, which sets REQUEST_URI $request_uri)');
+  if (uri === undefined || uri === '')
+    throw badRequest('BAD_URL', 'the front server sent no REQUEST_URI: pass it (nginx: `include fastcgi_params;`, which sets REQUEST_URI $request_uri)');
   if (/^[\x21-\x7e]*$/.test(uri)) return uri;
   let out = '';
   for (let i = 0; i < uri.length; i++) {

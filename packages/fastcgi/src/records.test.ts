@@ -81,8 +81,14 @@ describe('record codec', () => {
     ['long name', 'H'.repeat(300), ''],
     ['raw UTF-8 bytes kept', 'REQUEST_URI', Buffer.from('/caf\u00e9', 'utf8').toString('latin1')],
   ])('name-value pairs: %s', (_label, name, value) => {
-    const encoded = encodePairs([[name, value], ['B', 'c']]);
-    expect(pairsOf(encoded)).toEqual([[name, value], ['B', 'c']]);
+    const encoded = encodePairs([
+      [name, value],
+      ['B', 'c'],
+    ]);
+    expect(pairsOf(encoded)).toEqual([
+      [name, value],
+      ['B', 'c'],
+    ]);
     const lengthBytes = (n: number) => (n < 128 ? 1 : 4);
     expect(encoded.length).toBe(lengthBytes(name.length) + lengthBytes(value.length) + name.length + value.length + 4);
   });

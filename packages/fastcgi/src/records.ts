@@ -180,7 +180,8 @@ export function decodePairs(content: Buffer, pair: (name: string, value: string)
   while (offset < content.length) {
     const nameLength = length();
     const valueLength = length();
-    if (offset + nameLength + valueLength > content.length) throw new ProtocolError(`name-value pair of ${nameLength}+${valueLength} bytes overruns its ${content.length}-byte block`);
+    if (offset + nameLength + valueLength > content.length)
+      throw new ProtocolError(`name-value pair of ${nameLength}+${valueLength} bytes overruns its ${content.length}-byte block`);
     const name = content.toString('latin1', offset, offset + nameLength);
     offset += nameLength;
     pair(name, content.toString('latin1', offset, offset + valueLength));

@@ -11,7 +11,10 @@ import { FcgiClient, defaultParams, parseCgi, requestRecords } from './helpers/c
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-function run(script: string, options: { env?: Record<string, string>; stdin?: Buffer | 'pipe' | number }): Promise<{ code: number | null; stdout: Buffer; stderr: string; kill(): void; first: Promise<string> }> {
+function run(
+  script: string,
+  options: { env?: Record<string, string>; stdin?: Buffer | 'pipe' | number },
+): Promise<{ code: number | null; stdout: Buffer; stderr: string; kill(): void; first: Promise<string> }> {
   const stdinOption = typeof options.stdin === 'number' ? options.stdin : 'pipe';
   const child = spawn(process.execPath, [script], { env: options.env ?? { PATH: process.env.PATH ?? '' }, stdio: [stdinOption, 'pipe', 'pipe'] });
   const out: Buffer[] = [];
@@ -103,7 +106,10 @@ describe('runCgi', () => {
 
   it('reads exactly CONTENT_LENGTH bytes of stdin', async () => {
     const body = Buffer.alloc(200_000, 9);
-    const result = await run(fixture('cgi-app.mjs'), { env: cgiEnv({ REQUEST_METHOD: 'POST', CONTENT_LENGTH: String(body.length) }), stdin: Buffer.concat([body, Buffer.from('extra bytes after the body')]) });
+    const result = await run(fixture('cgi-app.mjs'), {
+      env: cgiEnv({ REQUEST_METHOD: 'POST', CONTENT_LENGTH: String(body.length) }),
+      stdin: Buffer.concat([body, Buffer.from('extra bytes after the body')]),
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(parseCgi(result.stdout).body.toString())).toMatchObject({ method: 'POST', length: body.length, sha256: createHash('sha256').update(body).digest('hex') });
   });

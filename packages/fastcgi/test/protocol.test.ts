@@ -30,7 +30,13 @@ async function app(request: Request, context: { remoteAddress: string | undefine
   switch (url.pathname.startsWith('/echo') ? '/echo' : url.pathname) {
     case '/echo': {
       const body = new Uint8Array(await request.arrayBuffer());
-      return Response.json({ url: request.url, length: body.length, sha256: createHash('sha256').update(body).digest('hex'), address: context.remoteAddress, headers: [...request.headers] });
+      return Response.json({
+        url: request.url,
+        length: body.length,
+        sha256: createHash('sha256').update(body).digest('hex'),
+        address: context.remoteAddress,
+        headers: [...request.headers],
+      });
     }
     case '/cookies': {
       const headers = new Headers([['content-type', 'text/plain']]);
@@ -229,7 +235,17 @@ describe('kept and multiplexed connections', () => {
 
   it('answers GET_VALUES with the values asked for', async () => {
     const client = await open();
-    client.write(encodeRecord(FCGI_GET_VALUES, 0, encodePairs([['FCGI_MPXS_CONNS', ''], ['FCGI_MAX_CONNS', ''], ['OTHER', '']])));
+    client.write(
+      encodeRecord(
+        FCGI_GET_VALUES,
+        0,
+        encodePairs([
+          ['FCGI_MPXS_CONNS', ''],
+          ['FCGI_MAX_CONNS', ''],
+          ['OTHER', ''],
+        ]),
+      ),
+    );
     await client.until(() => client.records.length > 0);
     const [record] = client.records;
     expect(record.type).toBe(FCGI_GET_VALUES_RESULT);

@@ -85,7 +85,11 @@ export const defaultParams = (uri: string, extra: Record<string, string> = {}): 
 });
 
 /** The records of one whole request: BEGIN_REQUEST, PARAMS, the empty PARAMS, STDIN, the empty STDIN. */
-export function requestRecords(id: number, params: Record<string, string> | Array<[string, string]>, options: { keepConn?: boolean; stdin?: Buffer | string; role?: number } = {}): Buffer {
+export function requestRecords(
+  id: number,
+  params: Record<string, string> | Array<[string, string]>,
+  options: { keepConn?: boolean; stdin?: Buffer | string; role?: number } = {},
+): Buffer {
   const pairs = encodePairs(Array.isArray(params) ? params : Object.entries(params));
   const parts = [encodeRecord(FCGI_BEGIN_REQUEST, id, encodeBeginRequest(options.role ?? FCGI_RESPONDER, options.keepConn ? 1 : 0))];
   for (let i = 0; i < pairs.length; i += 65535) parts.push(encodeRecord(FCGI_PARAMS, id, pairs.subarray(i, i + 65535)));
