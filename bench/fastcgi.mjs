@@ -2,6 +2,7 @@
 // FastCGI through nginx against the node target through nginx, in the same run:
 //
 //   node bench/fastcgi.mjs [--rounds 3] [--seconds 5] [--connections 32] [--json]
+//   node bench/fastcgi.mjs --cgi [--runs 30]    the cost of one CGI request (runCgi)
 //
 // One nginx (one worker) with two sites: `fastcgi_pass` to adapt's serveFastcgi() on a unix socket
 // (an upstream with keepalive, `fastcgi_keep_conn on`), and `proxy_pass` to adapt's serve() (an
@@ -66,6 +67,7 @@ async function main() {
     console.log('node bench/fastcgi.mjs [--rounds 3] [--seconds 5] [--connections 32] [--json]\nFastCGI through nginx against the node target through nginx, same run.');
     return;
   }
+  if (args.includes('--cgi')) return measureCgi(option('runs', 30));
   const settings = { rounds: option('rounds', 3), seconds: option('seconds', 5), connections: option('connections', 32) };
   const json = args.includes('--json');
   const log = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -118,6 +120,43 @@ async function main() {
     else print(settings, summary);
   } finally {
     for (const { child } of children.reverse()) await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One CGI request is one process: start Node, import the app and @adapt/fastcgi, answer, exit.
+ * Wall time per request, median of `runs` sequential runs, beside `node -e` (Node's own start)
+ * and a script that writes the same answer by hand (start + the smallest possible answer).
+ */
+function measureCgi(runs) {
+  const dir = mkdtempSync(join(tmpdir(), 'adapt-bench-cgi-'));
+  try {
+    const dist = new URL('../packages/fastcgi/dist/index.js', import.meta.url).href;
+    const adaptScript = join(dir, 'adapt.mjs');
+    writeFileSync(adaptScript, `import { runCgi } from ${JSON.stringify(dist)};\nawait runCgi(() => new Response('Hello', { headers: { 'content-type': 'text/plain' } }));\n`);
+    const handScript = join(dir, 'hand.mjs');
+    writeFileSync(handScript, `process.stdout.write('Status: 200 OK\\r\\ncontent-type: text/plain\\r\\ncontent-length: 5\\r\\n\\r\\nHello');\n`);
+    const env = { PATH: process.env.PATH, GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', REQUEST_URI: '/hello', HTTP_HOST: 'cgi.test', REMOTE_ADDR: '127.0.0.1', SERVER_NAME: 'cgi.test', SERVER_PORT: '80' };
+    const time = (args) => {
+      const samples = [];
+      for (let i = 0; i < runs; i++) {
+        const start = process.hrtime.bigint();
+        const result = spawnSync(process.execPath, args, { env, input: '' });
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (result.status !== 0 || !String(result.stdout).endsWith('Hello')) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+      }
+      return { median: median(samples), spread: spread(samples) };
+    };
+    time([adaptScript]); // warm the file cache
+    const rows = [
+      ['node -e (Node starts, writes 5 bytes, exits)', time(['-e', 'process.stdout.write("Hello")'])],
+      ['a hand-written CGI answer', time([handScript])],
+      ['runCgi(app) from @adapt/fastcgi', time([adaptScript])],
+    ];
+    console.log(`\nOne CGI request, process start to exit (${runs} sequential runs, Node ${process.version})\n`);
+    console.log(table([{ title: 'script', align: 'left' }, { title: 'ms per request (median)', align: 'right' }, { title: 'spread', align: 'right' }], rows.map(([name, r]) => [name, num(r.median), percent(r.spread)])));
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
