@@ -350,7 +350,7 @@ export class Connection {
       // the head is out: no error status can follow, and an END_REQUEST would pass a truncated body as complete
       logError(`response stream of FastCGI request ${request.id} failed; closing the connection so the web server sees the body cut`, error);
       void reader.cancel(error).catch(() => {});
-      this.#fail(undefined);
+      this.#cut();
     } finally {
       request.reader = undefined;
       uncork();
@@ -376,6 +376,18 @@ export class Connection {
     this.#socket.destroy();
   }
 
+  /**
+   * Ends the connection so that the web server fails the answer instead of completing it. A close
+   * alone is not enough: nginx with `fastcgi_buffering off` takes the end of the connection for
+   * the end of the body and sends the client the last chunk. A record of a version that does not
+   * exist is an error for nginx, Apache and lighttpd alike: each drops the client connection.
+   */
+  #cut(): void {
+    if (this.#closed) return;
+    this.#socket.end(brokenRecord);
+    this.#onClose();
+  }
+
   #onClose(): void {
     this.#closed = true;
     for (const request of this.#requests.values()) this.#cancel(request, 'the web server closed the connection');
@@ -383,6 +395,9 @@ export class Connection {
     this.#pausedBy.clear();
   }
 }
+
+/** A record header of version 0: no FastCGI peer accepts it. */
+const brokenRecord = Buffer.from([0, FCGI_STDOUT, 0, 0, 0, 0, 0, 0]);
 
 /** The request's abort signal, made on first use; already aborted when the web server is gone. */
 function requestSignal(request: ActiveRequest): AbortSignal {

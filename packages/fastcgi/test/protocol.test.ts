@@ -197,12 +197,13 @@ describe('streams', () => {
     expect(endOf(client, 1).protocolStatus).toBe(0);
   });
 
-  it('closes the connection without END_REQUEST when the body fails after the head', async () => {
+  it('fails the answer (a record no peer accepts, then close, no END_REQUEST) when the body fails after the head', async () => {
     const client = await open();
     client.write(requestRecords(1, defaultParams('/fail-midway'), { keepConn: true }));
     await client.untilClosed();
     expect(client.stdout(1).toString()).toContain('part of it');
     expect(client.ended(1)).toBe(false);
+    expect(client.broken).toBe(true);
   });
 });
 

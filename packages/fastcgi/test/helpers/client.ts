@@ -18,13 +18,19 @@ export class FcgiClient {
   readonly socket: Socket;
   readonly records: FcgiRecord[] = [];
   closed = false;
+  /** The server sent bytes that are not a FastCGI record. */
+  broken = false;
   #reader = new RecordReader();
   #waiters: Array<() => void> = [];
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      for (const record of this.#reader.push(chunk)) this.records.push({ ...record, content: Buffer.from(record.content) });
+      try {
+        for (const record of this.#reader.push(chunk)) this.records.push({ ...record, content: Buffer.from(record.content) });
+      } catch {
+        this.broken = true; // a record that is not FastCGI: the server failing the answer on purpose
+      }
       this.#wake();
     });
     socket.on('error', () => {});

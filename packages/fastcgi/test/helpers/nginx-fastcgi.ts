@@ -2,7 +2,7 @@
  * A real nginx in front of `serveFastcgi()`: `fastcgi_pass` through an upstream with keepalive
  * (`fastcgi_keep_conn on`), to a unix socket or a TCP port, on loopback.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from '@adapt/core';
@@ -37,6 +37,8 @@ export const nginxParams = `
 export interface NginxFastcgi {
   origin: string;
   port: number;
+  /** nginx's error log so far. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,13 @@ server {
   return {
     origin: `http://127.0.0.1:${port}`,
     port,
+    log: () => {
+      try {
+        return readFileSync(join(dir, 'nginx', 'logs', 'error.log'), 'utf8');
+      } catch {
+        return '';
+      }
+    },
     async stop() {
       await nginx.stop();
       await server.close();
