@@ -39,8 +39,13 @@ export async function runCgi(app: App, options: CgiOptions = {}): Promise<number
   process.stdout.once('error', onGone);
   let code = 0;
   try {
-    const response = await handler.handle(params, 0, stdinBody(params, method), () => abort.signal);
+    const body = stdinBody(params, method);
+    const response = await handler.handle(params, 0, body.stream, () => abort.signal);
+    // the unread rest of the body is read and dropped: a server still writing it (Apache's
+    // mod_cgid) fails the request when the script exits first
+    const drained = body.drain();
     code = await writeAnswer(cgiAnswer(response, method), abort.signal);
+    await drained;
     await handler.teardown();
   } catch (error) {
     logError('CGI answer', error);
@@ -50,15 +55,39 @@ export async function runCgi(app: App, options: CgiOptions = {}): Promise<number
   return code;
 }
 
-/** The body: CONTENT_LENGTH bytes of stdin (never more, as RFC 3875 says), or all of it when the server gives no length. */
-function stdinBody(params: Params, method: string): ReadableStream<Uint8Array> | null {
+/**
+ * The body: CONTENT_LENGTH bytes of stdin (never more, as RFC 3875 says). Without CONTENT_LENGTH
+ * there is no body (RFC 3875 4.1.2), except a chunked one: Apache passes it on stdin without a
+ * length (HTTP_TRANSFER_ENCODING tells), and it is read to the end of stdin.
+ */
+function stdinBody(params: Params, method: string): { stream: ReadableStream<Uint8Array> | null; drain(): Promise<void> } {
   const declared = params.get('CONTENT_LENGTH');
-  const length = declared ? Number(declared) : undefined;
-  if (length === 0 || (length === undefined && (method === 'GET' || method === 'HEAD'))) return method === 'GET' || method === 'HEAD' ? null : emptyStream();
+  const length = declared ? Number(declared) : params.get('HTTP_TRANSFER_ENCODING') ? undefined : 0;
+  if (length === 0 || !(length === undefined || length > 0)) return { stream: method === 'GET' || method === 'HEAD' ? null : emptyStream(), drain: async () => {} };
   const stdin = process.stdin;
   let left = length ?? Infinity;
   let done = false;
-  return new ReadableStream<Uint8Array>(
+  let ended = false;
+  stdin.once('end', () => (ended = true));
+  stdin.once('error', () => (ended = true));
+  const drain = (): Promise<void> => {
+    done = true; // the stream gets nothing more
+    if (left <= 0 || ended) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      stdin.on('data', (chunk: Buffer) => {
+        left -= chunk.length;
+        if (left <= 0) {
+          stdin.pause();
+          resolve();
+        }
+      });
+      stdin.once('end', () => resolve());
+      stdin.once('error', () => resolve());
+      stdin.resume();
+    });
+  };
+  if (method === 'GET' || method === 'HEAD') return { stream: null, drain };
+  const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         stdin.on('data', (chunk: Buffer) => {
@@ -84,6 +113,7 @@ function stdinBody(params: Params, method: string): ReadableStream<Uint8Array> |
     },
     { highWaterMark: 1 },
   );
+  return { stream, drain };
   function finish(then: () => void): void {
     if (done) return;
     done = true;

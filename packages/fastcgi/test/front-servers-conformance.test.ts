@@ -133,4 +133,18 @@ describe('CGI (runCgi, one process per request)', () => {
       }),
     { enabled: lighttpd },
   );
+  const apache = requireComponent('apache2');
+  conformanceSuite(
+    'cgi (Apache mod_cgid)',
+    () =>
+      runner('cgi apache', (dir) => {
+        const script = wrapper(dir, 'app.cgi', 'battery-cgi.mjs');
+        // every path runs the script; REQUEST_URI stays the request target as sent
+        return startApache(dir, `ScriptSock ${dir}/apache-run/cgisock\nScriptAliasMatch "^/" "${script}"\n<Directory "${dir}">\n  Require all granted\n</Directory>`, [
+          'cgid',
+          'alias',
+        ]);
+      }),
+    { enabled: apache },
+  );
 });

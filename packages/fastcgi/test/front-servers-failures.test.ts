@@ -61,7 +61,9 @@ describe('a body that fails midway, through lighttpd', () => {
   const enabled = requireComponent('lighttpd');
   it('reaches the client cut', async () => {
     if (!enabled) return;
-    const outcome = await outcomeThrough((dir) => startLighttpd(dir, `fastcgi.server = ( "/" => (( "socket" => "${dir}/app.sock", "check-local" => "disable" )) )`, ['mod_fastcgi']));
+    const outcome = await outcomeThrough((dir) =>
+      startLighttpd(dir, `fastcgi.server = ( "/" => (( "socket" => "${dir}/app.sock", "check-local" => "disable" )) )`, ['mod_fastcgi']),
+    );
     expect(outcome.complete).toBe(false);
     expect(outcome.status).toBe(200);
   });
