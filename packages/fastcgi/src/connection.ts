@@ -298,13 +298,8 @@ export class Connection {
       logError('response head', error);
       return this.#fail(undefined);
     }
-    // The request body is no longer needed: what the app did not read is dropped.
-    if (!request.stdinDone) {
-      request.stdinDone = true;
-      try {
-        request.stdin?.close();
-      } catch {}
-    }
+    // STDIN keeps flowing to the body: a streamed answer may still be reading it (`new Response(request.body)`).
+    // Once the request ends, later STDIN records for its id are ignored.
     const { head, body } = answer;
     if (body === null || typeof body === 'string' || body instanceof Uint8Array) return this.#finish(request, wholeAnswer(request.id, head, body));
     void this.#pump(request, head, body);

@@ -38,6 +38,8 @@ async function app(request: Request, context: { remoteAddress: string | undefine
         headers: [...request.headers],
       });
     }
+    case '/stream-back':
+      return new Response(request.body);
     case '/cookies': {
       const headers = new Headers([['content-type', 'text/plain']]);
       headers.append('set-cookie', 'a=1; Path=/');
@@ -182,6 +184,19 @@ describe('streams', () => {
     await client.untilClosed();
     const seen = JSON.parse(parseCgi(client.stdout(1)).body.toString());
     expect(seen).toMatchObject({ length: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+  });
+
+  it('streams the body back while it is still arriving (an answer made of request.body)', async () => {
+    const client = await open();
+    const whole = requestRecords(1, defaultParams('/stream-back', { REQUEST_METHOD: 'POST' }), { stdin: 'first,second' });
+    const firstStdin = whole.indexOf(Buffer.from('first,second'));
+    // everything up to the first STDIN record's content, then 'first,' alone in its own record
+    client.write(whole.subarray(0, firstStdin - 8), encodeRecord(FCGI_STDIN, 1, Buffer.from('first,')));
+    await client.until(() => client.stdout(1).includes('first,'));
+    expect(client.ended(1)).toBe(false);
+    client.write(encodeRecord(FCGI_STDIN, 1, Buffer.from('second')), encodeRecord(FCGI_STDIN, 1));
+    await client.untilClosed();
+    expect(parseCgi(client.stdout(1)).body.toString()).toBe('first,second');
   });
 
   it('streams the answer in STDOUT records of at most 65535 bytes', async () => {
