@@ -137,7 +137,16 @@ function measureCgi(runs) {
     writeFileSync(adaptScript, `import { runCgi } from ${JSON.stringify(dist)};\nawait runCgi(() => new Response('Hello', { headers: { 'content-type': 'text/plain' } }));\n`);
     const handScript = join(dir, 'hand.mjs');
     writeFileSync(handScript, `process.stdout.write('Status: 200 OK\\r\\ncontent-type: text/plain\\r\\ncontent-length: 5\\r\\n\\r\\nHello');\n`);
-    const env = { PATH: process.env.PATH, GATEWAY_INTERFACE: 'CGI/1.1', REQUEST_METHOD: 'GET', REQUEST_URI: '/hello', HTTP_HOST: 'cgi.test', REMOTE_ADDR: '127.0.0.1', SERVER_NAME: 'cgi.test', SERVER_PORT: '80' };
+    const env = {
+      PATH: process.env.PATH,
+      GATEWAY_INTERFACE: 'CGI/1.1',
+      REQUEST_METHOD: 'GET',
+      REQUEST_URI: '/hello',
+      HTTP_HOST: 'cgi.test',
+      REMOTE_ADDR: '127.0.0.1',
+      SERVER_NAME: 'cgi.test',
+      SERVER_PORT: '80',
+    };
     const time = (args) => {
       const samples = [];
       for (let i = 0; i < runs; i++) {
@@ -155,7 +164,16 @@ function measureCgi(runs) {
       ['runCgi(app) from @adapt/fastcgi', time([adaptScript])],
     ];
     console.log(`\nOne CGI request, process start to exit (${runs} sequential runs, Node ${process.version})\n`);
-    console.log(table([{ title: 'script', align: 'left' }, { title: 'ms per request (median)', align: 'right' }, { title: 'spread', align: 'right' }], rows.map(([name, r]) => [name, num(r.median), percent(r.spread)])));
+    console.log(
+      table(
+        [
+          { title: 'script', align: 'left' },
+          { title: 'ms per request (median)', align: 'right' },
+          { title: 'spread', align: 'right' },
+        ],
+        rows.map(([name, r]) => [name, num(r.median), percent(r.spread)]),
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
