@@ -1,5 +1,6 @@
 /**
- * The real components some tests run against, beyond what `npm ci` installs: nginx,
+ * The real components some tests run against, beyond what `npm ci` installs: nginx, Apache
+ * (with mod_fcgid), lighttpd,
  * systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
  * them first (scripts/provision.mjs); this module is the one place a test asks for one:
  *
@@ -17,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach } from 'vitest';
 
-export type Component = 'nginx' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord' | 'lighttpd';
+export type Component = 'nginx' | 'apache2' | 'apache2-fcgid' | 'lighttpd' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,6 +33,18 @@ const components: Record<Component, { present: () => boolean; missing: string }>
     present: () => runs('nginx', ['-v']),
     missing: `nginx is not installed: apt-get install nginx-light (${provisionHint})`,
   },
+  apache2: {
+    present: () => runs('apache2', ['-v']),
+    missing: `Apache is not installed: apt-get install apache2 (${provisionHint})`,
+  },
+  'apache2-fcgid': {
+    present: () => runs('apache2', ['-v']) && existsSync('/usr/lib/apache2/modules/mod_fcgid.so'),
+    missing: `Apache's mod_fcgid is not installed: apt-get install apache2 libapache2-mod-fcgid (${provisionHint})`,
+  },
+  lighttpd: {
+    present: () => runs('lighttpd', ['-v']),
+    missing: `lighttpd is not installed: apt-get install lighttpd (${provisionHint})`,
+  },
   'systemd-analyze': {
     present: () => runs('systemd-analyze', ['--version']),
     missing: `systemd-analyze is not installed: apt-get install systemd (${provisionHint})`,
@@ -41,10 +54,6 @@ const components: Record<Component, { present: () => boolean; missing: string }>
     missing:
       'aws-lambda-ric 3.3.0 is not built in node_modules/.cache/adapt/aws-lambda-ric: run `node scripts/provision.mjs` ' +
       '(it needs autoconf automake libtool make g++ cmake python3; as root it installs them)',
-  },
-  lighttpd: {
-    present: () => runs('lighttpd', ['-v']),
-    missing: `lighttpd is not installed: apt-get install lighttpd (${provisionHint})`,
   },
   supervisord: {
     present: () => runs('supervisord', ['--version']),
