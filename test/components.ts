@@ -1,6 +1,6 @@
 /**
- * The real components some tests run against, beyond what `npm ci` installs: nginx,
- * systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
+ * The real components some tests run against, beyond what `npm ci` installs: nginx, Apache,
+ * lighttpd, Phusion Passenger, systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
  * them first (scripts/provision.mjs); this module is the one place a test asks for one:
  *
  *   describe('nginx site', () => {
@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach } from 'vitest';
 
-export type Component = 'nginx' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto';
+export type Component = 'nginx' | 'apache2' | 'lighttpd' | 'passenger' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +31,18 @@ const components: Record<Component, { present: () => boolean; missing: string }>
   nginx: {
     present: () => runs('nginx', ['-v']),
     missing: `nginx is not installed: apt-get install nginx-light (${provisionHint})`,
+  },
+  apache2: {
+    present: () => runs('apache2', ['-v']),
+    missing: `Apache is not installed: apt-get install apache2 (${provisionHint})`,
+  },
+  lighttpd: {
+    present: () => runs('lighttpd', ['-v']),
+    missing: `lighttpd is not installed: apt-get install lighttpd (${provisionHint})`,
+  },
+  passenger: {
+    present: () => runs('passenger-config', ['--version']) && existsSync('/usr/lib/apache2/modules/mod_passenger.so'),
+    missing: `Phusion Passenger is not installed: apt-get install passenger libapache2-mod-passenger (${provisionHint})`,
   },
   'systemd-analyze': {
     present: () => runs('systemd-analyze', ['--version']),

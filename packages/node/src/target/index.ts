@@ -7,11 +7,15 @@ import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:f
 import { join, relative, resolve } from 'node:path';
 import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
 import { serverEntrySource } from './entry.js';
+import { apacheSite } from './apache.js';
+import { lighttpdConfig } from './lighttpd.js';
 import { nginxSite } from './nginx.js';
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { systemdUnit } from './systemd.js';
 
+export { apacheSite } from './apache.js';
+export { lighttpdConfig } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
 export { systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
@@ -25,7 +29,7 @@ export const serverMinimumNode = 20;
 
 export const nodeTarget: AdaptTarget = {
   name: 'node',
-  description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
+  description: 'a plain Node.js server: server.mjs, a systemd unit and nginx, Apache and lighttpd sites',
   settings: nodeSettingsSchema,
   bundle(context) {
     const settings = nodeSettings(context);
@@ -63,6 +67,9 @@ export const nodeTarget: AdaptTarget = {
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
+    const staticEntries = hasStatic ? readdirSync(join(context.outDir, 'static')).sort() : undefined;
+    write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');
+    write('lighttpd.conf', lighttpdConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_proxy with X-Forwarded-*');
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
     return artifacts;
   },
