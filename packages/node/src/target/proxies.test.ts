@@ -1,8 +1,9 @@
 /**
  * The Apache vhost and the lighttpd config of the node target, checked by the real servers'
  * own config tests (`apache2 -t`, `lighttpd -tt`), and their static folder served by the real
- * server while the rest reaches the app. The conformance battery through them is in
- * packages/cli/test/proxy-conformance.test.ts.
+ * server while the rest reaches the app; the Passenger vhost checked by Apache with mod_passenger.
+ * The conformance battery through them is in packages/cli/test/proxy-conformance.test.ts and
+ * passenger-conformance.test.ts.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -17,6 +18,7 @@ import { freePort } from '@adapt/conformance/nginx';
 import { requireComponent } from '../../../../test/components.js';
 import { apacheAddresses, apacheSite } from './apache.js';
 import { lighttpdConfig, lighttpdSockets } from './lighttpd.js';
+import { apachePassengerSite } from './passenger.js';
 import { nodeSettings } from './settings.js';
 
 const context = (settings: Record<string, unknown>) => ({ settings, appName: 'shop' }) as unknown as TargetContext;
@@ -107,6 +109,22 @@ describe('lighttpd config, checked and served by a real lighttpd', () => {
     } finally {
       await lighttpd.stop();
       backend.close();
+    }
+  });
+});
+
+describe('Apache vhost for Phusion Passenger', () => {
+  requireComponent('passenger');
+  it('apache2 -t with mod_passenger accepts it with the default settings and with env and names', async () => {
+    for (const settings of [{}, { domain: 'shop.example.com', env: { GREETING: 'say "hi"' }, bodyLimit: 1048576 }]) {
+      const dir = tempDir();
+      const site = join(dir, 'site.conf');
+      writeFileSync(site, apachePassengerSite(nodeSettings(context(settings)), 'shop'));
+      const config = apacheConfig(dir, site, await freePort(), {
+        modules: ['passenger'],
+        extra: ['PassengerRoot /usr/lib/ruby/vendor_ruby/phusion_passenger/locations.ini', 'PassengerDefaultRuby /usr/bin/ruby'],
+      });
+      expect(checkApacheConfig(config)).toBe('');
     }
   });
 });
