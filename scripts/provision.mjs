@@ -4,8 +4,9 @@
  * run only checks):
  *
  * 1. Debian packages, installed with apt-get when run as root: the build tools for aws-lambda-ric,
- *    nginx-light, apache2, lighttpd, passenger and libapache2-mod-passenger (the generated sites are
- *    served by the real servers), wrk (bench/) and systemd (systemd-analyze verifies the generated unit).
+ *    nginx-light, apache2, libapache2-mod-fcgid, lighttpd, passenger and libapache2-mod-passenger
+ *    (the generated sites are served by the real servers; FastCGI and CGI behind them), wrk (bench/)
+ *    and systemd (systemd-analyze verifies the generated unit).
  * 2. aws-lambda-ric 3.3.0, the Runtime Interface Client of AWS's Node.js images, built once into
  *    node_modules/.cache/adapt/aws-lambda-ric (a native addon: it compiles curl and
  *    aws-lambda-cpp, so it stays out of `npm ci`).
@@ -28,9 +29,9 @@ const ricPackage = join(ricCache, 'node_modules', 'aws-lambda-ric');
 
 /** Command on PATH -> the Debian package that provides it. */
 const ricTools = { autoconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'make', 'g++': 'g++', cmake: 'cmake', python3: 'python3' };
-const testTools = { nginx: 'nginx-light', wrk: 'wrk', 'systemd-analyze': 'systemd', apache2: 'apache2', lighttpd: 'lighttpd', 'passenger-config': 'passenger' };
-/** Files no command stands for -> the Debian package that provides them. */
-const testFiles = { '/usr/lib/apache2/modules/mod_passenger.so': 'libapache2-mod-passenger' };
+const testTools = { nginx: 'nginx-light', apache2: 'apache2', lighttpd: 'lighttpd', 'passenger-config': 'passenger', wrk: 'wrk', 'systemd-analyze': 'systemd' };
+/** Files -> the Debian package that provides them (modules, not commands). */
+const testFiles = { '/usr/lib/apache2/modules/mod_fcgid.so': 'libapache2-mod-fcgid', '/usr/lib/apache2/modules/mod_passenger.so': 'libapache2-mod-passenger' };
 
 let said = 0;
 const say = (line) => {
@@ -42,7 +43,8 @@ const missingPackages = (tools) => [...new Set(Object.entries(tools).filter(([co
 const rel = (path) => relative(process.cwd(), path) || '.';
 
 function installDebianPackages() {
-  const needed = [...missingPackages({ ...ricTools, ...testTools }), ...Object.entries(testFiles).filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg)];
+  const missingFiles = Object.keys(testFiles).filter((file) => !existsSync(file));
+  const needed = [...missingPackages({ ...ricTools, ...testTools }), ...missingFiles.map((file) => testFiles[file])];
   if (needed.length === 0) return;
   const command = `apt-get install -y --no-install-recommends ${needed.join(' ')}`;
   if (process.getuid?.() !== 0 || !has('apt-get')) {

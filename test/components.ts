@@ -1,6 +1,7 @@
 /**
- * The real components some tests run against, beyond what `npm ci` installs: nginx, Apache,
- * lighttpd, Phusion Passenger, systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
+ * The real components some tests run against, beyond what `npm ci` installs: nginx, Apache
+ * (with mod_fcgid), lighttpd, Phusion Passenger,
+ * systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
  * them first (scripts/provision.mjs); this module is the one place a test asks for one:
  *
  *   describe('nginx site', () => {
@@ -17,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach } from 'vitest';
 
-export type Component = 'nginx' | 'apache2' | 'lighttpd' | 'passenger' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto';
+export type Component = 'nginx' | 'apache2' | 'apache2-fcgid' | 'lighttpd' | 'passenger' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,6 +36,10 @@ const components: Record<Component, { present: () => boolean; missing: string }>
   apache2: {
     present: () => runs('apache2', ['-v']),
     missing: `Apache is not installed: apt-get install apache2 (${provisionHint})`,
+  },
+  'apache2-fcgid': {
+    present: () => runs('apache2', ['-v']) && existsSync('/usr/lib/apache2/modules/mod_fcgid.so'),
+    missing: `Apache's mod_fcgid is not installed: apt-get install apache2 libapache2-mod-fcgid (${provisionHint})`,
   },
   lighttpd: {
     present: () => runs('lighttpd', ['-v']),
