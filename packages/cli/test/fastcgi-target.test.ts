@@ -2,9 +2,12 @@
  * `adapt build --target fastcgi`: the bundle runs (node server.mjs, serveFastcgi on a unix socket
  * or a TCP port) and the conformance battery passes through each front-server config the build
  * wrote, served by the real server: nginx (nginx-site.conf), Apache with mod_proxy_fcgi
- * (apache-site.conf) and lighttpd (lighttpd.conf), each checked by its config test first.
+ * (apache-site.conf) and lighttpd (lighttpd.conf), each checked by its config test first; and
+ * through the configs where the front server starts the app itself with its socket on fd 0:
+ * Apache mod_fcgid (apache-fcgid.conf) and lighttpd bin-path (lighttpd-spawn.conf).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { conformanceSuite } from '@adapt/conformance';
@@ -15,7 +18,8 @@ import { freePort, startNginx } from '@adapt/conformance/nginx';
 import { requireComponent, type Component } from '../../../test/components.js';
 import { repoRoot, runCli, tempProject } from './helpers.js';
 
-type Mode = 'unix socket' | 'TCP';
+/** How the app gets its socket: it listens itself, or the front server spawns it with one on fd 0. */
+type Mode = 'unix socket' | 'TCP' | 'spawned';
 
 interface Stack {
   port: number;
@@ -47,21 +51,23 @@ async function startStack(mode: Mode, front: (dir: string, out: string, port: nu
     'adapt.config.mjs',
     `export default ${JSON.stringify({
       entry: join(repoRoot, 'test/conformance/src/app.ts'),
-      targets: { fastcgi: { installDir: out, listen: `127.0.0.1:${port}`, ...(appPort ? { port: appPort } : { socket }) } },
+      targets: { fastcgi: { installDir: out, nodePath: process.execPath, listen: `127.0.0.1:${port}`, ...(appPort ? { port: appPort } : { socket }) } },
     })};\n`,
   );
   const build = await runCli(['build', '--target', 'fastcgi'], { cwd: project.dir });
   if (build.code !== 0) throw new Error(`adapt build failed:\n${build.stderr}`);
   // The front servers' workers run as www-data: the socket is open to them.
-  const app = await startBundle(join(out, 'server.mjs'), { FCGI_SOCKET_MODE: '666' });
+  const app = mode === 'spawned' ? undefined : await startBundle(join(out, 'server.mjs'), { FCGI_SOCKET_MODE: '666' });
   const running = await front(project.dir, out, port);
   return {
     port,
     async close() {
       await running.stop();
-      const exited = new Promise((resolve) => app.once('exit', resolve));
-      app.kill('SIGTERM');
-      await exited;
+      if (app) {
+        const exited = new Promise((resolve) => app.once('exit', resolve));
+        app.kill('SIGTERM');
+        await exited;
+      }
       project.remove();
     },
   };
@@ -73,8 +79,36 @@ const fronts: Array<{ name: string; component: Component; start: (dir: string, o
   { name: 'lighttpd', component: 'lighttpd', start: (dir, out, port) => startLighttpd(join(dir, 'lighttpd'), join(out, 'lighttpd.conf'), port) },
 ];
 
-for (const front of fronts) {
-  for (const mode of ['unix socket', 'TCP'] as const) {
+/** mod_fcgid's process table and sockets: a folder its process manager (www-data) can write. */
+function fcgidDir(dir: string): string {
+  const path = join(dir, 'fcgid');
+  mkdirSync(path, { recursive: true });
+  if (process.getuid?.() === 0) {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'www-data'], { encoding: 'utf8' }).trim());
+    chownSync(path, id('-u'), id('-g'));
+  }
+  return path;
+}
+
+const spawning: typeof fronts = [
+  {
+    name: 'Apache mod_fcgid',
+    component: 'apache2-fcgid',
+    start: (dir, out, port) => {
+      const fcgid = fcgidDir(dir);
+      return startApache(join(dir, 'apache'), join(out, 'apache-fcgid.conf'), port, { modules: ['fcgid'], extra: [`FcgidIPCDir ${fcgid}`, `FcgidProcessTableFile ${fcgid}/shm`] });
+    },
+  },
+  { name: 'lighttpd bin-path', component: 'lighttpd', start: (dir, out, port) => startLighttpd(join(dir, 'lighttpd'), join(out, 'lighttpd-spawn.conf'), port) },
+];
+
+const stacks = [
+  ...fronts.flatMap((front) => (['unix socket', 'TCP'] as const).map((mode) => ({ front, mode }))),
+  ...spawning.map((front) => ({ front, mode: 'spawned' as const })),
+];
+
+for (const { front, mode } of stacks) {
+  {
     describe(`adapt build --target fastcgi: the generated ${front.name} config (${mode})`, () => {
       const here = requireComponent(front.component);
       let stack: Stack | undefined;

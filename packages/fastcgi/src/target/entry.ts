@@ -1,6 +1,7 @@
 /**
  * The source of server.mjs for the fastcgi target: the app served by serveFastcgi() on a unix
- * socket (FCGI_SOCKET, mode FCGI_SOCKET_MODE, octal) or a TCP port (FCGI_PORT), with the
+ * socket (FCGI_SOCKET, mode FCGI_SOCKET_MODE, octal), a TCP port (FCGI_PORT), or the listening
+ * socket a spawning server passes on fd 0 (FCGI_FD=0, set by fastcgi-spawn.sh), with the
  * build's settings as defaults; SIGTERM and SIGINT close it after the requests in flight.
  */
 import type { FastcgiTargetSettings } from './settings.js';
@@ -22,7 +23,10 @@ function fail(message) {
   process.exit(1);
 }
 const options = {};
-if (env.FCGI_PORT) {
+if (env.FCGI_FD) {
+  if (!/^\\d+$/.test(env.FCGI_FD)) fail('FCGI_FD must be a file descriptor number such as 0, got ' + JSON.stringify(env.FCGI_FD));
+  options.fd = Number(env.FCGI_FD);
+} else if (env.FCGI_PORT) {
   if (!/^\\d+$/.test(env.FCGI_PORT) || Number(env.FCGI_PORT) < 1 || Number(env.FCGI_PORT) > 65535) fail('FCGI_PORT must be an integer from 1 to 65535, got ' + JSON.stringify(env.FCGI_PORT));
   options.port = Number(env.FCGI_PORT);
   options.host = env.FCGI_HOST || '127.0.0.1';
@@ -46,5 +50,14 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
     server.close().then(() => process.exit(0), () => process.exit(1));
   });
 }
+`;
+}
+
+/** fastcgi-spawn.sh: what mod_fcgid and lighttpd's bin-path start, with the listening socket on fd 0. */
+export function spawnScriptSource(settings: FastcgiTargetSettings): string {
+  return `#!/bin/sh
+# written by adapt build --target fastcgi: mod_fcgid (FcgidWrapper) and lighttpd (bin-path) start
+# this with the listening socket on fd 0; server.mjs serves on it.
+FCGI_FD=0 exec ${settings.nodePath} "$(dirname "$0")/server.mjs"
 `;
 }

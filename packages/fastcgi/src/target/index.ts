@@ -2,16 +2,17 @@
  * `@adapt/fastcgi/target`: how `adapt build --target fastcgi` lays out .adapt/fastcgi/:
  * server.mjs (the app under serveFastcgi() on a unix socket or a TCP port), a package.json, the
  * static folder, and the front-server configs beside them: an nginx site, an Apache vhost
- * (mod_proxy_fcgi) and a lighttpd config. Build-time code: never imported by the runtime entry.
+ * (mod_proxy_fcgi) and a lighttpd config to a running app; an Apache vhost (mod_fcgid) and a
+ * lighttpd config (bin-path) that start it themselves through fastcgi-spawn.sh. Build-time code: never imported by the runtime entry.
  */
-import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
-import { apacheFastcgiSite, lighttpdFastcgiConfig, nginxFastcgiSite } from './configs.js';
-import { fastcgiEntrySource } from './entry.js';
+import { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
+import { fastcgiEntrySource, spawnScriptSource } from './entry.js';
 import { fastcgiSettings, fastcgiSettingsSchema } from './settings.js';
 
-export { apacheFastcgiSite, lighttpdFastcgiConfig, nginxFastcgiSite } from './configs.js';
+export { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
 export { fastcgiSettings, fastcgiSettingsSchema, type FastcgiTargetSettings } from './settings.js';
 
 export const fastcgiTarget: AdaptTarget = {
@@ -49,6 +50,10 @@ export const fastcgiTarget: AdaptTarget = {
     write('nginx-site.conf', nginxFastcgiSite(settings, context.appName, staticEntries !== undefined), 'nginx site: fastcgi_pass over a keepalive upstream');
     write('apache-site.conf', apacheFastcgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_fcgi');
     write('lighttpd.conf', lighttpdFastcgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_fastcgi, streamed answers');
+    write('fastcgi-spawn.sh', spawnScriptSource(settings), 'starts server.mjs on the socket passed on fd 0 (mod_fcgid, lighttpd bin-path)');
+    chmodSync(join(context.outDir, 'fastcgi-spawn.sh'), 0o755);
+    write('apache-fcgid.conf', apacheFcgidSite(settings, context.appName), 'Apache vhost: mod_fcgid starts the app');
+    write('lighttpd-spawn.conf', lighttpdSpawnConfig(settings, context.appName), 'lighttpd config: bin-path starts the app');
     context.log.debug(`fastcgi: ${bundle.file} serves FastCGI on ${settings.port ? `127.0.0.1:${settings.port}` : settings.socket}`);
     return artifacts;
   },

@@ -11,6 +11,8 @@ export interface FastcgiTargetSettings {
   port: number | undefined;
   /** Where the build folder is installed on the server. Default /srv/<app name>. */
   installDir: string;
+  /** Absolute path of node on the server, for the spawning configs (mod_fcgid, lighttpd bin-path). Default /usr/bin/node. */
+  nodePath: string;
   /** The front server's listen values (nginx style). Default ["80", "[::]:80"]. */
   listen: string[];
   /** Server names. Default: the `domain` setting, else `_` (any). */
@@ -26,6 +28,7 @@ export const fastcgiSettingsSchema: SettingsSchema = {
   socket: { check: checks.matches(absolutePath, 'an absolute path without spaces, quotes, | or $'), description: 'The unix socket the app listens on.', example: '"/run/shop/fcgi.sock"' },
   port: { check: checks.integer(1, 65535), description: 'A TCP port on 127.0.0.1 instead of the unix socket.', example: '9000' },
   installDir: { check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'), description: 'Where the build folder is installed on the server.', example: '"/srv/shop"' },
+  nodePath: { check: checks.matches(absolutePath, 'an absolute path'), description: 'Absolute path of node on the server (mod_fcgid, lighttpd bin-path).', example: '"/usr/bin/node"' },
   listen: {
     check: (value) => {
       const list = Array.isArray(value) ? value : [value];
@@ -44,6 +47,7 @@ export function fastcgiSettings(context: TargetContext): FastcgiTargetSettings {
     socket: (s.socket as string | undefined) ?? `/run/adapt-${context.appName}/fcgi.sock`,
     port: s.port as number | undefined,
     installDir: (s.installDir as string | undefined) ?? `/srv/${context.appName}`,
+    nodePath: (s.nodePath as string | undefined) ?? '/usr/bin/node',
     listen: s.listen === undefined ? ['80', '[::]:80'] : (Array.isArray(s.listen) ? s.listen : [s.listen]).map(String),
     serverName: (s.serverName as string | undefined) ?? (typeof s.domain === 'string' ? s.domain : '_'),
     static: typeof s.static === 'string' ? s.static : undefined,
