@@ -75,7 +75,11 @@ async function startStack(mode: Mode, front: (dir: string, out: string, port: nu
 
 const fronts: Array<{ name: string; component: Component; start: (dir: string, out: string, port: number) => Promise<{ stop(): Promise<void> }> }> = [
   { name: 'nginx', component: 'nginx', start: (dir, out, port) => startNginx(join(dir, 'nginx'), join(out, 'nginx-site.conf'), port) },
-  { name: 'Apache mod_proxy_fcgi', component: 'apache2', start: (dir, out, port) => startApache(join(dir, 'apache'), join(out, 'apache-site.conf'), port, { modules: ['proxy', 'proxy_fcgi'] }) },
+  {
+    name: 'Apache mod_proxy_fcgi',
+    component: 'apache2',
+    start: (dir, out, port) => startApache(join(dir, 'apache'), join(out, 'apache-site.conf'), port, { modules: ['proxy', 'proxy_fcgi'] }),
+  },
   { name: 'lighttpd', component: 'lighttpd', start: (dir, out, port) => startLighttpd(join(dir, 'lighttpd'), join(out, 'lighttpd.conf'), port) },
 ];
 
@@ -108,20 +112,22 @@ const stacks = [
 ];
 
 for (const { front, mode } of stacks) {
-  {
-    describe(`adapt build --target fastcgi: the generated ${front.name} config (${mode})`, () => {
-      const here = requireComponent(front.component);
-      let stack: Stack | undefined;
-      beforeAll(async () => {
-        if (here) stack = await startStack(mode, front.start);
-      });
-      afterAll(async () => {
-        await stack?.close();
-      });
-      conformanceSuite(`fastcgi (${front.name}, ${mode}, generated config)`, () => ({
+  describe(`adapt build --target fastcgi: the generated ${front.name} config (${mode})`, () => {
+    const here = requireComponent(front.component);
+    let stack: Stack | undefined;
+    beforeAll(async () => {
+      if (here) stack = await startStack(mode, front.start);
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+    conformanceSuite(
+      `fastcgi (${front.name}, ${mode}, generated config)`,
+      () => ({
         name: `fastcgi behind ${front.name} (${mode})`,
         deliver: (request) => send(`http://127.0.0.1:${stack!.port}`, request.path, request),
-      }), { enabled: here });
-    });
-  }
+      }),
+      { enabled: here },
+    );
+  });
 }

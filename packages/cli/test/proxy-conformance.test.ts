@@ -71,15 +71,23 @@ for (const front of fronts) {
       await stack?.close();
     });
 
-    conformanceSuite(`node (adapt start behind the generated ${front.name} config)`, () => ({
-      name: `node behind ${front.name}`,
-      deliver: (request) => send(`http://127.0.0.1:${stack!.port}`, request.path, request),
-    }), { enabled: here });
+    conformanceSuite(
+      `node (adapt start behind the generated ${front.name} config)`,
+      () => ({
+        name: `node behind ${front.name}`,
+        deliver: (request) => send(`http://127.0.0.1:${stack!.port}`, request.path, request),
+      }),
+      { enabled: here },
+    );
 
     it('the app gets X-Forwarded-For/-Proto/-Host from the proxy, not from the client', async () => {
       const names = ['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'];
       const response = await send(`http://127.0.0.1:${stack!.port}`, `/headers?${names.map((n) => `name=${n}`).join('&')}`, {
-        headers: [['x-forwarded-for', '6.6.6.6'], ['x-forwarded-host', 'evil.example'], ['x-forwarded-proto', 'https']],
+        headers: [
+          ['x-forwarded-for', '6.6.6.6'],
+          ['x-forwarded-host', 'evil.example'],
+          ['x-forwarded-proto', 'https'],
+        ],
       });
       const host = `127.0.0.1:${stack!.port}`;
       expect(JSON.parse(text(response.body))).toEqual({ host, 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': host });

@@ -62,15 +62,7 @@ export function nginxFastcgiSite(settings: FastcgiTargetSettings, appName: strin
     '',
   ];
   if (hasStatic) {
-    lines.push(
-      `    root ${settings.installDir}/static;`,
-      '    location / {',
-      '        try_files $uri @app;',
-      '    }',
-      '    location @app {',
-      ...app,
-      '    }',
-    );
+    lines.push(`    root ${settings.installDir}/static;`, '    location / {', '        try_files $uri @app;', '    }', '    location @app {', ...app, '    }');
   } else {
     lines.push('    location / {', ...app, '    }');
   }
@@ -80,11 +72,15 @@ export function nginxFastcgiSite(settings: FastcgiTargetSettings, appName: strin
 
 /** `<VirtualHost>` addresses from nginx-style listen values ("80", "[::]:80", "127.0.0.1:8080"). */
 function apacheAddresses(listen: readonly string[]): string[] {
-  return [...new Set(listen.map((value) => {
-    const match = /^(.*):(\d+)$/.exec(value);
-    if (!match) return `*:${value}`;
-    return match[1] === '' || match[1] === '[::]' || match[1] === '0.0.0.0' ? `*:${match[2]}` : `${match[1]}:${match[2]}`;
-  }))];
+  return [
+    ...new Set(
+      listen.map((value) => {
+        const match = /^(.*):(\d+)$/.exec(value);
+        if (!match) return `*:${value}`;
+        return match[1] === '' || match[1] === '[::]' || match[1] === '0.0.0.0' ? `*:${match[2]}` : `${match[1]}:${match[2]}`;
+      }),
+    ),
+  ];
 }
 
 export function apacheFastcgiSite(settings: FastcgiTargetSettings, appName: string, staticEntries: readonly string[] | undefined): string {
@@ -107,7 +103,7 @@ export function apacheFastcgiSite(settings: FastcgiTargetSettings, appName: stri
   ];
   if (staticEntries && staticEntries.length > 0) {
     lines.push(
-      '    # The static folder\'s top-level entries are served by Apache; everything else goes to the app.',
+      "    # The static folder's top-level entries are served by Apache; everything else goes to the app.",
       `    DocumentRoot ${settings.installDir}/static`,
       `    <Directory ${settings.installDir}/static>`,
       '        Require all granted',
@@ -143,7 +139,7 @@ export function lighttpdFastcgiConfig(settings: FastcgiTargetSettings, appName: 
       const names = staticEntries.map((entry) => entry.replace(/[\\^$.*+?()[\]{}|"]/g, (c) => (c === '"' ? '\\"' : `\\${c}`))).join('|');
       lines.push(
         `    server.document-root = "${settings.installDir}/static"`,
-        '    # The static folder\'s top-level entries are served by lighttpd; everything else goes to the app.',
+        "    # The static folder's top-level entries are served by lighttpd; everything else goes to the app.",
         `    $HTTP["url"] !~ "^/(${names})(/|$)" {`,
         `        ${server}`,
         '    }',

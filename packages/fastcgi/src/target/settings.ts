@@ -25,16 +25,30 @@ export interface FastcgiTargetSettings {
 const absolutePath = /^\/[^\s"'\\;%$|]*$/;
 
 export const fastcgiSettingsSchema: SettingsSchema = {
-  socket: { check: checks.matches(absolutePath, 'an absolute path without spaces, quotes, | or $'), description: 'The unix socket the app listens on.', example: '"/run/shop/fcgi.sock"' },
+  socket: {
+    check: checks.matches(absolutePath, 'an absolute path without spaces, quotes, | or $'),
+    description: 'The unix socket the app listens on.',
+    example: '"/run/shop/fcgi.sock"',
+  },
   port: { check: checks.integer(1, 65535), description: 'A TCP port on 127.0.0.1 instead of the unix socket.', example: '9000' },
-  installDir: { check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'), description: 'Where the build folder is installed on the server.', example: '"/srv/shop"' },
-  nodePath: { check: checks.matches(absolutePath, 'an absolute path'), description: 'Absolute path of node on the server (mod_fcgid, lighttpd bin-path).', example: '"/usr/bin/node"' },
+  installDir: {
+    check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'),
+    description: 'Where the build folder is installed on the server.',
+    example: '"/srv/shop"',
+  },
+  nodePath: {
+    check: checks.matches(absolutePath, 'an absolute path'),
+    description: 'Absolute path of node on the server (mod_fcgid, lighttpd bin-path).',
+    example: '"/usr/bin/node"',
+  },
   listen: {
     check: (value) => {
       const list = Array.isArray(value) ? value : [value];
-      return list.length > 0 && list.every((item) => (typeof item === 'string' && /^[\w.:[\]]+$/.test(item)) || Number.isInteger(item)) ? undefined : 'a listen value or a list of them, such as 80 or "127.0.0.1:8080"';
+      return list.length > 0 && list.every((item) => (typeof item === 'string' && /^[\w.:[\]]+$/.test(item)) || Number.isInteger(item))
+        ? undefined
+        : 'a listen value or a list of them, such as 80 or "127.0.0.1:8080"';
     },
-    description: 'The front server\'s listen values.',
+    description: "The front server's listen values.",
     example: '["80", "[::]:80"]',
   },
   serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'Host names the front server answers for.', example: '"shop.example.com"' },

@@ -33,7 +33,15 @@ export function apacheSite(settings: NodeTargetSettings, appName: string, static
     '#   sudo apache2ctl configtest && sudo systemctl reload apache2',
     '',
     `<VirtualHost ${addresses.join(' ')}>`,
-    ...(settings.serverName === '_' ? [] : [`    ServerName ${settings.serverName.split(/\s+/)[0]}`, ...settings.serverName.split(/\s+/).slice(1).map((alias) => `    ServerAlias ${alias}`)]),
+    ...(settings.serverName === '_'
+      ? []
+      : [
+          `    ServerName ${settings.serverName.split(/\s+/)[0]}`,
+          ...settings.serverName
+            .split(/\s+/)
+            .slice(1)
+            .map((alias) => `    ServerAlias ${alias}`),
+        ]),
     // Without it Apache answers 404 to any %2F in the path before the proxy sees it.
     '    AllowEncodedSlashes NoDecode',
     // 0 lets every body through to the app, which answers 413 itself with its own limit.
@@ -51,7 +59,7 @@ export function apacheSite(settings: NodeTargetSettings, appName: string, static
   if (staticEntries && staticEntries.length > 0) {
     lines.push(
       '',
-      '    # The static folder\'s top-level entries are served by Apache; everything else goes to the app.',
+      "    # The static folder's top-level entries are served by Apache; everything else goes to the app.",
       `    DocumentRoot ${settings.installDir}/static`,
       `    <Directory ${settings.installDir}/static>`,
       '        Require all granted',
@@ -65,12 +73,6 @@ export function apacheSite(settings: NodeTargetSettings, appName: string, static
       ...staticEntries.map((entry) => `    ProxyPass "/${entry.replace(/"/g, '\\"')}" !`),
     );
   }
-  lines.push(
-    '',
-    `    ProxyPass / ${backend} nocanon`,
-    `    ProxyPassReverse / ${backend}`,
-    '</VirtualHost>',
-    '',
-  );
+  lines.push('', `    ProxyPass / ${backend} nocanon`, `    ProxyPassReverse / ${backend}`, '</VirtualHost>', '');
   return lines.join('\n');
 }

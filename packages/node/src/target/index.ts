@@ -65,7 +65,11 @@ export const nodeTarget: AdaptTarget = {
       }
       cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
       hasStatic = true;
-      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)` });
+      artifacts.push({
+        path: 'static',
+        bytes: folderBytes(join(context.outDir, 'static')),
+        description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)`,
+      });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
