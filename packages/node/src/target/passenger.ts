@@ -63,8 +63,9 @@ export function apachePassengerSite(settings: NodeTargetSettings, appName: strin
     `    PassengerNodejs ${settings.nodePath}`,
     `    PassengerUser ${settings.user}`,
     `    PassengerGroup ${settings.user}`,
+    // The `env` setting is not written here: Apache's SetEnv reaches a Node app under Passenger
+    // per request, not in process.env, so it would not do what the systemd unit's Environment= does.
     '    PassengerAppEnv production',
-    ...Object.entries(settings.env).map(([name, value]) => `    SetEnv ${name} "${value.replace(/["\\]/g, '\\$&')}"`),
     '</VirtualHost>',
     '',
   ].join('\n');
