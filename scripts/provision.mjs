@@ -4,10 +4,10 @@
  * run only checks):
  *
  * 1. Debian packages, installed with apt-get when run as root: the build tools for aws-lambda-ric,
- *    nginx-light (the generated nginx site is served by a real nginx), apache2,
- *    libapache2-mod-fcgid and lighttpd (FastCGI and CGI behind them), wrk (bench/) and systemd
- *    (systemd-analyze verifies the generated unit), supervisor (the generated program section runs
- *    under a real supervisord).
+ *    nginx-light, apache2, libapache2-mod-fcgid, lighttpd, passenger and libapache2-mod-passenger
+ *    (the generated sites are served by the real servers; FastCGI and CGI behind them), wrk (bench/)
+ *    systemd (systemd-analyze verifies the generated unit) and supervisor (the generated program
+ *    section runs under a real supervisord).
  * 2. aws-lambda-ric 3.3.0, the Runtime Interface Client of AWS's Node.js images, built once into
  *    node_modules/.cache/adapt/aws-lambda-ric (a native addon: it compiles curl and
  *    aws-lambda-cpp, so it stays out of `npm ci`).
@@ -30,9 +30,9 @@ const ricPackage = join(ricCache, 'node_modules', 'aws-lambda-ric');
 
 /** Command on PATH -> the Debian package that provides it. */
 const ricTools = { autoconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'make', 'g++': 'g++', cmake: 'cmake', python3: 'python3' };
-const testTools = { nginx: 'nginx-light', apache2: 'apache2', lighttpd: 'lighttpd', wrk: 'wrk', 'systemd-analyze': 'systemd', supervisord: 'supervisor' };
+const testTools = { nginx: 'nginx-light', apache2: 'apache2', lighttpd: 'lighttpd', 'passenger-config': 'passenger', wrk: 'wrk', 'systemd-analyze': 'systemd', supervisord: 'supervisor' };
 /** Files -> the Debian package that provides them (modules, not commands). */
-const testFiles = { '/usr/lib/apache2/modules/mod_fcgid.so': 'libapache2-mod-fcgid' };
+const testFiles = { '/usr/lib/apache2/modules/mod_fcgid.so': 'libapache2-mod-fcgid', '/usr/lib/apache2/modules/mod_passenger.so': 'libapache2-mod-passenger' };
 
 let said = 0;
 const say = (line) => {

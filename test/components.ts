@@ -1,6 +1,6 @@
 /**
  * The real components some tests run against, beyond what `npm ci` installs: nginx, Apache
- * (with mod_fcgid), lighttpd,
+ * (with mod_fcgid), lighttpd, Phusion Passenger,
  * systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
  * them first (scripts/provision.mjs); this module is the one place a test asks for one:
  *
@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach } from 'vitest';
 
-export type Component = 'nginx' | 'apache2' | 'apache2-fcgid' | 'lighttpd' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord';
+export type Component = 'nginx' | 'apache2' | 'apache2-fcgid' | 'lighttpd' | 'passenger' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +44,10 @@ const components: Record<Component, { present: () => boolean; missing: string }>
   lighttpd: {
     present: () => runs('lighttpd', ['-v']),
     missing: `lighttpd is not installed: apt-get install lighttpd (${provisionHint})`,
+  },
+  passenger: {
+    present: () => runs('passenger-config', ['--version']) && existsSync('/usr/lib/apache2/modules/mod_passenger.so'),
+    missing: `Phusion Passenger is not installed: apt-get install passenger libapache2-mod-passenger (${provisionHint})`,
   },
   'systemd-analyze': {
     present: () => runs('systemd-analyze', ['--version']),

@@ -3,16 +3,22 @@
  * package.json, a systemd unit, an nginx site, the static folder) and how `adapt start` runs it.
  * Build-time code: never imported by the runtime entry.
  */
-import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
 import { serverEntrySource } from './entry.js';
+import { apacheSite } from './apache.js';
+import { lighttpdConfig } from './lighttpd.js';
 import { nginxSite } from './nginx.js';
+import { apachePassengerSite, passengerShimSource, passengerStartupFile } from './passenger.js';
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
 
+export { apacheSite } from './apache.js';
+export { lighttpdConfig } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
+export { apachePassengerSite, passengerShimSource } from './passenger.js';
 export { supervisordProgram, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
@@ -25,7 +31,7 @@ export const serverMinimumNode = 20;
 
 export const nodeTarget: AdaptTarget = {
   name: 'node',
-  description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
+  description: 'a plain Node.js server: server.mjs, a systemd unit and nginx, Apache and lighttpd sites',
   settings: nodeSettingsSchema,
   bundle(context) {
     const settings = nodeSettings(context);
@@ -59,11 +65,22 @@ export const nodeTarget: AdaptTarget = {
       }
       cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
       hasStatic = true;
-      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)` });
+      artifacts.push({
+        path: 'static',
+        bytes: folderBytes(join(context.outDir, 'static')),
+        description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)`,
+      });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
     write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
+    const staticEntries = hasStatic ? readdirSync(join(context.outDir, 'static')).sort() : undefined;
+    write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');
+    write('lighttpd.conf', lighttpdConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_proxy with X-Forwarded-*');
+    // Phusion Passenger: the same server.mjs, started by Apache through a CommonJS shim.
+    write(passengerStartupFile, passengerShimSource('server.mjs'), 'CommonJS shim: Passenger require()s it, it import()s server.mjs');
+    if (!hasStatic) mkdirSync(join(context.outDir, 'static'), { recursive: true }); // Passenger's DocumentRoot, empty
+    write('apache-passenger.conf', apachePassengerSite(settings, context.appName), 'Apache vhost: the app under Phusion Passenger');
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
     return artifacts;
   },

@@ -1,0 +1,71 @@
+/**
+ * `@adapt/fastcgi/target`: how `adapt build --target fastcgi` lays out .adapt/fastcgi/:
+ * server.mjs (the app under serveFastcgi() on a unix socket or a TCP port), a package.json, the
+ * static folder, and the front-server configs beside them: an nginx site, an Apache vhost
+ * (mod_proxy_fcgi) and a lighttpd config to a running app; an Apache vhost (mod_fcgid) and a
+ * lighttpd config (bin-path) that start it themselves through fastcgi-spawn.sh. Build-time code: never imported by the runtime entry.
+ */
+import { chmodSync, cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
+import { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
+import { fastcgiEntrySource, spawnScriptSource } from './entry.js';
+import { fastcgiSettings, fastcgiSettingsSchema } from './settings.js';
+
+export { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
+export { fastcgiSettings, fastcgiSettingsSchema, type FastcgiTargetSettings } from './settings.js';
+
+export const fastcgiTarget: AdaptTarget = {
+  name: 'fastcgi',
+  description: 'FastCGI behind nginx, Apache (mod_proxy_fcgi) or lighttpd: server.mjs and the three configs',
+  settings: fastcgiSettingsSchema,
+  bundle(context) {
+    const settings = fastcgiSettings(context);
+    return {
+      entrySource: (importApp) => fastcgiEntrySource(importApp, settings, context.appName),
+      fileName: 'server.mjs',
+      format: 'esm',
+      nodeTarget: 'node20',
+    };
+  },
+  async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
+    const settings = fastcgiSettings(context);
+    const artifacts: BuildArtifact[] = [];
+    const write = (path: string, text: string, description: string) => {
+      writeFileSync(join(context.outDir, path), text);
+      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
+    };
+    const manifest = { name: context.appName, private: true, type: 'module', engines: { node: '>=20' }, scripts: { start: 'node server.mjs' } };
+    write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');
+    let staticEntries: string[] | undefined;
+    if (settings.static) {
+      const source = resolve(context.cwd, settings.static);
+      if (!existsSync(source) || !statSync(source).isDirectory()) {
+        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
+      }
+      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
+      staticEntries = readdirSync(join(context.outDir, 'static')).sort();
+      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: 'static files (served by the front server)' });
+    }
+    write('nginx-site.conf', nginxFastcgiSite(settings, context.appName, staticEntries !== undefined), 'nginx site: fastcgi_pass over a keepalive upstream');
+    write('apache-site.conf', apacheFastcgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_fcgi');
+    write('lighttpd.conf', lighttpdFastcgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_fastcgi, streamed answers');
+    write('fastcgi-spawn.sh', spawnScriptSource(settings), 'starts server.mjs on the socket passed on fd 0 (mod_fcgid, lighttpd bin-path)');
+    chmodSync(join(context.outDir, 'fastcgi-spawn.sh'), 0o755);
+    write('apache-fcgid.conf', apacheFcgidSite(settings, context.appName), 'Apache vhost: mod_fcgid starts the app');
+    write('lighttpd-spawn.conf', lighttpdSpawnConfig(settings, context.appName), 'lighttpd config: bin-path starts the app');
+    context.log.debug(`fastcgi: ${bundle.file} serves FastCGI on ${settings.port ? `127.0.0.1:${settings.port}` : settings.socket}`);
+    return artifacts;
+  },
+};
+
+function folderBytes(folder: string): number {
+  let total = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+export default fastcgiTarget;

@@ -1,0 +1,71 @@
+/**
+ * The fastcgi target's settings (under `targets.fastcgi` in adapt.config.ts), checked by core's
+ * settings schema, with their defaults.
+ */
+import { checkResolvedSettings, checks, type SettingsSchema, type TargetContext } from '@adapt/core';
+
+export interface FastcgiTargetSettings {
+  /** The unix socket the app listens on (FCGI_SOCKET). Default /run/adapt-<app>/fcgi.sock. */
+  socket: string;
+  /** A TCP port instead of the socket (FCGI_PORT), on 127.0.0.1. */
+  port: number | undefined;
+  /** Where the build folder is installed on the server. Default /srv/<app name>. */
+  installDir: string;
+  /** Absolute path of node on the server, for the spawning configs (mod_fcgid, lighttpd bin-path). Default /usr/bin/node. */
+  nodePath: string;
+  /** The front server's listen values (nginx style). Default ["80", "[::]:80"]. */
+  listen: string[];
+  /** Server names. Default: the `domain` setting, else `_` (any). */
+  serverName: string;
+  static: string | undefined;
+  bodyLimit: number | undefined;
+  timeout: number | undefined;
+}
+
+const absolutePath = /^\/[^\s"'\\;%$|]*$/;
+
+export const fastcgiSettingsSchema: SettingsSchema = {
+  socket: {
+    check: checks.matches(absolutePath, 'an absolute path without spaces, quotes, | or $'),
+    description: 'The unix socket the app listens on.',
+    example: '"/run/shop/fcgi.sock"',
+  },
+  port: { check: checks.integer(1, 65535), description: 'A TCP port on 127.0.0.1 instead of the unix socket.', example: '9000' },
+  installDir: {
+    check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'),
+    description: 'Where the build folder is installed on the server.',
+    example: '"/srv/shop"',
+  },
+  nodePath: {
+    check: checks.matches(absolutePath, 'an absolute path'),
+    description: 'Absolute path of node on the server (mod_fcgid, lighttpd bin-path).',
+    example: '"/usr/bin/node"',
+  },
+  listen: {
+    check: (value) => {
+      const list = Array.isArray(value) ? value : [value];
+      return list.length > 0 && list.every((item) => (typeof item === 'string' && /^[\w.:[\]]+$/.test(item)) || Number.isInteger(item))
+        ? undefined
+        : 'a listen value or a list of them, such as 80 or "127.0.0.1:8080"';
+    },
+    description: "The front server's listen values.",
+    example: '["80", "[::]:80"]',
+  },
+  serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'Host names the front server answers for.', example: '"shop.example.com"' },
+};
+
+export function fastcgiSettings(context: TargetContext): FastcgiTargetSettings {
+  const s = context.settings;
+  checkResolvedSettings(s, 'fastcgi', fastcgiSettingsSchema);
+  return {
+    socket: (s.socket as string | undefined) ?? `/run/adapt-${context.appName}/fcgi.sock`,
+    port: s.port as number | undefined,
+    installDir: (s.installDir as string | undefined) ?? `/srv/${context.appName}`,
+    nodePath: (s.nodePath as string | undefined) ?? '/usr/bin/node',
+    listen: s.listen === undefined ? ['80', '[::]:80'] : (Array.isArray(s.listen) ? s.listen : [s.listen]).map(String),
+    serverName: (s.serverName as string | undefined) ?? (typeof s.domain === 'string' ? s.domain : '_'),
+    static: typeof s.static === 'string' ? s.static : undefined,
+    bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
+    timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
+  };
+}
