@@ -17,9 +17,10 @@ import {
   type App,
   type AppContext,
   type NodeHandler,
+  type Platform,
 } from '@adapt/core';
 import { defaultBodyLimit, normalizeStatic, type ListenerOptions } from './options.js';
-import { createRequest, rawHeader, remoteAddressOf } from './request.js';
+import { createRequest, rawHeader, remoteAddressOf, type RequestOptions } from './request.js';
 import { writeResponse } from './response.js';
 import { createStaticHandler } from './static.js';
 
@@ -28,6 +29,27 @@ export interface NodeRaw {
   req: IncomingMessage;
   res: ServerResponse;
 }
+
+/**
+ * What a platform that hands adapt Node's own `req`/`res` (Cloud Functions through
+ * functions-framework, App Engine) changes in the listener: its name, how the request is read and
+ * what the context holds. Everything else (setup, limits, writing the answer, error answers) stays.
+ */
+export interface NodePlatform {
+  /** `context.platform`, and the platform `setup()` is told. */
+  readonly name: Platform;
+  /** The request the app gets. */
+  createRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request;
+  /** The context the app gets. */
+  createContext(req: IncomingMessage, res: ServerResponse, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void): AppContext;
+}
+
+/** The plain Node server: the request read from the socket, the address from the socket (or a trusted proxy). */
+export const nodePlatform: NodePlatform = {
+  name: 'node',
+  createRequest,
+  createContext: (req, res, trustProxy, env, waitUntil) => new NodeContext(req, res, trustProxy, env, waitUntil),
+};
 
 export interface RequestListener {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -52,6 +74,7 @@ export interface RequestListener {
  * createServer(listener).listen(3000);
  */
 export function createListener(app: App, options: ListenerOptions = {}): RequestListener {
+  const platform = options.platform ?? nodePlatform;
   installFastResponse();
   const nodeHandler = getNodeHandler(app);
   const fetch = nodeHandler ? undefined : appFetch(app);
@@ -60,7 +83,7 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   const dev = options.dev ?? false;
   const requestOptions = { trustProxy, bodyLimit };
   const env = process.env;
-  const lifecycle = createLifecycle(app, { platform: 'node', env });
+  const lifecycle = createLifecycle(app, { platform: platform.name, env });
   const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
   const staticOptions = normalizeStatic(options.static);
   const serveStatic = staticOptions ? createStaticHandler(staticOptions) : undefined;
@@ -86,11 +109,11 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     let request: Request;
     try {
       checkRequest(req, method, bodyLimit);
-      request = createRequest(req, res, requestOptions);
+      request = platform.createRequest(req, res, requestOptions);
     } catch (error) {
       return fail(req, res, error);
     }
-    const context = new NodeContext(req, res, trustProxy, env, tasks.add);
+    const context = platform.createContext(req, res, trustProxy, env, tasks.add);
     let result: Response | Promise<Response>;
     try {
       result = fetch!(request, context);

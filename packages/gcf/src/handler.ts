@@ -1,0 +1,100 @@
+/** `toGcfHandler(app)`: the function functions-framework calls, for HTTP requests and CloudEvents. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, AppContext } from '@adapt/core';
+import { createListener, type NodePlatform } from '@adapt/node';
+import { gcfRemoteAddress } from './client-address.js';
+import { createEventRunner, type GcfEventHandler } from './events.js';
+import { createGoogleRequest } from './request.js';
+import type { CloudEvent, CloudEventCallback, GcfRaw, GcfRequest, GcfResponse } from './types.js';
+
+/** The largest request Cloud Run functions accept (32 MiB); a larger body gets 413 from adapt. */
+export const GCF_BODY_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * The name a bundle exports its function under, and so the `--target` (locally) and
+ * `--entry-point` (on deploy) to give: `export const adapt = toGcfHandler(app)`.
+ */
+export const gcfFunctionName = 'adapt';
+
+export interface GcfHandlerOptions {
+  /** Largest request body, in bytes (after the framework inflated it); a larger one gets 413. Default: `GCF_BODY_LIMIT`. */
+  bodyLimit?: number;
+  /** Development: stack traces in 500 answers. Default: `NODE_ENV === 'development'`. */
+  dev?: boolean;
+  /** Handles CloudEvents (a function deployed with an event trigger, `--signature-type=cloudevent`). Without it they are refused. */
+  events?: GcfEventHandler;
+}
+
+/** The exported function: `(req, res)` for HTTP, `(cloudEvent, callback)` for CloudEvents (functions-framework picks by signature type). */
+export interface GcfFunction {
+  (req: GcfRequest, res: GcfResponse): void;
+  (event: CloudEvent, callback: CloudEventCallback): void;
+}
+
+/**
+ * The function for functions-framework (Cloud Run functions, formerly Cloud Functions 2nd gen).
+ * `setup()` starts when the function is created, so it overlaps the framework's start; requests
+ * that arrive earlier wait for it. Errors are answered here (500, 413...), never thrown at the framework.
+ *
+ * @example
+ * // the bundle's entry: functions-framework --target=adapt --source=.
+ * import { toGcfHandler } from '@adapt/gcf';
+ * import app from './app.js';
+ * export const adapt = toGcfHandler(app);
+ */
+export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunction {
+  const bodyLimit = options.bodyLimit ?? GCF_BODY_LIMIT;
+  if (typeof bodyLimit !== 'number' || Number.isNaN(bodyLimit) || bodyLimit < 0) {
+    throw new TypeError(`adapt: option "bodyLimit" must be a number of bytes (0 or more); got ${JSON.stringify(options.bodyLimit)}`);
+  }
+  const listener = createListener(app, { bodyLimit, dev: options.dev ?? process.env.NODE_ENV === 'development', platform: gcfPlatform });
+  const setup = listener.setup();
+  let ready = false;
+  setup.then(
+    () => (ready = true),
+    () => {}, // every request reports the failure (a 500 and a log line)
+  );
+  const runEvent = createEventRunner(options.events, setup);
+
+  function adapt(first: GcfRequest | CloudEvent, second: GcfResponse | CloudEventCallback): void {
+    if (typeof second === 'function') return runEvent(first as CloudEvent, second);
+    if (typeof (second as Partial<GcfResponse> | undefined)?.writeHead !== 'function') throw legacyEventError();
+    const req = first as GcfRequest;
+    if (ready) return listener(req, second);
+    const run = () => listener(req, second);
+    setup.then(run, run);
+  }
+  return adapt as GcfFunction;
+}
+
+/** Cloud Functions: the body from the framework's body-parser, the address Google appended to X-Forwarded-For. */
+const gcfPlatform: NodePlatform = {
+  name: 'gcf',
+  createRequest: createGoogleRequest,
+  createContext: (req, res, _trustProxy, env, waitUntil) => new GcfContext(req, res, env, waitUntil),
+};
+
+/** `context` on Cloud Functions: plain own properties; the address is read at once. */
+class GcfContext implements AppContext<GcfRaw> {
+  readonly platform: 'gcf';
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly remoteAddress: string | undefined;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+  readonly raw: GcfRaw;
+
+  constructor(req: IncomingMessage, res: ServerResponse, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
+    this.platform = 'gcf';
+    this.env = env;
+    this.remoteAddress = gcfRemoteAddress(req);
+    this.waitUntil = waitUntil;
+    this.raw = { req, res };
+  }
+}
+
+function legacyEventError(): Error {
+  return new Error(
+    'adapt: toGcfHandler got a background event (the legacy "event" signature of 1st gen functions). ' +
+      'Deploy the function as a 2nd gen (Cloud Run) function with an event trigger, which delivers CloudEvents ' +
+      '(functions-framework --signature-type=cloudevent), and handle them with toGcfHandler(app, { events }).',
+  );
+}
