@@ -14,7 +14,7 @@ export interface GcfEventContext {
 export type GcfEventHandler = (event: CloudEvent, context: GcfEventContext) => unknown;
 
 /** Runs each event after `setup`, through `handler`, and calls the framework back exactly once. */
-export function createEventRunner(handler: GcfEventHandler | undefined, setup: Promise<void>): (event: CloudEvent, callback: CloudEventCallback) => void {
+export function createEventRunner(handler: GcfEventHandler | undefined, setup: () => Promise<void>): (event: CloudEvent, callback: CloudEventCallback) => void {
   const env = process.env;
   return (event, callback) => {
     if (!handler) {
@@ -27,7 +27,7 @@ export function createEventRunner(handler: GcfEventHandler | undefined, setup: P
     }
     const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
     const context: GcfEventContext = { platform: 'gcf', env, waitUntil: tasks.add };
-    setup
+    setup()
       .then(() => handler(event, context))
       .then(
         async (result) => {

@@ -33,8 +33,7 @@ export interface GcfFunction {
 
 /**
  * The function for functions-framework (Cloud Run functions, formerly Cloud Functions 2nd gen).
- * `setup()` starts when the function is created, so it overlaps the framework's start; requests
- * that arrive earlier wait for it. Errors are answered here (500, 413...), never thrown at the framework.
+ * `setup()` runs once, before the first request or event is handled. Errors are answered here (500, 413...), never thrown at the framework.
  *
  * @example
  * // the bundle's entry: functions-framework --target=adapt --source=.
@@ -48,13 +47,18 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
     throw new TypeError(`adapt: option "bodyLimit" must be a number of bytes (0 or more); got ${JSON.stringify(options.bodyLimit)}`);
   }
   const listener = createListener(app, { bodyLimit, dev: options.dev ?? process.env.NODE_ENV === 'development', platform: gcfPlatform });
-  const setup = listener.setup();
+  // setup() starts with the first call: a bundle may export several functions, and only the one
+  // --target names runs. A failure is remembered; every request reports it (a 500 and a log line).
+  let setup: Promise<void> | undefined;
   let ready = false;
-  setup.then(
-    () => (ready = true),
-    () => {}, // every request reports the failure (a 500 and a log line)
-  );
-  const runEvent = createEventRunner(options.events, setup);
+  const startSetup = (): Promise<void> => {
+    if (!setup) {
+      setup = listener.setup();
+      setup.then(() => (ready = true), () => {});
+    }
+    return setup;
+  };
+  const runEvent = createEventRunner(options.events, startSetup);
 
   function adapt(first: GcfRequest | CloudEvent, second: GcfResponse | CloudEventCallback): void {
     if (typeof second === 'function') return runEvent(first as CloudEvent, second);
@@ -62,7 +66,7 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
     const req = first as GcfRequest;
     if (ready) return listener(req, second);
     const run = () => listener(req, second);
-    setup.then(run, run);
+    startSetup().then(run, run);
   }
   return adapt as GcfFunction;
 }
