@@ -1,6 +1,6 @@
 /** `toGcfHandler(app)`: the function functions-framework calls, for HTTP requests and CloudEvents. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App, AppContext } from '@adapt/core';
+import { appFetch, getNodeHandler, type App, type AppContext } from '@adapt/core';
 import { createListener, type NodePlatform } from '@adapt/node';
 import { gcfRemoteAddress } from './client-address.js';
 import { createEventRunner, type GcfEventHandler } from './events.js';
@@ -46,7 +46,13 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
   if (typeof bodyLimit !== 'number' || Number.isNaN(bodyLimit) || bodyLimit < 0) {
     throw new TypeError(`adapt: option "bodyLimit" must be a number of bytes (0 or more); got ${JSON.stringify(options.bodyLimit)}`);
   }
-  const listener = createListener(app, { bodyLimit, dev: options.dev ?? process.env.NODE_ENV === 'development', platform: gcfPlatform });
+  const listenerOptions = { bodyLimit, dev: options.dev ?? process.env.NODE_ENV === 'development', platform: gcfPlatform };
+  const listener = createListener(app, listenerOptions);
+  // A Node handler app (fromNodeHandler) gets the framework's req as it is, unless body-parser has
+  // drained its body: then it runs through the fetch path, which hands it a fresh req carrying the
+  // bytes body-parser kept (the app's own body parser would otherwise wait on an ended stream).
+  const drained = getNodeHandler(app) ? createListener({ fetch: appFetch(app) }, listenerOptions) : undefined;
+  const handle = drained ? (req: GcfRequest, res: GcfResponse) => (Buffer.isBuffer(req.rawBody) ? drained : listener)(req, res) : listener;
   // setup() starts with the first call: a bundle may export several functions, and only the one
   // --target names runs. A failure is remembered; every request reports it (a 500 and a log line).
   let setup: Promise<void> | undefined;
@@ -64,8 +70,8 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
     if (typeof second === 'function') return runEvent(first as CloudEvent, second);
     if (typeof (second as Partial<GcfResponse> | undefined)?.writeHead !== 'function') throw legacyEventError();
     const req = first as GcfRequest;
-    if (ready) return listener(req, second);
-    const run = () => listener(req, second);
+    if (ready) return handle(req, second);
+    const run = () => handle(req, second);
     startSetup().then(run, run);
   }
   return adapt as GcfFunction;

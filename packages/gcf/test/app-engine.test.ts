@@ -69,10 +69,22 @@ describe('SIGTERM', () => {
       const download = hashDownload(server.url, `/stream?size=${size}`, () => server.child.kill('SIGTERM'));
       expect(await download).toEqual({ status: 200, length: size, sha256: expected.digest('hex') });
       expect(await exited).toBe(0);
-      expect(server.output()).toContain('quirks app: teardown ran');
+      await server.waitForOutput('quirks app: teardown ran'); // the process printed it before exiting
     } finally {
       await server.stop();
     }
   });
 
+});
+
+describe('a Node handler app (fromNodeHandler) on App Engine', () => {
+  it('gets the warm-up request answered before it, and every other path', async () => {
+    const server = await startAppEngine(bundle.dir, { FIXTURE_APP: 'express' });
+    try {
+      expect(text((await send(server.url, '/_ah/warmup')).body)).toBe('warmed up\n');
+      expect(text((await send(server.url, '/')).body)).toBe('hello from adapt\n');
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -157,7 +157,7 @@ describe('responses through the framework', () => {
     expect(answer.status).toBe(500);
     expect(text(answer.body)).toBe('500 Internal Server Error\n');
     expect(answer.headers.get('x-google-status')).toBeNull(); // set by the framework's sendCrashResponse
-    expect(server.output()).toContain('secret detail from the app'); // the log line has it, the client does not
+    await server.waitForOutput('secret detail from the app'); // the log line has it, the client does not
     expect((await send(server.url, '/inspect')).status).toBe(200);
   });
 });
@@ -213,7 +213,7 @@ describe('CloudEvents (--signature-type=cloudevent)', () => {
       expect(answer.status).toBe(500);
       expect(text(answer.body)).not.toContain('secret detail');
       expect(text(answer.body)).toContain('the events handler failed');
-      expect(events.output()).toContain('secret detail from the events handler');
+      await events.waitForOutput('secret detail from the events handler');
     } finally {
       await events.stop();
     }
@@ -224,7 +224,7 @@ describe('CloudEvents (--signature-type=cloudevent)', () => {
     try {
       const answer = await send(events.url, '/', { method: 'POST', headers: binaryEvent, body: '{}' });
       expect(answer.status).toBe(500);
-      expect(events.output()).toContain('toGcfHandler(app, { events: (event, context) => ... })');
+      expect(await events.waitForOutput('toGcfHandler(app, { events: (event, context) => ... })')).toContain('no events handler');
     } finally {
       await events.stop();
     }

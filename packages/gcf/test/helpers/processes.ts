@@ -18,6 +18,8 @@ export interface RunningServer {
   child: ChildProcess;
   /** Everything the process wrote so far. */
   output(): string;
+  /** Resolves once the process has written `text` (its log lines arrive apart from the HTTP answer). */
+  waitForOutput(text: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -58,8 +60,23 @@ export async function startAppEngine(source: string, env: Record<string, string>
 async function startProcess(args: string[], port: number, env: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk;
+    for (const wake of waiters) wake();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const waitForOutput = (text: string) =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        if (!output.includes(text)) return;
+        waiters.delete(check);
+        resolve(output);
+      };
+      waiters.add(check);
+      check();
+    });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -71,7 +88,7 @@ async function startProcess(args: string[], port: number, env: Record<string, st
     if (gone) throw new Error(`the server process exited before listening:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url: `http://127.0.0.1:${port}`, port, child, output: () => output, stop };
+  return { url: `http://127.0.0.1:${port}`, port, child, output: () => output, waitForOutput, stop };
 }
 
 function answers(port: number): Promise<boolean> {
