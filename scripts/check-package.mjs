@@ -5,8 +5,16 @@
 // 2. The runtime entry (`.`) of a package that also has a `./target` entry, bundled as a user's
 //    bundle would be, holds nothing from the build/deploy side: no AWS SDK, esbuild, commander,
 //    and no module under a `target/` folder. Runtime packages ship inside users' bundles.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// 3. The package as `npm pack` writes it (unless "private"): every package its shipped .js and
+//    .d.ts files import is declared in its own dependencies, peerDependencies or
+//    optionalDependencies (workspace hoisting hides a missing one until the package is installed
+//    alone); every source a shipped .map names is shipped too; then publint and @arethetypeswrong/cli (profile esm-only: the packages are ESM only,
+//    so node10 and require() resolutions are not theirs) over the tarball.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const dir = process.cwd();
@@ -44,8 +52,86 @@ if (runtime && pkg.exports['./target']) {
   console.log(`${pkg.name}: runtime entry bundles to ${(size / 1024).toFixed(1)} KiB minified`);
 }
 
+if (!pkg.private && problems.length === 0) await checkPacked();
+
 if (problems.length > 0) {
   for (const problem of problems) console.error(`${pkg.name}: ${problem}`);
   process.exit(1);
 }
 console.log(`${pkg.name}: package.json entries present${runtime && pkg.exports['./target'] ? ', runtime entry free of build-side code' : ''}`);
+if (!pkg.private) console.log(`${pkg.name}: packed imports declared, maps complete; publint and attw (esm-only) pass`);
+
+async function checkPacked() {
+  const out = mkdtempSync(join(tmpdir(), 'adapt-check-package-'));
+  try {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    const shipped = packed.files.map((file) => file.path);
+    await checkDeclaredImports(shipped);
+    checkSourceMaps(shipped);
+    const tarball = join(out, packed.filename);
+    await runPublint(tarball);
+    runAttw(tarball);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function checkDeclaredImports(shipped) {
+  const declared = new Set([pkg.name, ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies })]);
+  const builtins = new Set(builtinModules);
+  const packageOf = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+  const undeclared = (specifier) => {
+    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return false;
+    const name = packageOf(specifier);
+    return !builtins.has(name) && !declared.has(name);
+  };
+  const found = [];
+  const scripts = shipped.filter((file) => /\.(m?js|cjs)$/.test(file) && !file.endsWith('.map'));
+  if (scripts.length > 0) {
+    const result = await build({
+      entryPoints: scripts.map((file) => join(dir, file)),
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      outdir: join(tmpdir(), 'adapt-check-package-out'),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    for (const [file, input] of Object.entries(result.metafile.inputs)) {
+      for (const imported of input.imports) if (imported.external && undeclared(imported.path)) found.push(`${file} imports ${imported.path}`);
+    }
+  }
+  const { default: ts } = await import('typescript');
+  for (const file of shipped.filter((name) => name.endsWith('.d.ts'))) {
+    const { importedFiles, typeReferenceDirectives } = ts.preProcessFile(readFileSync(join(dir, file), 'utf8'), true, true);
+    for (const { fileName } of [...importedFiles, ...typeReferenceDirectives]) if (undeclared(fileName)) found.push(`${file} (types) imports ${fileName}`);
+  }
+  for (const line of new Set(found)) problems.push(`${line}, which package.json does not declare: add it to dependencies (or peerDependencies)`);
+}
+
+/** Source and declaration maps name their sources by relative path: each must be in the package. */
+function checkSourceMaps(shipped) {
+  const inPackage = new Set(shipped);
+  for (const map of shipped.filter((file) => file.endsWith('.map'))) {
+    const { sources = [] } = JSON.parse(readFileSync(join(dir, map), 'utf8'));
+    const absent = sources.map((source) => join(dirname(map), source)).filter((source) => !inPackage.has(source));
+    if (absent.length > 0) problems.push(`${map} maps to ${absent.join(', ')}, which npm pack leaves out: add it to files`);
+  }
+}
+
+async function runPublint(tarball) {
+  const { publint } = await import('publint');
+  const { formatMessage } = await import('publint/utils');
+  const data = readFileSync(tarball);
+  const result = await publint({ pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }, level: 'suggestion', strict: true });
+  for (const message of result.messages) problems.push(`publint ${message.type}: ${formatMessage(message, result.pkg, { color: false })}`);
+}
+
+function runAttw(tarball) {
+  const manifest = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
+  const attw = join(dirname(manifest), JSON.parse(readFileSync(manifest, 'utf8')).bin.attw);
+  const run = spawnSync(process.execPath, [attw, tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji', '--no-color'], { encoding: 'utf8' });
+  if (run.status !== 0) problems.push(`@arethetypeswrong/cli found problems:\n${run.stdout}${run.stderr}`);
+}
