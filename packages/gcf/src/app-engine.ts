@@ -15,6 +15,13 @@ import { createGoogleRequest } from './request.js';
  */
 export const APP_ENGINE_SHUTDOWN_TIMEOUT = 3_000;
 
+/**
+ * Milliseconds an idle keep-alive connection stays open: longer than the 60 s the proxy in front of
+ * the app keeps its upstream connections, so the app never closes one the proxy is about to reuse
+ * (which the client would see as a 502).
+ */
+export const APP_ENGINE_KEEP_ALIVE_TIMEOUT = 65_000;
+
 /** The path of App Engine's warm-up request (`inbound_services: [warmup]` in app.yaml). */
 export const WARMUP_PATH = '/_ah/warmup';
 
@@ -43,6 +50,7 @@ export function serveAppEngine(app: App, options: AppEngineOptions = {}, env: Re
   const { warmup = true, ...serveOptions } = options;
   return serve(warmup ? withWarmup(app) : app, {
     shutdownTimeout: APP_ENGINE_SHUTDOWN_TIMEOUT,
+    keepAliveTimeout: APP_ENGINE_KEEP_ALIVE_TIMEOUT,
     ...serveOptions,
     platform: appEnginePlatform(env.GAE_ENV === 'standard'),
   });
