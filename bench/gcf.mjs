@@ -81,7 +81,7 @@ try {
     }
   }
 
-  console.log(`functions-framework ${JSON.parse(readFileSync(join(frameworkMain, '../../../package.json'), 'utf8')).version}, node ${process.version}, ${rounds} interleaved rounds of ${duration}s, wrk -c${connections} -t1`);
+  console.log(`functions-framework ${JSON.parse(readFileSync(join(dirname(dirname(dirname(frameworkMain))), 'package.json'), 'utf8')).version}, node ${process.version}, ${rounds} interleaved rounds of ${duration}s, wrk -c${connections} -t1`);
   console.log('| workload | handler | req/s (median) | server CPU us/req (median) | req/s ratio | CPU ratio |\n|---|---|---:|---:|---:|---:|');
   for (const name of Object.keys(workloads)) {
     const plain = samples[`${name}|plain`];

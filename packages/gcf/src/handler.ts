@@ -1,6 +1,6 @@
 /** `toGcfHandler(app)`: the function functions-framework calls, for HTTP requests and CloudEvents. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { appFetch, getNodeHandler, type App, type AppContext } from '@adapt/core';
+import { appFetch, errorAnswer, getNodeHandler, logError, type App, type AppContext } from '@adapt/core';
 import { createListener, type NodePlatform } from '@adapt/node';
 import { gcfRemoteAddress } from './client-address.js';
 import { createEventRunner, type GcfEventHandler } from './events.js';
@@ -46,7 +46,8 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
   if (typeof bodyLimit !== 'number' || Number.isNaN(bodyLimit) || bodyLimit < 0) {
     throw new TypeError(`adapt: option "bodyLimit" must be a number of bytes (0 or more); got ${JSON.stringify(options.bodyLimit)}`);
   }
-  const listenerOptions = { bodyLimit, dev: options.dev ?? process.env.NODE_ENV === 'development', platform: gcfPlatform };
+  const dev = options.dev ?? process.env.NODE_ENV === 'development';
+  const listenerOptions = { bodyLimit, dev, platform: gcfPlatform };
   const listener = createListener(app, listenerOptions);
   // A Node handler app (fromNodeHandler) gets the framework's req as it is, unless body-parser has
   // drained its body: then it runs through the fetch path, which hands it a fresh req carrying the
@@ -71,8 +72,10 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
     if (typeof (second as Partial<GcfResponse> | undefined)?.writeHead !== 'function') throw legacyEventError();
     const req = first as GcfRequest;
     if (ready) return handle(req, second);
-    const run = () => handle(req, second);
-    startSetup().then(run, run);
+    startSetup().then(
+      () => handle(req, second),
+      (error) => answerSetupFailure(req, second, error, dev),
+    );
   }
   return adapt as GcfFunction;
 }
@@ -99,6 +102,14 @@ class GcfContext implements AppContext<GcfRaw> {
     this.waitUntil = waitUntil;
     this.raw = { req, res };
   }
+}
+
+/** A setup() that failed: every request gets the 500 (the stack only in dev) and a log line; the instance keeps serving. */
+function answerSetupFailure(req: GcfRequest, res: GcfResponse, error: unknown, dev: boolean): void {
+  logError(`${req.method} ${(req.url ?? '').slice(0, 200)}: setup() failed`, error);
+  const answer = errorAnswer(error, { dev });
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+  res.end(req.method === 'HEAD' ? undefined : answer.body);
 }
 
 function legacyEventError(): Error {

@@ -162,6 +162,23 @@ describe('responses through the framework', () => {
   });
 });
 
+describe('setup()', () => {
+  it('a setup() that throws: every request gets a 500 without the message, the log says why, the instance keeps serving', async () => {
+    const failing = await startFramework(bundle.dir, 'failingSetup');
+    try {
+      for (let i = 0; i < 2; i++) {
+        const answer = await send(failing.url, '/');
+        expect(answer.status).toBe(500);
+        expect(text(answer.body)).toBe('500 Internal Server Error\n');
+      }
+      await failing.waitForOutput('secret detail from setup');
+      expect(failing.child.exitCode).toBeNull();
+    } finally {
+      await failing.stop();
+    }
+  });
+});
+
 describe('the context', () => {
   it("has platform gcf, raw req/res, and the address Google's front end appended (the last X-Forwarded-For entry)", async () => {
     const { json } = await sendJson(server.url, '/inspect', { headers: [['x-forwarded-for', '203.0.113.9, 198.51.100.7']] });
