@@ -18,9 +18,12 @@ export async function loadTarget(projectDir: string, name: string): Promise<Adap
     const installed = installedTargetNames(projectDir);
     const suggestion = didYouMean(name, installed);
     throw new CliError('UNKNOWN_TARGET', `unknown target "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
-      hint: installed.length
-        ? `installed targets: ${installed.join(', ')}. For another one, run: npm install @adapt/${name}`
-        : `no target package is installed; run: npm install @adapt/${name}`,
+      // a near miss is a typo, not a package to install
+      hint: suggestion
+        ? `installed targets: ${installed.join(', ')}`
+        : installed.length
+          ? `installed targets: ${installed.join(', ')}. For another one, run: npm install @adapt/${name}`
+          : `no target package is installed; run: npm install @adapt/${name}`,
     });
   }
   let loaded: Record<string, unknown>;

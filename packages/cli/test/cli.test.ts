@@ -68,7 +68,14 @@ describe('failures exit with 1 and say what to do', () => {
     const run = await runCli(['build', '--target', 'ecoh'], { cwd: project.dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: unknown target "ecoh"; did you mean "echo"\?\n {2}installed targets: .*echo/m);
+    expect(run.stderr).not.toContain('npm install'); // a typo, not a package to install
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('an unknown target far from every installed one says how to install it', async () => {
+    const run = await runCli(['build', '--target', 'cloudflare'], { cwd: project.dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: unknown target "cloudflare"\n {2}installed targets: .*echo.*\. For another one, run: npm install @adapt\/cloudflare$/m);
   });
 
   it('--verbose adds the stack trace', async () => {

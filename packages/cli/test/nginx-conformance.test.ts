@@ -6,11 +6,13 @@
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { conformanceSuite } from '@adapt/conformance';
-import { freePort, hasNginx, startNginx } from '@adapt/conformance/nginx';
+import { freePort, startNginx } from '@adapt/conformance/nginx';
 import { send } from '@adapt/conformance/http';
+import { requireComponent } from '../../../test/components.js';
 import { CliProcess, repoRoot, runCli, tempProject } from './helpers.js';
 
-describe.skipIf(!hasNginx)('the generated nginx site', () => {
+describe('the generated nginx site', () => {
+  const nginxHere = requireComponent('nginx');
   conformanceSuite('node (adapt start behind the generated nginx site)', async () => {
     const [appPort, nginxPort] = [await freePort(), await freePort()];
     // A project whose entry is the battery's app, with the node target's ports set for this test.
@@ -40,5 +42,5 @@ describe.skipIf(!hasNginx)('the generated nginx site', () => {
         project.remove();
       },
     };
-  });
+  }, { enabled: nginxHere });
 });

@@ -18,6 +18,7 @@
  * (errors thrown by the constructor, `headers`, `body`, `bodyUsed`, `clone()`, the body readers,
  * `Response.json/redirect/error`) behaves like the standard class.
  */
+import { Readable } from 'node:stream';
 import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
 import { forwardToReal } from './forward.js';
@@ -60,6 +61,8 @@ class FastResponse {
     if (!fastInit(this, body, init)) {
       // anything unusual: the standard class does the work (and throws the standard errors)
       this[realKey] = new GlobalResponse(body, init);
+      // a string body is kept for responseParts (Node 24's undici hides its own copy in private state)
+      this[bodyKey] = typeof body === 'string' ? body : body instanceof URLSearchParams ? body.toString() : null;
     }
   }
 
@@ -112,7 +115,9 @@ class FastResponse {
 
   get bodyUsed(): boolean {
     const real = this[realKey];
-    return real ? real.bodyUsed : false;
+    if (real) return real.bodyUsed;
+    const body = this[bodyKey];
+    return body instanceof ReadableStream && isDisturbed(body); // the app read or cancelled its own stream
   }
 }
 
@@ -134,11 +139,18 @@ function realResponse(response: FastResponse): Response {
   const pairs: Array<[string, string]> = [];
   const flat = response[headersKey];
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
-  const real = new GlobalResponse(response[bodyKey] as BodyInit | null, {
+  let body = response[bodyKey];
+  // the app read, cancelled or locked the stream it gave: the standard class would refuse it now,
+  // so the real one gets a stand-in in the same state (its body reads reject, as the standard's do)
+  const unusable = body instanceof ReadableStream && (isDisturbed(body) ? 'disturbed' : body.locked ? 'locked' : undefined);
+  if (unusable) body = new ReadableStream<Uint8Array>();
+  const real = new GlobalResponse(body as BodyInit | null, {
     status: response[statusKey],
     statusText: response[statusTextKey],
     headers: pairs,
   });
+  if (unusable === 'disturbed') real.body!.cancel().catch(() => {});
+  else if (unusable === 'locked') real.body!.getReader();
   response[realKey] = real;
   return real;
 }
@@ -196,7 +208,9 @@ export function responseParts(response: Response): ResponseParts {
     const fast = response;
     const real = fast[realKey];
     if (!real) {
-      return { status: fast[statusKey], statusText: fast[statusTextKey], headers: fast[headersKey], body: fast[bodyKey] };
+      const body = fast[bodyKey];
+      if (body instanceof ReadableStream && (body.locked || isDisturbed(body))) throw new TypeError('Response body object should not be disturbed or locked');
+      return { status: fast[statusKey], statusText: fast[statusTextKey], headers: fast[headersKey], body };
     }
     const body = fast[bodyKey];
     const parts = realParts(real);
@@ -268,7 +282,7 @@ function fastInit(target: FastResponse, body: BodyInit | null | undefined, init:
   } else if (body instanceof ArrayBuffer) {
     fastBody = new Uint8Array(body.slice(0));
   } else if (body instanceof ReadableStream) {
-    if (body.locked) return false;
+    if (body.locked || isDisturbed(body)) return false; // the standard throws a TypeError
     fastBody = body as ReadableStream<Uint8Array>;
   } else {
     return false;
@@ -345,4 +359,9 @@ function isHttpWhitespace(code: number): boolean {
 function hasName(flat: readonly string[], name: string): boolean {
   for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return true;
   return false;
+}
+
+/** Whether a stream was read from or cancelled (node:stream knows; the web stream API does not say). */
+function isDisturbed(stream: ReadableStream): boolean {
+  return Readable.isDisturbed(stream as unknown as Readable);
 }

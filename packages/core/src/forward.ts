@@ -3,7 +3,8 @@
  * answer itself goes to the real (undici) object, built on first use — read-only properties
  * (cache, mode, body...) as getters, methods (clone, formData, blob...) as methods, and undici's
  * internal symbols (read by `new Request(r)`, `fetch(r)`...) as getters. The prototype then chains
- * to the standard one, and `util.inspect` shows `inspect(self)`.
+ * to the standard one (its members in the standard's order, enumerable as there), and
+ * `util.inspect` shows `inspect(self)`.
  */
 export function forwardToReal<T>(
   lightweight: object,
@@ -41,6 +42,13 @@ export function forwardToReal<T>(
         return real(this)[key];
       },
     });
+  }
+  // the standard's order and enumerability, so `for...in` lists what it lists for a real object
+  for (const name of Object.getOwnPropertyNames(standard)) {
+    const own = name === 'constructor' ? undefined : Object.getOwnPropertyDescriptor(lightweight, name);
+    if (!own) continue;
+    delete (lightweight as Record<string, unknown>)[name];
+    Object.defineProperty(lightweight, name, { ...own, enumerable: Object.getOwnPropertyDescriptor(standard, name)!.enumerable });
   }
   Object.setPrototypeOf(lightweight, standard);
   Object.defineProperty(lightweight, Symbol.for('nodejs.util.inspect.custom'), {

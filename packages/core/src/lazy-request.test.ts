@@ -1,7 +1,17 @@
 import { inspect } from 'node:util';
 import { describe, expect, it, test } from 'vitest';
 import { HttpError } from './errors.js';
-import { createLazyRequest, headersFromFlatList, isLazyRequest, lazyBodyTouched, normalizeMethod, normalizeRequestUrl, type LazyRequestInput } from './lazy-request.js';
+import {
+  createLazyRequest,
+  headersFromFlatList,
+  isLazyRequest,
+  lazyBodyTouched,
+  lightweightRequestClass,
+  normalizeMethod,
+  normalizeRequestUrl,
+  standardRequestClass,
+  type LazyRequestInput,
+} from './lazy-request.js';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
@@ -223,6 +233,106 @@ describe('createLazyRequest', () => {
     request.headers.set('x-late', '1');
     const copy = request.clone();
     expect(copy.headers.get('x-late')).toBe('1');
+  });
+});
+
+// each case compares with the standard class, built from the same parts
+describe('the lazy Request after a read, as the standard class', () => {
+  const Standard = standardRequestClass();
+  const standardOf = (body = 'once') =>
+    new Standard('http://example.com/a/b?x=1&x=2', { method: 'POST', headers: [['content-type', 'text/plain'], ['x-a', '1']], body });
+
+  it('answers its forwarded properties once the body was read', async () => {
+    const { request } = lazy({}, 'once');
+    const standard = standardOf();
+    expect(await request.text()).toBe(await standard.text());
+    for (const name of ['cache', 'credentials', 'mode', 'redirect', 'keepalive', 'bodyUsed'] as const) expect(request[name], name).toEqual(standard[name]);
+    expect(request.body).toBeInstanceOf(ReadableStream);
+    expect(request.body?.locked).toBe(standard.body?.locked);
+  });
+
+  it('rejects a second read (a promise, not a throw), whatever the reader', async () => {
+    const { request } = lazy({}, 'once');
+    await request.text();
+    for (const read of ['text', 'json', 'arrayBuffer', 'blob', 'formData'] as const) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => (promise = request[read]())).not.toThrow();
+      await expect(promise).rejects.toThrow(TypeError);
+    }
+  });
+
+  it('takes a fresh body through new Request(request, { body }), and refuses a copy without one', async () => {
+    const { request } = lazy({}, 'once');
+    await request.text();
+    expect(await new Request(request, { body: 'new' }).text()).toBe('new');
+    expect(() => new Request(request)).toThrow(TypeError);
+  });
+});
+
+describe('the lazy Request keeps header changes, as the standard class', () => {
+  it('in clone() and new Request(request), also after the real Request was built', async () => {
+    const { request } = lazy({}, 'b');
+    expect(request.mode).toBe('cors'); // builds the real Request
+    request.headers.set('x-late', '1');
+    request.headers.delete('x-a');
+    for (const copy of [request.clone(), new Request(request)]) {
+      expect(copy.headers.get('x-late')).toBe('1');
+      expect(copy.headers.has('x-a')).toBe(false);
+    }
+  });
+
+  it('formData() reads with the content-type the app set', async () => {
+    const { request } = lazy({}, 'a=1&b=2');
+    request.headers.set('content-type', 'application/x-www-form-urlencoded');
+    expect([...(await request.formData())]).toEqual([['a', '1'], ['b', '2']]);
+  });
+
+  it('combines a repeat whose last value is empty as "v, " in every copy', () => {
+    const { request } = lazy({ headers: () => headersFromFlatList(['x-r', 'v', 'x-r', '', 'cookie', 'a=1', 'cookie', '']) }, 'b');
+    const standard = new (standardRequestClass())('http://x/', { headers: [['x-r', 'v'], ['x-r', ''], ['cookie', 'a=1'], ['cookie', '']] });
+    for (const copy of [request, request.clone(), new Request(request)]) {
+      expect(copy.headers.get('x-r')).toBe(standard.headers.get('x-r'));
+      expect(copy.headers.get('cookie')).toBe(standard.headers.get('cookie'));
+    }
+    expect(standard.headers.get('x-r')).toBe('v, ');
+  });
+});
+
+describe('the lazy Request as an instance of the standard class', () => {
+  it('reads bytes and arrayBuffer into memory of their own, not a pooled slab', async () => {
+    const pooled = Buffer.from('pooled body'); // a view on Node's shared 8 KiB pool
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+    const make = () => createLazyRequest({ method: 'POST', url: 'http://x/', headers: () => new Headers(), body: { stream: () => streamOf('x'), bytes: async () => pooled } });
+    const bytes = await make().bytes();
+    expect(bytes.constructor).toBe(Uint8Array);
+    expect(bytes.buffer.byteLength).toBe(pooled.length);
+    expect(new TextDecoder().decode(bytes)).toBe('pooled body');
+    expect((await make().arrayBuffer()).byteLength).toBe(pooled.length);
+  });
+
+  it('has Request as constructor and prototype, and for...in lists the standard members', () => {
+    const { request } = lazy({}, 'b');
+    expect(request.constructor).toBe(Request);
+    expect(Object.getPrototypeOf(request)).toBe(Request.prototype);
+    const standard = new (standardRequestClass())('http://x/', { method: 'POST', body: 'b' });
+    const members = (value: object) => {
+      const names: string[] = [];
+      for (const name in value) names.push(name);
+      return names;
+    };
+    expect(members(request)).toEqual(members(standard));
+    expect(members(request)).toContain('method');
+  });
+
+  it("works with the prototype's own methods: Request.prototype.text.call(request)", async () => {
+    const { request } = lazy({}, 'called');
+    expect(await Request.prototype.text.call(request)).toBe('called');
+  });
+
+  it('is a Request, and so is one made by new Request() or the standard class', () => {
+    expect(new Request('http://x/')).toBeInstanceOf(Request);
+    expect(new (standardRequestClass())('http://x/')).toBeInstanceOf(Request);
+    expect(lightweightRequestClass()).toBe(Request);
   });
 });
 

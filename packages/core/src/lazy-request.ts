@@ -12,12 +12,14 @@
  *       signal: () => abortController.signal,          // created on first read of request.signal
  *     });
  *
- * What the app sees behaves like the standard class: `instanceof Request`, `headers` (a real
- * `Headers`, same object every time, standard iteration order), `bodyUsed`, body read once,
- * `clone()`, and `new Request(request)` / `fetch(request)` (the undici internals they read are
- * forwarded to the real object). `text()`, `json()`, `arrayBuffer()` and `bytes()` read through
- * `body.bytes()` without any stream when the adapter gives it.
- * `util.inspect` shows `Request (lightweight)`.
+ * What the app sees behaves like the standard class (a differential test holds it to undici's):
+ * `instanceof Request`, `constructor`, the prototype, `headers` (a real `Headers`, same object
+ * every time, standard iteration order, changes kept by every copy), `bodyUsed`, body read once
+ * (later reads reject), `clone()`, `new Request(request)` and `fetch(request)`. The first lazy
+ * request installs the lightweight class as `globalThis.Request` and wraps `globalThis.fetch`:
+ * undici reads its own private state from a Request (Node 24), so both hand it the real one.
+ * `text()`, `json()`, `arrayBuffer()` and `bytes()` read through `body.bytes()` without any
+ * stream when the adapter gives it. `util.inspect` shows `Request (lightweight)`.
  */
 import { badRequest } from './errors.js';
 import { forwardToReal } from './forward.js';
@@ -45,6 +47,7 @@ export interface LazyRequestInput {
 
 // captured on first use: touching globalThis.Request loads undici (~40 ms)
 let GlobalRequest: typeof Request;
+let globalFetch: typeof fetch;
 
 const inputKey = Symbol('lazy.input');
 const methodKey = Symbol('lazy.method');
@@ -53,10 +56,18 @@ const realKey = Symbol('lazy.real');
 const headersKey = Symbol('lazy.headers');
 const signalKey = Symbol('lazy.signal');
 const usedKey = Symbol('lazy.used');
+/** Passed as the first constructor argument by `createLazyRequest`; an app cannot reach it. */
+const lazyToken = Symbol('lazy.create');
+/** The input of a lightweight Request made by `new Request(...)`: everything comes from its real one. */
+const noInput: LazyRequestInput = { method: 'GET', url: '', headers: () => new Headers(), body: null };
 
 const decoder = new TextDecoder();
 
-/** The lightweight class; `createLazyRequest` makes instances. Its prototype chains to `Request.prototype`. */
+/**
+ * The lightweight class, installed as `globalThis.Request`: `createLazyRequest` makes lazy
+ * instances, and `new Request(...)` an instance holding a real Request from the start. Its
+ * prototype chains to the standard `Request.prototype`.
+ */
 class LightweightRequest {
   declare [inputKey]: LazyRequestInput;
   declare [methodKey]: string;
@@ -67,14 +78,30 @@ class LightweightRequest {
   declare [usedKey]: boolean;
 
   // a constructor (not Object.create) lets V8 keep every field in the object itself
-  constructor(input: LazyRequestInput, method: string, url: string) {
-    this[inputKey] = input; // its functions are called as methods: an adapter may pass a class instance
-    this[methodKey] = method;
-    this[urlKey] = url;
-    this[realKey] = undefined;
+  constructor(input: RequestInfo | URL | typeof lazyToken, init?: RequestInit | LazyRequestInput, method?: string, url?: string) {
+    if (input === lazyToken) {
+      this[inputKey] = init as LazyRequestInput; // its functions are called as methods: an adapter may pass a class instance
+      this[methodKey] = method!;
+      this[urlKey] = url!;
+      this[realKey] = undefined;
+    } else {
+      prepare();
+      // the standard class does the work (and throws the standard errors); a lightweight input gives its real one
+      const real = new GlobalRequest(isLightweight(input) ? realRequest(input) : (input as RequestInfo), init as RequestInit | undefined);
+      this[inputKey] = noInput;
+      this[methodKey] = real.method;
+      this[urlKey] = real.url;
+      this[realKey] = real;
+    }
     this[headersKey] = undefined;
     this[signalKey] = undefined;
     this[usedKey] = false;
+  }
+
+  static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
+    // real Requests (made before the install, or by undici itself) are Requests too; subclasses check as usual
+    if (this !== LightweightRequest) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return value instanceof GlobalRequest;
   }
 
   get method(): string {
@@ -104,27 +131,49 @@ class LightweightRequest {
     return real ? real.bodyUsed : this[usedKey];
   }
 
+  clone(): Request {
+    return wrapReal(realRequest(this).clone());
+  }
+
   text(): Promise<string> {
-    return readFast(this, 'text', (bytes) => decoder.decode(bytes));
+    return readFast(this, 'text', utf8Text);
   }
 
   json(): Promise<unknown> {
-    return readFast(this, 'json', (bytes) => JSON.parse(decoder.decode(bytes)));
+    return readFast(this, 'json', (bytes) => JSON.parse(utf8Text(bytes)));
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
-    return readFast(this, 'arrayBuffer', (bytes) =>
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-        ? bytes.buffer
-        : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer),
-    );
+    return readFast(this, 'arrayBuffer', (bytes) => ownBytes(bytes).buffer as ArrayBuffer);
   }
 
   bytes(): Promise<Uint8Array> {
-    return readFast(this, 'bytes', (bytes) =>
-      bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    );
+    return readFast(this, 'bytes', ownBytes);
   }
+}
+
+/** The body as text, as undici decodes it: a leading BOM is dropped, then the decoder drops one more. */
+function utf8Text(bytes: Uint8Array): string {
+  return decoder.decode(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
+}
+
+/** `bytes` as a plain Uint8Array over a whole ArrayBuffer of its own (never a view on a shared pool slab). */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer);
+  }
+  return new Uint8Array(bytes); // a copy
+}
+
+function isLightweight(value: unknown): value is LightweightRequest {
+  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, realKey);
+}
+
+/** A lightweight Request around a real one (what `clone()` gives). */
+function wrapReal(real: Request): Request {
+  const request = new LightweightRequest(lazyToken, noInput, real.method, real.url);
+  request[realKey] = real;
+  return request as unknown as Request;
 }
 
 type FastMethod = 'text' | 'json' | 'arrayBuffer' | 'bytes';
@@ -132,17 +181,15 @@ type FastMethod = 'text' | 'json' | 'arrayBuffer' | 'bytes';
 function readFast<T>(request: LightweightRequest, method: FastMethod, convert: (bytes: Uint8Array) => T): Promise<T> {
   const input = request[inputKey];
   const body = hasBody(request) ? input.body : null;
-  if (request[realKey] || (body && !body.bytes)) {
-    const real = realRequest(request) as unknown as Record<FastMethod, () => Promise<T>>;
-    if (typeof real[method] !== 'function') return Promise.reject(new TypeError(`Request.${method} is not supported by this Node version`));
-    return real[method]();
-  }
-  if (!body) {
-    try {
-      return Promise.resolve(convert(new Uint8Array(0)));
-    } catch (error) {
-      return Promise.reject(error);
+  try {
+    if (request[realKey] || (body && !body.bytes)) {
+      const real = realRequest(request) as unknown as Record<FastMethod, () => Promise<T>>;
+      if (typeof real[method] !== 'function') return Promise.reject(new TypeError(`Request.${method} is not supported by this Node version`));
+      return real[method]();
     }
+    if (!body) return Promise.resolve(convert(new Uint8Array(0)));
+  } catch (error) {
+    return Promise.reject(error);
   }
   if (request[usedKey]) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
   request[usedKey] = true;
@@ -154,33 +201,74 @@ function hasBody(request: LightweightRequest): boolean {
   return request[inputKey].body != null && method !== 'GET' && method !== 'HEAD';
 }
 
-/** Builds (once) and returns the real `Request` behind a lightweight one. */
+/**
+ * Builds (once) and returns the real `Request` behind a lightweight one. Its headers are the
+ * app's: the same object when the app had not looked at them yet, else a copy brought up to date
+ * on every use. After a fast read, the real one is built used, as a read standard Request is.
+ */
 function realRequest(request: LightweightRequest): Request {
   const existing = request[realKey];
-  if (existing) return existing;
-  if (request[usedKey]) throw new TypeError('Body is unusable: Body has already been read');
+  if (existing) {
+    const own = request[headersKey];
+    if (own && own !== existing.headers) syncHeaders(own, existing.headers);
+    return existing;
+  }
   const input = request[inputKey];
-  const init: RequestInit & { duplex?: 'half' } = {
-    method: request[methodKey],
-    headers: request.headers,
-    signal: request.signal,
-  };
-  if (hasBody(request)) {
+  const init: RequestInit & { duplex?: 'half' } = { method: request[methodKey], signal: request.signal };
+  const used = request[usedKey];
+  const body = hasBody(request);
+  if (body && used) {
+    init.body = new Uint8Array(0);
+  } else if (body) {
     init.body = input.body!.stream();
     init.duplex = 'half';
   }
   const real = new GlobalRequest(request[urlKey], init);
+  const own = request[headersKey];
+  copyHeaders(own ?? input.headers(), real.headers);
+  if (!own) request[headersKey] = real.headers;
   request[realKey] = real;
+  if (body && used) real.arrayBuffer().catch(() => {}); // disturbed and locked, like a read standard Request
   return real;
+}
+
+/** Appends every header of `from` to `to`, keeping each value as `from` combines it. */
+function copyHeaders(from: Headers, to: Headers): void {
+  for (const [name, value] of from) {
+    // "v, " (a repeat whose last value is empty; "; " for cookie): appended whole, the trailing space would be trimmed
+    const separator = name === 'cookie' ? '; ' : ', ';
+    if (name === 'set-cookie' || !value.endsWith(separator)) {
+      to.append(name, value);
+      continue;
+    }
+    let head = value;
+    let empties = 0;
+    while (head.endsWith(separator)) {
+      head = head.slice(0, -2);
+      empties++;
+    }
+    to.append(name, head);
+    for (let i = 0; i < empties; i++) to.append(name, '');
+  }
+}
+
+/** Makes `to` hold what `from` holds (the app changed its headers after the real Request was built). */
+function syncHeaders(from: Headers, to: Headers): void {
+  const a = [...from];
+  const b = [...to];
+  if (a.length === b.length && a.every(([name, value], i) => b[i][0] === name && b[i][1] === value)) return;
+  for (const name of new Set(b.map(([name]) => name))) to.delete(name);
+  copyHeaders(from, to);
 }
 
 let prepared = false;
 
-/** Wires the lightweight class to the standard one, once. */
+/** Wires the lightweight class to the standard one and installs it as `Request` (and `fetch` to match), once. */
 function prepare(): void {
   if (prepared) return;
   prepared = true;
   GlobalRequest = globalThis.Request;
+  globalFetch = globalThis.fetch;
   forwardToReal<LightweightRequest>(
     LightweightRequest.prototype,
     GlobalRequest.prototype,
@@ -188,26 +276,52 @@ function prepare(): void {
     realRequest,
     (request) => request[realKey] ?? `Request (lightweight) { method: '${request.method}', url: '${request.url}' }`,
   );
+  Object.setPrototypeOf(LightweightRequest, GlobalRequest);
+  // undici reads its own private state from a Request (Node 24): `new Request(lazy)` and
+  // `fetch(lazy)` must reach the real one. `new Request(...)` now makes the lightweight class.
+  Object.defineProperty(globalThis, 'Request', { value: LightweightRequest, writable: true, configurable: true, enumerable: false });
+  const fetch = function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    try {
+      return globalFetch(isLightweight(input) ? realRequest(input) : input, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  Object.defineProperty(fetch, 'length', { value: globalFetch.length });
+  Object.defineProperty(globalThis, 'fetch', { value: fetch, writable: true, configurable: true, enumerable: true });
 }
 
 Object.defineProperty(LightweightRequest, 'name', { value: 'Request' });
+Object.defineProperty(LightweightRequest, 'length', { value: 1 }); // as the standard's (input, init?)
+
+/** The lightweight Request class (named `Request`, installed as `globalThis.Request`), wired to the standard one. */
+export function lightweightRequestClass(): typeof Request {
+  prepare();
+  return LightweightRequest as unknown as typeof Request;
+}
+
+/** The standard Request class, as it was before the lightweight one was installed. */
+export function standardRequestClass(): typeof Request {
+  prepare();
+  return GlobalRequest;
+}
 
 /** Makes a lazy `Request` from a platform's input. */
 export function createLazyRequest(input: LazyRequestInput): Request {
   prepare();
   const method = normalizeMethod(input.method);
   const url = normalizeRequestUrl(input.url);
-  return new LightweightRequest(input, method, url) as unknown as Request;
+  return new LightweightRequest(lazyToken, input, method, url) as unknown as Request;
 }
 
 /** True for a request made by `createLazyRequest` that has not built its real `Request` yet. */
 export function isLazyRequest(request: unknown): boolean {
-  return request instanceof LightweightRequest && (request as LightweightRequest)[realKey] === undefined;
+  return isLightweight(request) && request[inputKey] !== noInput && request[realKey] === undefined;
 }
 
 /** Whether the app touched the body of a lazy request (read it, or asked for its stream). */
 export function lazyBodyTouched(request: Request): boolean {
-  if (!(request instanceof LightweightRequest)) return true;
+  if (!isLightweight(request)) return true;
   return request[usedKey] || request[realKey] !== undefined;
 }
 

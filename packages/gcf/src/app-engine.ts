@@ -5,7 +5,7 @@
  * send them), the warm-up request answered, and a graceful stop on SIGTERM within App Engine's window.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fromNodeHandler, getNodeHandler, type App, type AppContext, type AppObject, type NodeHandler } from '@adapt/core';
+import { fromNodeHandler, getNodeHandler, type App, type AppContext, type AppObject, type NodeHandler, type TrustRule } from '@adapt/core';
 import { remoteAddressOf, serve, type NodePlatform, type NodeRaw, type ServeOptions, type ServerHandle } from '@adapt/node';
 import { createGoogleRequest } from './request.js';
 
@@ -61,7 +61,7 @@ export function appEnginePlatform(onAppEngine: boolean): NodePlatform {
   return {
     name: 'app-engine',
     createRequest: createGoogleRequest,
-    createContext: (req, res, trustProxy, env, waitUntil) => new GaeContext(req, res, onAppEngine, trustProxy, env, waitUntil),
+    createContext: (req, res, trust, env, waitUntil) => new GaeContext(req, res, onAppEngine, trust, env, waitUntil),
   };
 }
 
@@ -73,10 +73,10 @@ class GaeContext implements AppEngineContext {
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly raw: NodeRaw;
 
-  constructor(req: IncomingMessage, res: ServerResponse, onAppEngine: boolean, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
+  constructor(req: IncomingMessage, res: ServerResponse, onAppEngine: boolean, trust: TrustRule, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
     this.platform = 'app-engine';
     this.env = env;
-    this.remoteAddress = (onAppEngine ? header(req, 'x-appengine-user-ip') : undefined) ?? remoteAddressOf(req, trustProxy);
+    this.remoteAddress = (onAppEngine ? header(req, 'x-appengine-user-ip') : undefined) ?? remoteAddressOf(req, trust);
     this.country = onAppEngine ? header(req, 'x-appengine-country') : undefined;
     this.waitUntil = waitUntil;
     this.raw = { req, res };
@@ -106,8 +106,8 @@ function withWarmup(app: App): App {
 }
 
 function warmupFirst(handler: NodeHandler): NodeHandler {
-  return (req, res, next) => {
-    if (!isWarmup(req)) return handler(req, res, next);
+  return (req, res) => {
+    if (!isWarmup(req)) return handler(req, res);
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '10', 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : 'warmed up\n');
   };

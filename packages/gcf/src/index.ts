@@ -5,5 +5,5 @@
  */
 export { toGcfHandler, gcfFunctionName, GCF_BODY_LIMIT, type GcfFunction, type GcfHandlerOptions } from './handler.js';
 export type { GcfEventContext, GcfEventHandler } from './events.js';
-export { gcfRemoteAddress, lastForwardedFor } from './client-address.js';
+export { gcfRemoteAddress } from './client-address.js';
 export type * from './types.js';

@@ -3,7 +3,7 @@
  * as functions-framework or App Engine hand it over (node:http objects underneath).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyTooLarge, createLazyRequest, headersFromFlatList, type LazyBody, type LazyRequestInput } from '@adapt/core';
+import { bodyTooLarge, createLazyRequest, headersFromFlatList, trustNone, type LazyBody, type LazyRequestInput } from '@adapt/core';
 import { NodeBody, nodeRequestUrl, nodeSignal, type RequestOptions } from '@adapt/node';
 import type { GcfRequest } from './types.js';
 
@@ -81,7 +81,7 @@ class BytesBody implements LazyBody {
  * host is the Host header, which the front end routed on (X-Forwarded-Host is not trusted).
  */
 export function googleRequestUrl(req: IncomingMessage): string {
-  const url = nodeRequestUrl(req, false);
+  const url = nodeRequestUrl(req, trustNone);
   return forwardedHttps(req.headers['x-forwarded-proto']) && url.startsWith('http:') ? `https:${url.slice(5)}` : url;
 }
 

@@ -46,7 +46,7 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
     try {
       if (!streamingSources.has(source.name)) {
         // ALB, HTTP API, Lattice invoke buffered: the stream carries the JSON result.
-        let result;
+        let result: unknown;
         try {
           const response = await invocation.respond();
           result = source.createResult(await invocation.within(createAnswer(response, input.method, runtime.answerOptions)), event);

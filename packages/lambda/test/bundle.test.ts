@@ -4,7 +4,7 @@
  * (build and deploy) side. Its size is printed, and guarded against growth.
  */
 import { gzipSync } from 'node:zlib';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { expect, it } from 'vitest';
@@ -16,7 +16,9 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `@adapt/lambda/buffered` is what `adapt build` ships unless streaming is on; `@adapt/lambda`
  * (streaming included) is what a hand-written handler imports.
  */
-const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 29_500, '@adapt/lambda': 31_900 };
+// raised for the lazy Request that holds to the standard class (Node 24, issue 10), the
+// client-address rule (issue 11) and the Node-handler request path (raw req.url, methods, refuseMethods)
+const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 34_500, '@adapt/lambda': 36_900 };
 
 it.each(Object.keys(BUDGET_BYTES))('bundles %s without SDK, esbuild, commander or target code', async (entry) => {
   const result = await build({

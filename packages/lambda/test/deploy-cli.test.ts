@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lambdaTarget } from '../src/target/index.js';
 import { readers, useLocalCredentials } from './deploy/aws.js';
 import { fetchAppSource, fixtureProject, type FixtureProject } from './deploy/context.js';
-import { requireMoto, startMoto, type Moto } from './deploy/moto.js';
+import { startMoto, type Moto } from './deploy/moto.js';
+import { requireComponent } from '../../../test/components.js';
 
-const run = requireMoto();
 // the binary npm links as `adapt` (it loads the built CLI from dist/)
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/bin/adapt.js');
 const exec = promisify(execFile);
@@ -26,7 +26,8 @@ interface Ran {
   stderr: string;
 }
 
-describe.runIf(run)('the adapt binary against a local AWS endpoint', { timeout: 120_000 }, () => {
+describe('the adapt binary against a local AWS endpoint', { timeout: 120_000 }, () => {
+  const motoHere = requireComponent('moto');
   let moto: Moto;
   let project: FixtureProject;
   let lambda: LambdaClient;
@@ -57,6 +58,7 @@ describe.runIf(run)('the adapt binary against a local AWS endpoint', { timeout: 
   }
 
   beforeAll(async () => {
+    if (!motoHere) return;
     useLocalCredentials();
     moto = await startMoto();
     ({ lambda } = readers(moto.endpoint));

@@ -11,17 +11,18 @@ import { isLambdaTargetError, type LambdaDeployResult } from '../src/target/inde
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject, type RecordingLogger } from './deploy/context.js';
-import { requireMoto, startMoto, type Moto } from './deploy/moto.js';
+import { startMoto, type Moto } from './deploy/moto.js';
+import { requireComponent } from '../../../test/components.js';
 import { startFaultProxy, type FaultProxy } from './deploy/proxy.js';
 
-const run = requireMoto();
 const target = fastTarget();
 
 function withConfiguration(body: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   return { ...body, Configuration: { ...(body.Configuration as Record<string, unknown>), ...patch } };
 }
 
-describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injecting proxy)', { timeout: 60_000 }, () => {
+describe('faults in the middle of a deploy (moto behind a fault-injecting proxy)', { timeout: 60_000 }, () => {
+  const motoHere = requireComponent('moto');
   let moto: Moto;
   let proxy: FaultProxy;
   let project: FixtureProject;
@@ -54,6 +55,7 @@ describe.runIf(run)('faults in the middle of a deploy (moto behind a fault-injec
   const aliasVersion = async () => (await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }))).FunctionVersion;
 
   beforeAll(async () => {
+    if (!motoHere) return;
     useLocalCredentials();
     moto = await startMoto();
     proxy = await startFaultProxy(moto.endpoint);

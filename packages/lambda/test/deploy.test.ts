@@ -20,14 +20,15 @@ import { codeSha256, isLambdaTargetError, type LambdaDeployResult, type LambdaLi
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject } from './deploy/context.js';
-import { requireMoto, startMoto, type Moto } from './deploy/moto.js';
+import { startMoto, type Moto } from './deploy/moto.js';
+import { requireComponent } from '../../../test/components.js';
 import { startFaultProxy, type FaultProxy } from './deploy/proxy.js';
 
-const run = requireMoto();
 const target = fastTarget();
 const readOnly = /^(Get|List|iam:Get|iam:List)/;
 
-describe.runIf(run)('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
+describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
+  const motoHere = requireComponent('moto');
   let moto: Moto;
   let proxy: FaultProxy;
   let project: FixtureProject;
@@ -51,6 +52,7 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }
     ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? []).map((v) => v.Version).filter((v) => v !== '$LATEST');
 
   beforeAll(async () => {
+    if (!motoHere) return;
     useLocalCredentials();
     moto = await startMoto();
     proxy = await startFaultProxy(moto.endpoint);
@@ -95,7 +97,7 @@ describe.runIf(run)('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }
 
     const read = await lambda.send(new GetFunctionCommand({ FunctionName: fn }));
     expect(read.Configuration).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       MemorySize: 256,
       Timeout: 10,

@@ -1,14 +1,16 @@
 /**
- * Pieces of the AWS side that need no AWS endpoint: the smoke test's GET over a real socket, and
- * the error a user without the AWS SDK gets (the SDK hidden from a child process by a resolve hook).
+ * Pieces of the AWS side that need no AWS endpoint: the smoke test's GET over a real socket, the
+ * error a user without the AWS SDK gets (the SDK hidden from a child process by a resolve hook),
+ * and the one line adapt prints instead of the SDK's Node-support warning.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { smokeUrl } from '../src/target/deploy/smoke.js';
+import { sdkNodeNotice } from '../src/target/aws.js';
 
 describe('smoke test through the URL', () => {
   let server: Server;
@@ -64,5 +66,43 @@ test('without the AWS SDK installed, deploy says what to install', () => {
     code: 'SDK_MISSING',
     message: 'Deploying to Lambda needs @aws-sdk/client-lambda, which is not installed.',
     hint: 'Install the AWS SDK beside adapt: npm install --save-dev @aws-sdk/client-lambda @aws-sdk/client-iam',
+  });
+});
+
+describe("the SDK's Node-support warning", () => {
+  const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/target/aws.js')).href;
+  /** Makes real clients in a child (as deploy does) and returns what it printed. */
+  function makeClients(knob: string | undefined): { stdout: string; stderr: string } {
+    const script = `
+      const { createAwsClients } = await import(${JSON.stringify(aws)});
+      const clients = await createAwsClients({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }, { warn: (line) => console.log('warn: ' + line) });
+      clients.lambda.destroy();
+      clients.iam.destroy();
+    `;
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+    if (knob !== undefined) env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = knob;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env });
+    expect(child.status, child.stderr).toBe(0);
+    return { stdout: child.stdout, stderr: child.stderr };
+  }
+  const oldNode = Number(process.versions.node.split('.')[0]) < 22;
+
+  test('adapt prints one line of its own instead, on a Node the SDK will drop', () => {
+    const { stdout, stderr } = makeClients(undefined);
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
+    expect(stdout.trim().split('\n').filter(Boolean)).toEqual(oldNode ? [`warn: ${sdkNodeNotice()}`] : []);
+  });
+
+  test.runIf(oldNode)('the SDK would print its own 8 lines here (what the line replaces)', () => {
+    expect(makeClients('false').stderr).toContain('NodeVersionSupportWarning');
+  });
+
+  test('the line says what stops working and when; Node 22 and 24 get none', () => {
+    expect(sdkNodeNotice('20.19.0')).toBe(
+      'Node 20.19.0: AWS SDK for JavaScript releases after the first week of January 2027 need Node 22 or newer, ' +
+        'so from then on adapt deploy works here only with the SDK versions installed now. Run adapt on Node 22 or 24.',
+    );
+    expect(sdkNodeNotice('22.12.0')).toBeUndefined();
+    expect(sdkNodeNotice('24.1.0')).toBeUndefined();
   });
 });

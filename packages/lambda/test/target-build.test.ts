@@ -12,6 +12,7 @@ import {
   checkPackageLimits,
   codeSha256,
   createAwsClients,
+  deployLambda,
   deterministicZip,
   isLambdaTargetError,
   lambdaTarget,
@@ -51,7 +52,7 @@ afterAll(async () => {
 describe('bundle', () => {
   test('an ESM index.mjs exporting handler from toLambdaHandler, the AWS SDK external', () => {
     const spec = lambdaTarget.bundle(project.context({ config: {} }));
-    expect(spec).toMatchObject({ fileName: 'index.mjs', format: 'esm', nodeTarget: 'node22' });
+    expect(spec).toMatchObject({ fileName: 'index.mjs', format: 'esm', nodeTarget: 'node24' });
     expect(spec.external).toEqual(['@aws-sdk/*', '@smithy/*']);
     const source = spec.entrySource('./src/app.mjs');
     expect(source).toContain(`import { toLambdaHandler } from '@adapt/lambda/buffered';`);
@@ -60,12 +61,28 @@ describe('bundle', () => {
 
   test('settings choose streaming, the Node version, a bundled SDK and more externals', () => {
     const spec = lambdaTarget.bundle(
-      project.context({ config: { targets: { lambda: { streaming: true, runtime: 'nodejs20.x', bundleSdk: true, external: ['sharp'] } } } }),
+      project.context({ config: { targets: { lambda: { streaming: true, runtime: 'nodejs22.x', bundleSdk: true, external: ['sharp'] } } } }),
     );
-    expect(spec.nodeTarget).toBe('node20');
+    expect(spec.nodeTarget).toBe('node22');
     expect(spec.external).toEqual(['sharp']);
     expect(spec.entrySource('./a.mjs')).toContain(`import { toLambdaHandler } from '@adapt/lambda';`);
     expect(spec.entrySource('./a.mjs')).toContain('toLambdaHandler(app, {"streaming":true})');
+  });
+
+  test('nodejs20.x is refused before any build or AWS call', async () => {
+    const config = { targets: { lambda: { runtime: 'nodejs20.x' } } };
+    expect(await codeOf(() => lambdaTarget.bundle(project.context({ config })))).toMatch(/^BAD_SETTING: targets\.lambda\.runtime: "nodejs20\.x" is a deprecated/);
+    const calls: string[] = [];
+    const client = {
+      send: async (command: object) => {
+        calls.push(command.constructor.name);
+        throw new Error('no AWS call expected');
+      },
+      destroy() {},
+    };
+    const clients = { lambda: client, iam: client, region: 'us-east-1', endpoint: undefined } as never;
+    expect(await codeOf(deployLambda(project.context({ config }), { dryRun: false }, { clients }))).toMatch(/^BAD_SETTING: targets\.lambda\.runtime: "nodejs20\.x"/);
+    expect(calls).toEqual([]);
   });
 });
 
@@ -221,7 +238,9 @@ describe('bad input is refused before any AWS call', () => {
     [{ memory: 64 }, /memory: 64 is not a whole number from 128 to 10240/],
     [{ timeout: 901 }, /timeout: 901 is not a whole number from 1 to 900/],
     [{ alias: '42' }, /alias: AWS would reject the alias "42"/],
-    [{ runtime: 'nodejs18.x' }, /runtime: "nodejs18.x" is not supported/],
+    [{ runtime: 'nodejs20.x' }, /^BAD_SETTING: targets\.lambda\.runtime: "nodejs20\.x" is a deprecated Lambda runtime: AWS blocks creating and updating functions on it \| Use runtime "nodejs24\.x" \(the default\) or "nodejs22\.x" in adapt\.config\.ts\.$/],
+    [{ runtime: 'nodejs18.x' }, /runtime: "nodejs18\.x" is a deprecated Lambda runtime/],
+    [{ runtime: 'python3.13' }, /runtime: "python3\.13" is not supported/],
     [{ env: { AWS_REGION: 'x' } }, /env.AWS_REGION: Lambda reserves this variable/],
     [{ env: { '1X': 'x' } }, /env.1X: Lambda accepts only letters/],
     [{ role: 'my-role' }, /role: "my-role" is not an IAM role ARN/],

@@ -32,6 +32,28 @@ function download(server: ChildServer, size: number, pauseMs = 0): Promise<numbe
   });
 }
 
+/** Streams `size` bytes to /count in 1 MiB writes, with backpressure; checks the count. */
+async function upload(server: ChildServer, size: number): Promise<void> {
+  const chunk = Buffer.alloc(MiB, 1);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const req = request(`${server.url}/count`, { method: 'POST', agent: false, headers: { 'content-length': size } }, (res) => {
+      let body = '';
+      res.on('data', (part) => (body += part)).on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const write = () => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return req.once('drain', write);
+      }
+      req.end();
+    };
+    write();
+  });
+  expect(JSON.parse(answer)).toEqual({ size });
+}
+
 afterEach(stopChildren);
 
 describe('memory under large streams', () => {
@@ -65,31 +87,18 @@ describe('memory under large streams', () => {
     }
   }, 60_000);
 
-  it('a 512 MiB streamed request body grows server memory by less than 64 MiB', async () => {
+  // How much garbage the GC lets pile up before collecting depends on the Node version (raw
+  // node:http reading 512 MiB grows about 38 MiB on Node 20 and 65 MiB on Node 24, whatever the
+  // body size): what shows buffering is growth that follows the body's size (it levels off by 128 MiB).
+  it('a 512 MiB streamed request body grows server memory no more than a 128 MiB one (plus 32 MiB)', async () => {
     const server = await startChild({ bodyLimit: 1e12 }, ['--expose-gc']);
     try {
       const { rss: before } = await json(server, '/rss');
-      const size = 512 * MiB;
-      const chunk = Buffer.alloc(MiB, 1);
-      const answer = await new Promise<string>((resolve, reject) => {
-        const req = request(`${server.url}/count`, { method: 'POST', agent: false, headers: { 'content-length': size } }, (res) => {
-          let body = '';
-          res.on('data', (part) => (body += part)).on('end', () => resolve(body));
-        });
-        req.on('error', reject);
-        let sent = 0;
-        const write = () => {
-          while (sent < size) {
-            sent += chunk.length;
-            if (!req.write(chunk)) return req.once('drain', write);
-          }
-          req.end();
-        };
-        write();
-      });
-      expect(JSON.parse(answer)).toEqual({ size });
-      const { peak } = await json(server, '/peak');
-      expect(peak - before).toBeLessThan(64 * MiB);
+      await upload(server, 128 * MiB);
+      const { peak: small } = await json(server, '/peak');
+      await upload(server, 512 * MiB);
+      const { peak: large } = await json(server, '/peak');
+      expect(large - before).toBeLessThan(small - before + 32 * MiB);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

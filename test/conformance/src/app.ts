@@ -153,6 +153,23 @@ export default defineApp({
         signal: request.signal instanceof AbortSignal,
       });
     }
+    if (path === '/request-copy') {
+      // Node 24's undici reads its private state from a Request: a copy or a fetch() of the request the app got once threw
+      request.headers.set('x-added', 'by the app');
+      const copy = new Request(request);
+      const moved = new Request('http://upstream.example/moved', copy.clone());
+      const fetched = await fetch(new Request(`data:text/plain,${encodeURIComponent(await moved.text())}`));
+      return sendJson({
+        method: copy.method,
+        sameUrl: copy.url === request.url,
+        added: copy.headers.get('x-added'),
+        type: copy.headers.get('content-type'),
+        body: await copy.text(),
+        fetched: await fetched.text(),
+        overridden: new Request(request, { method: 'PUT', body: 'new body' }).method,
+        originalUsed: request.bodyUsed,
+      });
+    }
     if (path === '/wait-until') {
       context.waitUntil(new Promise((resolve) => setTimeout(resolve, 5)));
       return reply('scheduled\n', text);

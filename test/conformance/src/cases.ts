@@ -244,4 +244,13 @@ export const cases: ConformanceCase[] = [
     },
   },
   { name: 'waitUntil does not delay the answer', request: get('/wait-until'), needs: ['context'], expect: { status: 200, body: 'scheduled\n' } },
+  {
+    name: 'new Request(request) copies the request and fetch() takes it (Node 24)',
+    request: { method: 'POST', path: '/request-copy', headers: [['content-type', 'text/plain']], body: 'copied body' },
+    needs: ['fetch-api'],
+    expect: {
+      status: 200,
+      json: { method: 'POST', sameUrl: true, added: 'by the app', type: 'text/plain', body: 'copied body', fetched: 'copied body', overridden: 'PUT', originalUsed: true },
+    },
+  },
 ];

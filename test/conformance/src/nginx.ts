@@ -2,12 +2,10 @@
  * A real nginx (Debian's nginx-light) for tests: its own prefix in a temp folder, one included
  * site file, checked with `nginx -t`, run in the foreground until `stop()`.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-
-export const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 
 /** A port that was free on 127.0.0.1 a moment ago. */
 export function freePort(): Promise<number> {

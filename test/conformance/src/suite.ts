@@ -17,6 +17,8 @@ export interface SuiteOptions {
   lacks?: ReadonlyArray<Feature>;
   /** Cases the runner cannot carry, by case name, each with the reason (the platform loses the information first, say). */
   skip?: Readonly<Record<string, string>>;
+  /** false: the runner is never created (a component it needs is missing, and its tests are skipped). */
+  enabled?: boolean;
 }
 
 export function conformanceSuite(name: string, createRunner: () => Promise<Runner> | Runner, options: SuiteOptions = {}): void {
@@ -25,6 +27,7 @@ export function conformanceSuite(name: string, createRunner: () => Promise<Runne
   describe(`conformance: ${name}`, () => {
     let runner: Runner;
     beforeAll(async () => {
+      if (options.enabled === false) return;
       runner = await createRunner();
     });
     afterAll(async () => {

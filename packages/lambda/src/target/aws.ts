@@ -3,6 +3,7 @@
  * load it), clients aimed at a region and an optional endpoint, and the checks for credentials and
  * region that run before anything changes.
  */
+import type { TargetLogger } from '@adapt/core';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaTargetError } from './errors.js';
@@ -97,9 +98,36 @@ export function checkRegion(region: string, endpoint: string | undefined, source
 const credentialsHint =
   'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE for a profile in ~/.aws/config (run `aws configure`, or `aws sso login --profile NAME` for SSO).';
 
+/**
+ * adapt's one line about the Node the SDK will need, or undefined when this Node is fine. The SDK
+ * says the same in an 8-line NodeVersionSupportWarning on every run
+ * (https://github.com/aws/aws-sdk-js-v3/issues/7983).
+ */
+export function sdkNodeNotice(nodeVersion: string = process.versions.node): string | undefined {
+  if (Number(nodeVersion.split('.')[0]) >= 22) return undefined;
+  return (
+    `Node ${nodeVersion}: AWS SDK for JavaScript releases after the first week of January 2027 need Node 22 or newer, ` +
+    'so from then on adapt deploy works here only with the SDK versions installed now. Run adapt on Node 22 or 24.'
+  );
+}
+
+/**
+ * Silences the SDK's own warning the documented way (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
+ * read when a client is made) and says it once in adapt's words instead. A value the user set is
+ * left alone: `false` keeps the SDK's text, `true` silences both.
+ */
+function replaceSdkNodeWarning(log: Pick<TargetLogger, 'warn'> | undefined): void {
+  const knob = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  if (process.env[knob] !== undefined) return;
+  process.env[knob] = 'true';
+  const notice = sdkNodeNotice();
+  if (notice) log?.warn(notice);
+}
+
 /** Creates the clients and proves that credentials and a region are there, before any change. */
-export async function createAwsClients(settings: ResolvedLambdaSettings): Promise<AwsClients> {
+export async function createAwsClients(settings: ResolvedLambdaSettings, log?: Pick<TargetLogger, 'warn'>): Promise<AwsClients> {
   const { lambdaSdk, iamSdk } = await loadSdks();
+  replaceSdkNodeWarning(log);
   let region = settings.region;
   let source = 'targets.lambda.region';
   if (region === undefined) {
@@ -134,9 +162,9 @@ export async function createAwsClients(settings: ResolvedLambdaSettings): Promis
   return { lambdaSdk, iamSdk, lambda, iam, region, endpoint: settings.endpoint };
 }
 
-export async function resolveRuntime(settings: ResolvedLambdaSettings, runtime: AwsRuntime = {}): Promise<ResolvedRuntime> {
+export async function resolveRuntime(settings: ResolvedLambdaSettings, runtime: AwsRuntime = {}, log?: Pick<TargetLogger, 'warn'>): Promise<ResolvedRuntime> {
   return {
-    clients: runtime.clients ?? (await createAwsClients(settings)),
+    clients: runtime.clients ?? (await createAwsClients(settings, log)),
     sleep: runtime.sleep ?? realSleep,
     backoff: runtime.backoff ?? defaultBackoff,
     waiter: runtime.waiter ?? { minDelay: 1, maxDelay: 10, maxWaitTime: 300 },

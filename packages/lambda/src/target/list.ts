@@ -24,7 +24,7 @@ export interface LambdaListResult extends DeployResult {
 
 export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): Promise<LambdaListResult> {
   const settings = resolveLambdaSettings(ctx);
-  const resolved = await resolveRuntime(settings, runtime);
+  const resolved = await resolveRuntime(settings, runtime, ctx.log);
   const { functionName } = settings;
   try {
     const fn = await getFunction(resolved.clients, functionName);

@@ -26,7 +26,7 @@ export async function rollbackLambda(ctx: TargetContext, options: DeployOptions,
   if (to !== undefined && !/^[1-9]\d*$/.test(to)) {
     throw new LambdaTargetError('VERSION_NOT_FOUND', `--to ${to} is not a version number.`, 'Give a published version such as --to 3; `adapt deploy --target lambda --list` shows them.');
   }
-  const resolved = await resolveRuntime(settings, runtime);
+  const resolved = await resolveRuntime(settings, runtime, ctx.log);
   const { log } = ctx;
   const { functionName, alias } = settings;
   try {

@@ -2,10 +2,11 @@
  * The Lambda target's settings (`targets.lambda` in adapt.config.ts, per stage), validated once
  * with the setting named in every error.
  */
-import { knownStages, resolveSettings, type Settings, type TargetContext } from '@adapt/core';
+import { knownStages, resolveSettings, type Settings, type TargetContext, type TrustProxy } from '@adapt/core';
 import { LambdaTargetError } from './errors.js';
 
-export type LambdaRuntime = 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x';
+/** The Node.js runtimes Lambda still creates and updates functions on. */
+export type LambdaRuntime = 'nodejs22.x' | 'nodejs24.x';
 export type LambdaArchitecture = 'arm64' | 'x86_64';
 
 export interface LambdaUrlSettings {
@@ -59,16 +60,22 @@ export interface ResolvedLambdaSettings {
   /** `url: false`: delete a Function URL adapt finds on the alias (leaving `url` out leaves it alone). */
   removeUrl: boolean;
   streaming: boolean;
+  /** Methods answered 405 before the app runs (the shared `refuseMethods` setting). */
+  refuseMethods: string[] | undefined;
   smokePath: string | undefined;
   bundleSdk: boolean;
   external: string[];
   description: string;
+  /** The shared `trustProxy` setting (checked when the config loads), compiled into the handler's options. */
+  trustProxy: TrustProxy | undefined;
 }
 
 export const defaultAlias = 'live';
-export const defaultRuntime: LambdaRuntime = 'nodejs22.x';
+export const defaultRuntime: LambdaRuntime = 'nodejs24.x';
 export const defaultArchitecture: LambdaArchitecture = 'arm64';
-export const runtimes: readonly LambdaRuntime[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const runtimes: readonly LambdaRuntime[] = ['nodejs22.x', 'nodejs24.x'];
+/** nodejs20.x and older: deprecated runtimes, on which Lambda blocks creating and updating functions. */
+const blockedRuntime = /^nodejs(\d+)(\.\d+)?(\.x)?$/;
 
 /** AWS's rule for a function name given as a plain name. */
 export const functionNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -128,6 +135,14 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     bad('alias', `AWS would reject the alias ${JSON.stringify(alias)}: 1 to 128 letters, digits, hyphens or underscores, not only digits`, 'Pick an alias like "live" or "prod".');
   }
   const runtime = s.runtime ?? defaultRuntime;
+  const major = typeof runtime === 'string' ? blockedRuntime.exec(runtime)?.[1] : undefined;
+  if (major !== undefined && Number(major) < 22) {
+    bad(
+      'runtime',
+      `${JSON.stringify(runtime)} is a deprecated Lambda runtime: AWS blocks creating and updating functions on it`,
+      'Use runtime "nodejs24.x" (the default) or "nodejs22.x" in adapt.config.ts.',
+    );
+  }
   if (!runtimes.includes(runtime)) {
     bad('runtime', `${JSON.stringify(runtime)} is not supported`, `Use one of ${runtimes.join(', ')}.`);
   }
@@ -198,10 +213,12 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     url,
     removeUrl: s.url === false,
     streaming: s.streaming === true,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     smokePath,
     bundleSdk: s.bundleSdk === true,
     external: Array.isArray(s.external) ? s.external.map(String) : [],
     description: (typeof s.description === 'string' ? s.description : `adapt: ${ctx.appName} (${ctx.stage})`).slice(0, 256),
+    trustProxy: s.trustProxy as TrustProxy | undefined,
   };
 }
 

@@ -11,6 +11,8 @@ export function useLocalCredentials(): void {
   process.env.AWS_ACCESS_KEY_ID = 'testing';
   process.env.AWS_SECRET_ACCESS_KEY = 'testing';
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  // the readers below are SDK clients made by the tests, not by adapt: keep the SDK's Node 20 notice out of the log
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_ENDPOINT_URL;
 }

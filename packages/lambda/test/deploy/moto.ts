@@ -1,28 +1,10 @@
 /**
  * Starts moto's server (a local AWS endpoint that speaks the real Lambda and IAM HTTP APIs) on a
- * free port for one test file, and stops it afterwards. Without moto the tests skip locally, but
- * fail under CI=true with the reason: never a silent skip in CI.
+ * free port for one test file, and stops it afterwards. Whether moto is here at all is asked
+ * through test/components.ts (skipped locally, a failure under CI=true).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-
-export const motoMissingMessage =
-  'moto is not installed for python3 (python3 -c "import moto.server" fails); the Lambda deploy tests need it: pip install "moto[server]==5.*"';
-
-let probed: boolean | undefined;
-/** Whether `python3 -m moto.server` can run here. */
-export function motoAvailable(): boolean {
-  probed ??= spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
-  return probed;
-}
-
-/** True when the moto tests should run; throws under CI when they cannot. */
-export function requireMoto(): boolean {
-  if (motoAvailable()) return true;
-  if (process.env.CI === 'true') throw new Error(motoMissingMessage);
-  console.warn(`skipping the Lambda deploy tests: ${motoMissingMessage}`);
-  return false;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,12 +1,13 @@
 /**
- * The shared AWS sample events (/work/shared/fixtures/aws-events, see SOURCES.md there), loaded
- * and classified. aws-sam-cli files are mustache templates: their placeholders are filled in.
+ * The AWS sample events copied into ../fixtures/aws-events (SOURCES.md there names where each came
+ * from), loaded and classified. aws-sam-cli files are mustache templates: their placeholders are
+ * filled in.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const fixturesDir = process.env.ADAPT_AWS_FIXTURES ?? fileURLToPath(new URL('../../../../../shared/fixtures/aws-events/', import.meta.url));
+export const fixturesDir = fileURLToPath(new URL('../fixtures/aws-events/', import.meta.url));
 
 export type FixtureKind =
   | 'apigw-v1'

@@ -16,6 +16,13 @@ export { nginxSite } from './nginx.js';
 export { systemdUnit } from './systemd.js';
 export { nodeSettings, type NodeTargetSettings } from './settings.js';
 
+/**
+ * The oldest Node the built server runs on. The server runs on whatever Node the machine has, not
+ * the one that built it, so the bundle follows the `engines` it writes (`>=20`, the range of
+ * @adapt/node itself) rather than the Node running the build.
+ */
+export const serverMinimumNode = 20;
+
 export const nodeTarget: AdaptTarget = {
   name: 'node',
   description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
@@ -25,7 +32,7 @@ export const nodeTarget: AdaptTarget = {
       entrySource: (importApp) => serverEntrySource(importApp, settings, context.appName),
       fileName: 'server.mjs',
       format: 'esm',
-      nodeTarget: 'node20',
+      nodeTarget: `node${serverMinimumNode}`,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
@@ -39,7 +46,7 @@ export const nodeTarget: AdaptTarget = {
       name: context.appName,
       private: true,
       type: 'module',
-      engines: { node: '>=20' },
+      engines: { node: `>=${serverMinimumNode}` },
       scripts: { start: 'node server.mjs' },
     };
     write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');

