@@ -155,6 +155,8 @@ async function inProcess(source, kind, workload) {
     req.rawHeaders = post
       ? ['Host', '127.0.0.1:8080', 'User-Agent', 'wrk', 'Content-Type', 'application/json', 'Content-Length', String(payload.length)]
       : ['Host', '127.0.0.1:8080', 'User-Agent', 'wrk'];
+    // req.headers as node's parser fills it (body-parser reads it, not rawHeaders)
+    req.headers = Object.fromEntries(Array.from({ length: req.rawHeaders.length / 2 }, (_, i) => [req.rawHeaders[2 * i].toLowerCase(), req.rawHeaders[2 * i + 1]]));
     req.complete = true; // as node's parser leaves it once the whole message is in
     if (post) req.push(payload);
     req.push(null);
