@@ -3,10 +3,9 @@
  * load it), clients aimed at a region and an optional endpoint, and the checks for credentials and
  * region that run before anything changes.
  */
-import type { TargetLogger } from '@adapt/core';
+import { AdaptError, type TargetLogger } from '@adapt/core';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { LambdaTargetError } from './errors.js';
 import { defaultBackoff, sleep as realSleep, type BackoffOptions, type Sleep } from './retry.js';
 import type { ResolvedLambdaSettings } from './settings.js';
 
@@ -55,13 +54,13 @@ export async function loadSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk
   try {
     lambdaSdk = await import('@aws-sdk/client-lambda');
   } catch (error) {
-    if (isModuleNotFound(error)) throw new LambdaTargetError('SDK_MISSING', 'Deploying to Lambda needs @aws-sdk/client-lambda, which is not installed.', sdkHint, { cause: error });
+    if (isModuleNotFound(error)) throw new AdaptError('SDK_MISSING', 'Deploying to Lambda needs @aws-sdk/client-lambda, which is not installed.', { hint: sdkHint, cause: error });
     throw error;
   }
   try {
     iamSdk = await import('@aws-sdk/client-iam');
   } catch (error) {
-    if (isModuleNotFound(error)) throw new LambdaTargetError('SDK_MISSING', 'Deploying to Lambda needs @aws-sdk/client-iam, which is not installed.', sdkHint, { cause: error });
+    if (isModuleNotFound(error)) throw new AdaptError('SDK_MISSING', 'Deploying to Lambda needs @aws-sdk/client-iam, which is not installed.', { hint: sdkHint, cause: error });
     throw error;
   }
   return { lambdaSdk, iamSdk };
@@ -83,15 +82,11 @@ const regionShape = /^[a-z]{2,4}(-(gov|iso[a-z]?|de))?-[a-z]+-\d+$/;
 /** Throws unless `region` is an AWS region (any well-formed name when aimed at a custom endpoint). */
 export function checkRegion(region: string, endpoint: string | undefined, source: string): void {
   if (!regionShape.test(region)) {
-    throw new LambdaTargetError('BAD_REGION', `"${region}" (from ${source}) is not an AWS region name.`, 'Use a region such as us-east-1 or eu-west-1.');
+    throw new AdaptError('BAD_REGION', `"${region}" (from ${source}) is not an AWS region name.`, { hint: 'Use a region such as us-east-1 or eu-west-1.' });
   }
   if (endpoint === undefined && !knownRegions.has(region)) {
     const near = [...knownRegions].filter((known) => known.split('-')[0] === region.split('-')[0]).slice(0, 8);
-    throw new LambdaTargetError(
-      'BAD_REGION',
-      `"${region}" (from ${source}) is not a region AWS Lambda runs in.`,
-      near.length ? `Did you mean one of ${near.join(', ')}?` : 'Use a region such as us-east-1 or eu-west-1.',
-    );
+    throw new AdaptError('BAD_REGION', `"${region}" (from ${source}) is not a region AWS Lambda runs in.`, { hint: near.length ? `Did you mean one of ${near.join(', ')}?` : 'Use a region such as us-east-1 or eu-west-1.' });
   }
 }
 
@@ -142,11 +137,7 @@ export async function createAwsClients(settings: ResolvedLambdaSettings, log?: P
     }
   }
   if (!region) {
-    throw new LambdaTargetError(
-      'NO_REGION',
-      'No AWS region: neither targets.lambda.region in adapt.config.ts, nor AWS_REGION, nor the AWS profile names one.',
-      'Set region in adapt.config.ts (targets.lambda.region) or export AWS_REGION=us-east-1.',
-    );
+    throw new AdaptError('NO_REGION', 'No AWS region: neither targets.lambda.region in adapt.config.ts, nor AWS_REGION, nor the AWS profile names one.', { hint: 'Set region in adapt.config.ts (targets.lambda.region) or export AWS_REGION=us-east-1.' });
   }
   checkRegion(region, settings.endpoint, source);
   const common = { region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) };
@@ -157,7 +148,7 @@ export async function createAwsClients(settings: ResolvedLambdaSettings, log?: P
   } catch (error) {
     lambda.destroy();
     iam.destroy();
-    throw new LambdaTargetError('NO_CREDENTIALS', 'No AWS credentials found in the environment, the shared config files or SSO.', credentialsHint, { cause: error });
+    throw new AdaptError('NO_CREDENTIALS', 'No AWS credentials found in the environment, the shared config files or SSO.', { hint: credentialsHint, cause: error });
   }
   return { lambdaSdk, iamSdk, lambda, iam, region, endpoint: settings.endpoint };
 }

@@ -1,43 +1,11 @@
 /**
- * Errors of the Lambda target: `{ code, message, hint }`, so the CLI prints what went wrong and
- * what to do next without a stack trace.
+ * Helpers for the Lambda target's errors, all AdaptErrors (`{ code, message, hint }`, from
+ * @adapt/core): its codes are SDK_MISSING, NO_CREDENTIALS, NO_REGION, BAD_REGION, UNKNOWN_STAGE,
+ * BAD_SETTING, BAD_FUNCTION_NAME, NOT_BUILT, BUILD_MISMATCH, ZIP_TOO_LARGE, ROLE_NOT_FOUND,
+ * FUNCTION_NOT_FOUND, VERSION_NOT_FOUND, NOTHING_TO_ROLL_BACK, AWS_ERROR, SMOKE_FAILED, BAD_EVENT,
+ * INVOKE_FAILED and START_FAILED.
  */
-
-export type LambdaTargetErrorCode =
-  | 'SDK_MISSING'
-  | 'NO_CREDENTIALS'
-  | 'NO_REGION'
-  | 'BAD_REGION'
-  | 'UNKNOWN_STAGE'
-  | 'BAD_SETTING'
-  | 'BAD_FUNCTION_NAME'
-  | 'NOT_BUILT'
-  | 'BUILD_MISMATCH'
-  | 'ZIP_TOO_LARGE'
-  | 'ROLE_NOT_FOUND'
-  | 'FUNCTION_NOT_FOUND'
-  | 'VERSION_NOT_FOUND'
-  | 'NOTHING_TO_ROLL_BACK'
-  | 'AWS_ERROR'
-  | 'SMOKE_FAILED'
-  | 'BAD_EVENT'
-  | 'INVOKE_FAILED';
-
-export class LambdaTargetError extends Error {
-  readonly code: LambdaTargetErrorCode;
-  readonly hint: string | undefined;
-
-  constructor(code: LambdaTargetErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LambdaTargetError';
-    this.code = code;
-    this.hint = hint;
-  }
-}
-
-export function isLambdaTargetError(error: unknown): error is LambdaTargetError {
-  return error instanceof LambdaTargetError;
-}
+import { AdaptError, isAdaptError } from '@adapt/core';
 
 /** The AWS error name (`ResourceConflictException`...) of an SDK error, if it is one. */
 export function awsErrorName(error: unknown): string | undefined {
@@ -53,11 +21,11 @@ export function awsErrorStatus(error: unknown): number | undefined {
 }
 
 /**
- * Wraps an SDK error thrown by `call` during `step` into a LambdaTargetError that names the call
+ * Wraps an SDK error thrown by `call` during `step` into an AdaptError that names the call
  * and says what to do. `state` tells the user where the deploy stopped.
  */
-export function awsStepError(step: string, call: string, error: unknown, state: string): LambdaTargetError {
-  if (isLambdaTargetError(error)) return error;
+export function awsStepError(step: string, call: string, error: unknown, state: string): AdaptError {
+  if (isAdaptError(error)) return error;
   const name = awsErrorName(error) ?? 'Error';
   const detail = error instanceof Error ? error.message : String(error);
   let hint = `${state} Fix the cause and run the same command again.`;
@@ -66,5 +34,5 @@ export function awsStepError(step: string, call: string, error: unknown, state: 
   } else if (name === 'TooManyRequestsException' || name === 'ThrottlingException') {
     hint = `AWS is throttling this account; wait a minute and run the command again. ${state}`;
   }
-  return new LambdaTargetError('AWS_ERROR', `${step} failed: ${call} answered ${name}: ${detail}`, hint, { cause: error });
+  return new AdaptError('AWS_ERROR', `${step} failed: ${call} answered ${name}: ${detail}`, { hint: hint, cause: error });
 }

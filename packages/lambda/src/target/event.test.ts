@@ -11,8 +11,9 @@ describe('syntheticHttpEvent', () => {
       rawQueryString: 'x=1&x=2&y=',
       queryStringParameters: { x: '1,2', y: '' },
       cookies: ['a=1', 'b=2'],
-      body: 'hi',
-      isBase64Encoded: false,
+      // no text content-type: the body arrives base64-encoded, as from a Function URL
+      body: 'aGk=',
+      isBase64Encoded: true,
       requestContext: { http: { method: 'POST', path: '/a%20b' }, domainName: 'adapt-invoke.lambda-url.us-east-1.on.aws' },
     });
     expect((event.headers as Record<string, string>)['x-id']).toBe('7');

@@ -1,9 +1,10 @@
 /**
- * A synthetic HTTP event in the Lambda Function URL / API Gateway HTTP API (payload 2.0) shape,
+ * A synthetic HTTP event in the Lambda Function URL (payload 2.0) shape, built by sources.ts,
  * for `adapt invoke --path` and the deploy smoke test, and the mapping of a handler's result
  * back to the HTTP response it stands for.
  */
 import type { InvokeResult } from '@adapt/core';
+import { buildEvent } from './sources.js';
 
 export interface SyntheticRequest {
   method?: string;
@@ -15,52 +16,22 @@ export interface SyntheticRequest {
 }
 
 export function syntheticHttpEvent(request: SyntheticRequest): Record<string, unknown> {
-  const method = (request.method ?? 'GET').toUpperCase();
-  const questionMark = request.path.indexOf('?');
-  const rawPath = questionMark < 0 ? request.path : request.path.slice(0, questionMark);
-  const rawQueryString = questionMark < 0 ? '' : request.path.slice(questionMark + 1);
   const domainName = request.domainName ?? 'adapt-invoke.lambda-url.us-east-1.on.aws';
-  const headers: Record<string, string> = {
-    host: domainName,
-    'user-agent': 'adapt-invoke',
-    'x-forwarded-proto': 'https',
-    'x-forwarded-port': '443',
-    'x-forwarded-for': '127.0.0.1',
-  };
-  const cookies: string[] = [];
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (name.toLowerCase() === 'cookie') cookies.push(...value.split(/;\s*/).filter(Boolean));
-    else headers[name.toLowerCase()] = value;
-  }
-  const queryStringParameters: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(rawQueryString)) {
-    queryStringParameters[key] = key in queryStringParameters ? `${queryStringParameters[key]},${value}` : value;
-  }
+  const headers: Array<[string, string]> = [
+    ['host', domainName],
+    ['user-agent', 'adapt-invoke'],
+    ['x-forwarded-proto', 'https'],
+    ['x-forwarded-port', '443'],
+    ['x-forwarded-for', '127.0.0.1'],
+    ...Object.entries(request.headers ?? {}),
+  ];
   const now = new Date();
-  const event: Record<string, unknown> = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers,
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: domainName.split('.')[0],
-      domainName,
-      domainPrefix: domainName.split('.')[0],
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'adapt-invoke' },
-      requestId: `adapt-${now.getTime()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    isBase64Encoded: false,
-  };
-  if (cookies.length) event.cookies = cookies;
-  if (rawQueryString) event.queryStringParameters = queryStringParameters;
-  if (request.body !== undefined) event.body = request.body;
-  return event;
+  return buildEvent('function-url', { method: request.method ?? 'GET', path: request.path, headers, body: request.body }, {
+    domainName,
+    sourceIp: '127.0.0.1',
+    requestId: `adapt-${now.getTime()}`,
+    time: now,
+  });
 }
 
 /** The bytes between a streamed response's JSON prelude and its body. */

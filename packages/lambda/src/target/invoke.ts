@@ -8,9 +8,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { InvokeOptions, InvokeResult, TargetContext } from '@adapt/core';
+import { AdaptError, isAdaptError, type InvokeOptions, type InvokeResult, type TargetContext } from '@adapt/core';
 import { bundleFileName } from './bundle.js';
-import { LambdaTargetError } from './errors.js';
 import { resultToResponse, syntheticHttpEvent } from './event.js';
 import { resolveLambdaSettings } from './settings.js';
 
@@ -24,7 +23,7 @@ const delimiter = Buffer.alloc(8);
  * added to an existing object: the AWS SDK (@aws/lambda-invoke-store) creates `awslambda = {}`
  * when it loads, so an empty global does not mean a runtime is there.
  */
-function installAwsLambdaGlobal(): void {
+export function installAwsLambdaGlobal(): void {
   const global = globalThis as { awslambda?: Record<string, unknown> };
   const awslambda = (global.awslambda ??= {});
   awslambda.streamifyResponse ??= function streamifyResponse(handler: Handler): Handler {
@@ -41,7 +40,7 @@ function installAwsLambdaGlobal(): void {
   };
 }
 
-function lambdaContext(functionName: string, memory: number, timeoutMs: number): Record<string, unknown> {
+export function lambdaContext(functionName: string, memory: number, timeoutMs: number): Record<string, unknown> {
   const deadline = Date.now() + timeoutMs;
   return {
     functionName,
@@ -62,12 +61,12 @@ async function readEvent(options: InvokeOptions): Promise<unknown> {
     try {
       text = await readFile(options.event, 'utf8');
     } catch {
-      throw new LambdaTargetError('BAD_EVENT', `Cannot read the event file ${options.event}.`, 'Give the path of a JSON file with --event, or use --path /some/path.');
+      throw new AdaptError('BAD_EVENT', `Cannot read the event file ${options.event}.`, { hint: 'Give the path of a JSON file with --event, or use --path /some/path.' });
     }
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new LambdaTargetError('BAD_EVENT', `${options.event} is not JSON: ${(error as Error).message}.`, 'Fix the file, or use --path /some/path for a synthetic request.');
+      throw new AdaptError('BAD_EVENT', `${options.event} is not JSON: ${(error as Error).message}.`, { hint: 'Fix the file, or use --path /some/path for a synthetic request.' });
     }
   }
   return syntheticHttpEvent({ method: options.method ?? 'GET', path: options.path ?? '/' });
@@ -80,13 +79,13 @@ export async function invokeLambda(ctx: TargetContext, options: InvokeOptions): 
   try {
     version = (await stat(file)).mtimeMs;
   } catch {
-    throw new LambdaTargetError('NOT_BUILT', `No build at ${file}.`, 'Run `adapt build --target lambda` first (with the same --out, if any).');
+    throw new AdaptError('NOT_BUILT', `No build at ${file}.`, { hint: 'Run `adapt build --target lambda` first (with the same --out, if any).' });
   }
   const event = await readEvent(options);
   installAwsLambdaGlobal();
   const mod = (await import(`${pathToFileURL(file).href}?v=${version}`)) as { handler?: Handler };
   if (typeof mod.handler !== 'function') {
-    throw new LambdaTargetError('INVOKE_FAILED', `${file} exports no handler function.`, 'Rebuild with `adapt build --target lambda`.');
+    throw new AdaptError('INVOKE_FAILED', `${file} exports no handler function.`, { hint: 'Rebuild with `adapt build --target lambda`.' });
   }
   const handler = mod.handler;
   const context = lambdaContext(settings.functionName, settings.memory, settings.timeout * 1000);
@@ -95,7 +94,7 @@ export async function invokeLambda(ctx: TargetContext, options: InvokeOptions): 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new LambdaTargetError('INVOKE_FAILED', `The handler did not finish within the function's timeout (${settings.timeout} s).`, 'Raise targets.lambda.timeout, or find what the app waits for.')),
+      () => reject(new AdaptError('INVOKE_FAILED', `The handler did not finish within the function's timeout (${settings.timeout} s).`, { hint: 'Raise targets.lambda.timeout, or find what the app waits for.' })),
       settings.timeout * 1000,
     );
   });
@@ -124,8 +123,8 @@ export async function invokeLambda(ctx: TargetContext, options: InvokeOptions): 
     const result = await Promise.race([Promise.resolve(handler(event, context)), timeout]);
     return { result, response: resultToResponse(result) };
   } catch (error) {
-    if (error instanceof LambdaTargetError) throw error;
-    throw new LambdaTargetError('INVOKE_FAILED', `The handler threw: ${error instanceof Error ? error.message : String(error)}`, 'On Lambda this is a function error (the caller gets a 502). Fix the app or the event.', { cause: error });
+    if (isAdaptError(error)) throw error;
+    throw new AdaptError('INVOKE_FAILED', `The handler threw: ${error instanceof Error ? error.message : String(error)}`, { hint: 'On Lambda this is a function error (the caller gets a 502). Fix the app or the event.', cause: error });
   } finally {
     clearTimeout(timer);
   }

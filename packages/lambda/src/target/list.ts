@@ -1,8 +1,7 @@
 /** `adapt deploy --target lambda --list`: the published versions and which alias points where. */
-import type { DeployResult, TargetContext } from '@adapt/core';
+import { AdaptError, type DeployResult, type TargetContext } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from './aws.js';
 import { getFunction, listAliases, listVersions, versionStage } from './deploy/_state.js';
-import { LambdaTargetError } from './errors.js';
 import { resolveLambdaSettings } from './settings.js';
 
 export interface LambdaVersionInfo {
@@ -29,7 +28,7 @@ export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): 
   try {
     const fn = await getFunction(resolved.clients, functionName);
     if (!fn) {
-      throw new LambdaTargetError('FUNCTION_NOT_FOUND', `The function ${functionName} does not exist in ${resolved.clients.region}.`, `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.`);
+      throw new AdaptError('FUNCTION_NOT_FOUND', `The function ${functionName} does not exist in ${resolved.clients.region}.`, { hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.` });
     }
     const [versions, aliases] = await Promise.all([listVersions(resolved.clients, functionName), listAliases(resolved.clients, functionName)]);
     const aliasMap: Record<string, string> = {};

@@ -2,8 +2,7 @@
  * The Lambda target's settings (`targets.lambda` in adapt.config.ts, per stage), validated once
  * with the setting named in every error.
  */
-import { knownStages, resolveSettings, type Settings, type TargetContext, type TrustProxy } from '@adapt/core';
-import { LambdaTargetError } from './errors.js';
+import { AdaptError, checks, knownStages, resolveSettings, type SettingCheck, type Settings, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 
 /** The Node.js runtimes Lambda still creates and updates functions on. */
 export type LambdaRuntime = 'nodejs22.x' | 'nodejs24.x';
@@ -44,6 +43,29 @@ export interface LambdaSettings extends Settings {
   endpoint?: string;
   description?: string;
 }
+
+const urlSetting: SettingCheck = (value) => (typeof value === 'boolean' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : 'true, false or { auth, cors }');
+const smokeSetting: SettingCheck = (value) => (value === false || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : 'false or { path: "/health" }');
+
+/**
+ * `targets.lambda`'s own settings, beside the shared ones; one line each. The schema (checked by
+ * the CLI when it loads the target) refuses unknown keys and wrong types; the platform's rules for
+ * a value (runtimes, ARN and alias forms, memory range, reserved env names) are applied when the
+ * settings resolve, below, with the AWS-specific hint.
+ */
+export const lambdaSettingsSchema: SettingsSchema = {
+  runtime: { check: checks.string, description: 'The Node.js Lambda runtime.', example: '"nodejs22.x"' },
+  architecture: { check: checks.string, description: 'arm64 (Graviton) or x86_64.', example: '"arm64"' },
+  role: { check: checks.string, description: 'Execution role ARN; without it adapt creates <function>-role.', example: '"arn:aws:iam::123456789012:role/my-role"' },
+  alias: { check: checks.string, description: "The stage's alias.", example: '"live"' },
+  url: { check: urlSetting, description: 'A Function URL on the alias: true for a public one, false removes one made before.', example: 'true' },
+  streaming: { check: checks.boolean, description: 'Stream responses (Function URL invoke mode RESPONSE_STREAM).', example: 'true' },
+  smoke: { check: smokeSetting, description: 'After the alias moves: GET this path, or false to skip.', example: '{ path: "/health" }' },
+  bundleSdk: { check: checks.boolean, description: "Bundle the AWS SDK instead of using the runtime's copy.", example: 'true' },
+  external: { check: checks.stringList, description: 'More modules to leave out of the bundle.', example: '["sharp"]' },
+  endpoint: { check: checks.string, description: 'AWS endpoint (a local emulator); env AWS_ENDPOINT_URL is the fallback.', example: '"http://127.0.0.1:5000"' },
+  description: { check: checks.string, description: "The function's description.", example: '"shop API"' },
+};
 
 export interface ResolvedLambdaSettings {
   functionName: string;
@@ -99,7 +121,7 @@ export function defaultFunctionName(appName: string, stage: string): string {
 }
 
 function bad(setting: string, message: string, hint: string): never {
-  throw new LambdaTargetError('BAD_SETTING', `targets.lambda.${setting}: ${message}`, hint);
+  throw new AdaptError('BAD_SETTING', `targets.lambda.${setting}: ${message}`, { hint: hint });
 }
 
 function integerIn(setting: string, value: unknown, min: number, max: number, fallback: number): number {
@@ -112,23 +134,12 @@ function integerIn(setting: string, value: unknown, min: number, max: number, fa
 
 /** Reads and checks the target's settings for ctx.stage; throws before anything touches AWS. */
 export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'stage' | 'config' | 'appName'>): ResolvedLambdaSettings {
-  const stages = knownStages(ctx.config);
-  if (!stages.includes(ctx.stage)) {
-    throw new LambdaTargetError(
-      'UNKNOWN_STAGE',
-      `Unknown stage "${ctx.stage}": adapt.config.ts knows ${stages.map((s) => `"${s}"`).join(', ')}.`,
-      `Use --stage ${stages[0]}, or add "${ctx.stage}" under stages in adapt.config.ts.`,
-    );
-  }
+  // the stage is known: the CLI's selectStage refuses any other before a target runs
   const s = ctx.settings as LambdaSettings;
 
   const functionName = s.name ?? defaultFunctionName(ctx.appName, ctx.stage);
   if (typeof functionName !== 'string' || !functionNamePattern.test(functionName)) {
-    throw new LambdaTargetError(
-      'BAD_FUNCTION_NAME',
-      `AWS would reject the function name ${JSON.stringify(functionName)}: it must be 1 to 64 letters, digits, hyphens or underscores.`,
-      'Set targets.lambda.name in adapt.config.ts to a name like "my-app-prod".',
-    );
+    throw new AdaptError('BAD_FUNCTION_NAME', `AWS would reject the function name ${JSON.stringify(functionName)}: it must be 1 to 64 letters, digits, hyphens or underscores.`, { hint: 'Set targets.lambda.name in adapt.config.ts to a name like "my-app-prod".' });
   }
   const alias = s.alias ?? defaultAlias;
   if (typeof alias !== 'string' || !aliasNamePattern.test(alias)) {
@@ -194,7 +205,7 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     }
     if (protocol !== 'http:' && protocol !== 'https:') {
       const message = `${JSON.stringify(endpoint)} is not an http(s) URL`;
-      if (s.endpoint === undefined) throw new LambdaTargetError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.');
+      if (s.endpoint === undefined) throw new AdaptError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, { hint: 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.' });
       bad('endpoint', message, 'Write it like http://127.0.0.1:5000.');
     }
   }
@@ -233,11 +244,7 @@ export function checkStageAlias(ctx: Pick<TargetContext, 'stage' | 'config' | 'a
     const name = s.name ?? defaultFunctionName(ctx.appName, other);
     const alias = s.alias ?? defaultAlias;
     if (name === settings.functionName && alias === settings.alias) {
-      throw new LambdaTargetError(
-        'BAD_SETTING',
-        `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`,
-        `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.`,
-      );
+      throw new AdaptError('BAD_SETTING', `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`, { hint: `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.` });
     }
   }
 }

@@ -3,11 +3,11 @@
  * order and attributes), so the same build gives the same CodeSha256 and a deploy can skip the
  * upload. Checked against Lambda's limits for a direct upload.
  */
+import { AdaptError } from '@adapt/core';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yazl from 'yazl';
-import { LambdaTargetError } from './errors.js';
 
 export const zipFileName = 'function.zip';
 export const manifestFileName = 'function.json';
@@ -65,18 +65,10 @@ function megabytes(bytes: number): string {
 /** Throws a clear error when a package is over Lambda's limits. */
 export function checkPackageLimits(zipBytes: number, unzippedBytes: number): void {
   if (zipBytes > maxZippedBytes) {
-    throw new LambdaTargetError(
-      'ZIP_TOO_LARGE',
-      `The deployment package is ${megabytes(zipBytes)} zipped; Lambda accepts at most 50 MB for a direct upload.`,
-      'Keep large dependencies out of the bundle (targets.lambda.external plus a layer), drop unused imports, or serve big static files from S3.',
-    );
+    throw new AdaptError('ZIP_TOO_LARGE', `The deployment package is ${megabytes(zipBytes)} zipped; Lambda accepts at most 50 MB for a direct upload.`, { hint: 'Keep large dependencies out of the bundle (targets.lambda.external plus a layer), drop unused imports, or serve big static files from S3.' });
   }
   if (unzippedBytes > maxUnzippedBytes) {
-    throw new LambdaTargetError(
-      'ZIP_TOO_LARGE',
-      `The function code is ${megabytes(unzippedBytes)} unzipped; Lambda accepts at most 250 MB.`,
-      'Keep large dependencies out of the bundle (targets.lambda.external plus a layer) or serve big static files from S3.',
-    );
+    throw new AdaptError('ZIP_TOO_LARGE', `The function code is ${megabytes(unzippedBytes)} unzipped; Lambda accepts at most 250 MB.`, { hint: 'Keep large dependencies out of the bundle (targets.lambda.external plus a layer) or serve big static files from S3.' });
   }
 }
 
@@ -112,7 +104,7 @@ export async function readPackage(outDir: string): Promise<BuiltPackage> {
   try {
     zip = await readFile(zipPath);
   } catch {
-    throw new LambdaTargetError('NOT_BUILT', `No deployment package at ${zipPath}.`, 'Run `adapt build --target lambda` first (with the same --out, if any).');
+    throw new AdaptError('NOT_BUILT', `No deployment package at ${zipPath}.`, { hint: 'Run `adapt build --target lambda` first (with the same --out, if any).' });
   }
   checkPackageLimits(zip.byteLength, 0);
   const unzippedBytes = zipEntrySizes(zip).reduce((sum, entry) => sum + entry.bytes, 0);
@@ -137,13 +129,13 @@ export function zipEntrySizes(zip: Buffer): { name: string; bytes: number }[] {
       break;
     }
   }
-  if (end < 0) throw new LambdaTargetError('NOT_BUILT', 'The deployment package is not a zip file.', 'Run `adapt build --target lambda` again.');
+  if (end < 0) throw new AdaptError('NOT_BUILT', 'The deployment package is not a zip file.', { hint: 'Run `adapt build --target lambda` again.' });
   const count = zip.readUInt16LE(end + 10);
   let offset = zip.readUInt32LE(end + 16);
   const entries: { name: string; bytes: number }[] = [];
   for (let i = 0; i < count; i++) {
     if (zip.readUInt32LE(offset) !== 0x02014b50) {
-      throw new LambdaTargetError('NOT_BUILT', 'The deployment package has a damaged central directory.', 'Run `adapt build --target lambda` again.');
+      throw new AdaptError('NOT_BUILT', 'The deployment package has a damaged central directory.', { hint: 'Run `adapt build --target lambda` again.' });
     }
     const bytes = zip.readUInt32LE(offset + 24);
     const nameLength = zip.readUInt16LE(offset + 28);

@@ -5,16 +5,16 @@
  */
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
 import { serverEntrySource } from './entry.js';
 import { nginxSite } from './nginx.js';
-import { nodeSettings, NodeTargetError } from './settings.js';
+import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
-import { systemdUnit } from './systemd.js';
+import { supervisordProgram, systemdUnit } from './systemd.js';
 
 export { nginxSite } from './nginx.js';
-export { systemdUnit } from './systemd.js';
-export { nodeSettings, type NodeTargetSettings } from './settings.js';
+export { supervisordProgram, systemdUnit } from './systemd.js';
+export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
 /**
  * The oldest Node the built server runs on. The server runs on whatever Node the machine has, not
@@ -26,6 +26,7 @@ export const serverMinimumNode = 20;
 export const nodeTarget: AdaptTarget = {
   name: 'node',
   description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
+  settings: nodeSettingsSchema,
   bundle(context) {
     const settings = nodeSettings(context);
     return {
@@ -54,16 +55,28 @@ export const nodeTarget: AdaptTarget = {
     if (settings.static) {
       const source = resolve(context.cwd, settings.static);
       if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new NodeTargetError(`the static folder "${settings.static}" does not exist (${source})`, 'create it, or remove static from adapt.config.ts');
+        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
       }
       cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
       hasStatic = true;
       artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)` });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
+    write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
     return artifacts;
+  },
+  /** `adapt dev`: each version through this package's own listener, with stack traces in 500s. */
+  async dev(context: TargetContext) {
+    const settings = nodeSettings(context);
+    const { createListener } = await import('../listener.js');
+    const options = {
+      dev: true,
+      ...(settings.static ? { static: resolve(context.cwd, settings.static) } : {}),
+      ...(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
+    };
+    return (app) => createListener(app, options);
   },
   start: startServer,
 };

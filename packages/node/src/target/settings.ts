@@ -1,8 +1,9 @@
 /**
- * The node target's own settings (under `targets.node` in adapt.config.ts), validated with the
- * key named in the error, plus the common ones it uses (static, bodyLimit, timeout, env, domain).
+ * The node target's own settings (under `targets.node` in adapt.config.ts), declared in
+ * `nodeSettingsSchema` and validated by @adapt/core's settings schema, plus the shared ones it uses
+ * (static, bodyLimit, timeout, env, domain).
  */
-import type { TargetContext, TrustProxy } from '@adapt/core';
+import { checkResolvedSettings, checks, type SendFileSettings, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 
 export interface NodeTargetSettings {
   /** Port the app listens on in production (PORT in the systemd unit). Default 3000. */
@@ -21,6 +22,8 @@ export interface NodeTargetSettings {
   serverName: string;
   /** node:cluster workers: a count or "auto". Default: one process. */
   workers: number | 'auto' | undefined;
+  /** Folder of the supervisord program's log files. Default /var/log/supervisor. */
+  logDir: string;
   /** Seconds systemd waits for a graceful stop before SIGKILL. Default 30. */
   stopTimeout: number;
   static: string | undefined;
@@ -31,85 +34,55 @@ export interface NodeTargetSettings {
   serviceName: string;
   /** The shared `trustProxy` setting (validated by the CLI with core's trustProxyProblem); unset: the unit trusts its nginx, one hop. */
   trustProxy: TrustProxy | undefined;
+  /** The shared `sendFile` setting: nginx-site.conf gets an internal location per root. */
+  sendFile: SendFileSettings | undefined;
 }
 
-export class NodeTargetError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
+const absolutePath = /^\/[^\s"'\\;%$]*$/;
+const listenValue: SettingCheck = (value) => {
+  const list = Array.isArray(value) ? value : [value];
+  const ok = list.length > 0 && list.every((item) => (typeof item === 'string' && /^[\w.:[\] -]+$/.test(item)) || Number.isInteger(item));
+  return ok ? undefined : 'an nginx listen value or a list of them, such as 80 or "127.0.0.1:8080"';
+};
 
-const known = ['port', 'host', 'installDir', 'user', 'nodePath', 'listen', 'serverName', 'workers', 'stopTimeout'];
-/** The settings every target shares (validated by the CLI). */
-const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit', 'trustProxy', 'refuseMethods'];
+/** The node target's own settings, beside the shared ones; one line each. */
+export const nodeSettingsSchema: SettingsSchema = {
+  port: { check: checks.integer(1, 65535), description: 'Port the app listens on in production (PORT in the systemd unit).', example: '3000' },
+  host: { check: checks.matches(/^[\w.:-]+$/, 'an IP address or host name'), description: 'Address the app listens on behind nginx.', example: '"127.0.0.1"' },
+  installDir: { check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'), description: 'Where the build folder is installed on the server.', example: '"/srv/shop"' },
+  user: { check: checks.matches(/^[a-z_][a-z0-9_-]*\$?$/, 'a system user name'), description: 'System user the service runs as.', example: '"www-data"' },
+  nodePath: { check: checks.matches(absolutePath, 'an absolute path'), description: 'Absolute path of node on the server.', example: '"/usr/bin/node"' },
+  listen: { check: listenValue, description: 'nginx `listen` values.', example: '["80", "[::]:80"]' },
+  serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'nginx `server_name`.', example: '"shop.example.com"' },
+  workers: { check: checks.either(checks.positiveInteger, checks.oneOf(['auto'])), description: 'node:cluster workers: a count or "auto".', example: '"auto"' },
+  logDir: { check: checks.matches(absolutePath, 'an absolute path'), description: "Folder of the supervisord program's log files.", example: '"/var/log/supervisor"' },
+  stopTimeout: { check: checks.integer(1, 3600), description: 'Seconds systemd waits for a graceful stop before SIGKILL.', example: '30' },
+};
 
+/** The node target's settings with their defaults, checked against the schema (core's validation). */
 export function nodeSettings(context: TargetContext): NodeTargetSettings {
   const s = context.settings;
-  for (const key of Object.keys(s)) {
-    if (known.includes(key) || common.includes(key)) continue;
-    const near = known.find((candidate) => distance(key.toLowerCase(), candidate.toLowerCase()) <= 2);
-    throw new NodeTargetError(
-      `adapt.config.ts: targets.node.${key}: unknown setting${near ? `; did you mean "${near}"?` : ''}`,
-      `the node target's settings are: ${known.join(', ')}`,
-    );
-  }
-  const fail = (key: string, expected: string): never => {
-    throw new NodeTargetError(`adapt.config.ts: targets.node.${key}: expected ${expected}, got ${JSON.stringify(s[key])}`, `fix targets.node.${key}; the node target's settings are: ${known.join(', ')}`);
-  };
-  const str = (key: string, fallback: string, pattern?: RegExp, expected = 'a non-empty string'): string => {
-    const value = s[key];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'string' || value === '' || /[\r\n]/.test(value) || (pattern && !pattern.test(value))) fail(key, expected);
-    return value as string;
-  };
-  const int = (key: string, fallback: number, min: number, max: number): number => {
-    const value = s[key];
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) fail(key, `an integer from ${min} to ${max}`);
-    return value as number;
-  };
-  const listenValue = s.listen;
-  let listen = ['80', '[::]:80'];
-  if (listenValue !== undefined) {
-    const list = Array.isArray(listenValue) ? listenValue : [listenValue];
-    if (list.length === 0 || !list.every((item) => (typeof item === 'string' && /^[\w.:[\] -]+$/.test(item)) || Number.isInteger(item))) {
-      fail('listen', 'an nginx listen value or a list of them, such as 80 or "127.0.0.1:8080"');
-    }
-    listen = list.map(String);
-  }
-  const workers = s.workers;
-  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && (workers as number) >= 1)) fail('workers', 'a positive integer or "auto"');
-  const serviceName = `adapt-${context.appName}`;
+  checkResolvedSettings(s, 'node', nodeSettingsSchema);
+  const str = (key: string, fallback: string): string => (s[key] as string | undefined) ?? fallback;
+  const listen = s.listen === undefined ? ['80', '[::]:80'] : (Array.isArray(s.listen) ? s.listen : [s.listen]).map(String);
   return {
-    port: int('port', 3000, 1, 65535),
-    host: str('host', '127.0.0.1', /^[\w.:-]+$/, 'an IP address or host name'),
-    installDir: str('installDir', `/srv/${context.appName}`, /^\/[^\s"'\\;%$]*$/, 'an absolute path without spaces, quotes or $'),
-    user: str('user', 'www-data', /^[a-z_][a-z0-9_-]*\$?$/, 'a system user name'),
-    nodePath: str('nodePath', '/usr/bin/node', /^\/[^\s"'\\;%$]*$/, 'an absolute path'),
+    port: (s.port as number | undefined) ?? 3000,
+    host: str('host', '127.0.0.1'),
+    installDir: str('installDir', `/srv/${context.appName}`),
+    user: str('user', 'www-data'),
+    nodePath: str('nodePath', '/usr/bin/node'),
     listen,
-    serverName: str('serverName', typeof s.domain === 'string' ? s.domain : '_', /^[\w.* -]+$/, 'one or more host names'),
-    workers: workers as NodeTargetSettings['workers'],
-    stopTimeout: int('stopTimeout', 30, 1, 3600),
+    serverName: str('serverName', typeof s.domain === 'string' ? s.domain : '_'),
+    workers: s.workers as NodeTargetSettings['workers'],
+    logDir: str('logDir', '/var/log/supervisor'),
+    stopTimeout: (s.stopTimeout as number | undefined) ?? 30,
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
     refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
-    serviceName,
+    serviceName: `adapt-${context.appName}`,
     trustProxy: s.trustProxy as TrustProxy | undefined,
+    sendFile: s.sendFile as SendFileSettings | undefined,
   };
-}
-
-/** Levenshtein distance, for did-you-mean. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }

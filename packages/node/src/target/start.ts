@@ -6,9 +6,9 @@
  * both processes, and `detached` would open a new console, so the child stays in ours.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StartOptions, TargetContext } from '@adapt/core';
+import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { nodeSettings } from './settings.js';
 
 const ownGroup = process.platform !== 'win32';
@@ -17,12 +17,10 @@ const forwarded: NodeJS.Signals[] = ownGroup ? ['SIGINT', 'SIGTERM', 'SIGHUP'] :
 export function startServer(context: TargetContext, options: StartOptions): Promise<void> {
   const server = join(context.outDir, 'server.mjs');
   if (!existsSync(server)) {
-    const error = new Error(`${server} does not exist`) as Error & { code: string; hint: string };
-    error.code = 'NOT_BUILT';
-    error.hint = 'build it first: adapt build --target node';
-    return Promise.reject(error);
+    return Promise.reject(new AdaptError('NOT_BUILT', `${server} does not exist`, { hint: 'build it first: adapt build --target node' }));
   }
   const settings = nodeSettings(context);
+  if (options.daemon) return startDaemon(server, context, options, options.daemon as DaemonFiles);
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
     // stdout is read for the "listening on" line, then passed on (to stderr with --json)
@@ -66,18 +64,72 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
     };
     child.once('error', (error) => {
       cleanup();
-      reject(Object.assign(new Error(`cannot start ${server}: ${error.message}`), { code: 'START_FAILED', hint: 'check that node can run in this folder' }));
+      reject(new AdaptError('START_FAILED', `cannot start ${server}: ${error.message}`, { hint: 'check that node can run in this folder', cause: error }));
     });
     child.once('close', (code, signal) => {
       cleanup();
       if (code === 0 || (signalled && (signal === signalled || code === 128 + (signalNumbers[signalled] ?? 0) || code === 0))) return resolve();
       reject(
-        Object.assign(new Error(`the server exited with ${signal ? `signal ${signal}` : `code ${code}`}`), {
-          code: 'START_FAILED',
+        new AdaptError('START_FAILED', `the server exited with ${signal ? `signal ${signal}` : `code ${code}`}`, {
           hint: 'its own error is printed above; fix it, rebuild with adapt build --target node, and start again',
         }),
       );
     });
+  });
+}
+
+/** `adapt start --daemon`: where the detached server writes; the CLI keeps the pid file. */
+interface DaemonFiles {
+  out: string;
+  err: string;
+  onSpawned?(pid: number): void;
+}
+
+/**
+ * Starts server.mjs detached (its own session, output appended to the log files) as a supervising
+ * cluster primary (ADAPT_SUPERVISE=1, so SIGHUP restarts it without downtime), and resolves once
+ * it listens; rejects with its error output if it exits first.
+ */
+function startDaemon(server: string, context: TargetContext, options: StartOptions, files: DaemonFiles): Promise<void> {
+  const settings = nodeSettings(context);
+  const from = existsSync(files.out) ? statSync(files.out).size : 0;
+  const errFrom = existsSync(files.err) ? statSync(files.err).size : 0;
+  const out = openSync(files.out, 'a');
+  const err = openSync(files.err, 'a');
+  const child = spawn(process.execPath, [server], {
+    cwd: context.outDir,
+    stdio: ['ignore', out, err],
+    detached: true,
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...settings.env, PORT: String(options.port), HOST: options.host, ADAPT_SUPERVISE: '1' },
+  });
+  closeSync(out);
+  closeSync(err);
+  child.unref();
+  if (child.pid !== undefined) files.onSpawned?.(child.pid);
+  const since = (file: string, offset: number) => (existsSync(file) ? readFileSync(file).subarray(offset).toString('utf8') : '');
+  return new Promise<void>((resolve, reject) => {
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
+    child.once('error', (error) => (exited = error.message));
+    const started = Date.now();
+    const poll = () => {
+      const match = /listening on (\S+)/.exec(since(files.out, from));
+      if (match) {
+        options.onListening?.(match[1]);
+        return resolve();
+      }
+      if (exited !== undefined || Date.now() - started > 60_000) {
+        if (exited === undefined) child.kill('SIGTERM');
+        const errors = since(files.err, errFrom).trim();
+        return reject(
+          new AdaptError('START_FAILED', `the server ${exited ? `exited with ${exited}` : 'did not listen within 60 s'} before listening${errors ? `:\n${errors}` : ''}`, {
+            hint: `see ${files.err}; fix the error, rebuild with adapt build --target node, and start again`,
+          }),
+        );
+      }
+      setTimeout(poll, 50);
+    };
+    poll();
   });
 }
 

@@ -48,14 +48,14 @@ describe('nodeSettings', () => {
     });
   });
   it.each([
-    [{ port: 70000 }, 'targets.node.port: expected an integer from 1 to 65535, got 70000'],
+    [{ port: 70000 }, 'targets.node.port: expected an integer from 1 to 65535, got number 70000 (for example port: 3000)'],
     [{ installDir: 'srv/shop' }, 'targets.node.installDir: expected an absolute path'],
     [{ installDir: '/srv/my shop' }, 'targets.node.installDir: expected an absolute path without spaces'],
-    [{ workers: 0 }, 'targets.node.workers: expected a positive integer or "auto", got 0'],
+    [{ workers: 0 }, 'targets.node.workers: expected a positive integer or one of "auto", got number 0'],
     [{ listen: [] }, 'targets.node.listen: expected an nginx listen value'],
     [{ serverName: 'a;b' }, 'targets.node.serverName: expected one or more host names'],
-    [{ instalDir: '/srv/x' }, 'targets.node.instalDir: unknown setting; did you mean "installDir"?'],
-    [{ architecture: 'arm64' }, 'targets.node.architecture: unknown setting'],
+    [{ instalDir: '/srv/x' }, 'targets.node.instalDir: unknown key; did you mean "installDir"?'],
+    [{ architecture: 'arm64' }, 'targets.node.architecture: unknown key; known keys here: name, memory'],
   ])('refuses %j', (settings, message) => {
     expect(() => nodeSettings(context(settings))).toThrow(message);
   });

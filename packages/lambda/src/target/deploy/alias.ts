@@ -1,6 +1,7 @@
 /** Point the stage's alias at a version: create it on the first deploy, move it afterwards. */
+import { AdaptError } from '@adapt/core';
 import type { AliasConfiguration } from '@aws-sdk/client-lambda';
-import { awsErrorName, awsStepError, LambdaTargetError } from '../errors.js';
+import { awsErrorName, awsStepError } from '../errors.js';
 import { sendWithRetry, type StepContext } from './_steps.js';
 
 export interface AliasMove {
@@ -31,12 +32,7 @@ export async function pointAlias(step: Pick<StepContext, 'clients' | 'backoff' |
     );
   } catch (error) {
     if (awsErrorName(error) === 'PreconditionFailedException') {
-      throw new LambdaTargetError(
-        'AWS_ERROR',
-        `The alias ${move.alias} changed while this command ran (someone else deployed or rolled back).`,
-        `It was not moved by this command. Check it with \`adapt deploy --target lambda --list\` and run the command again.`,
-        { cause: error },
-      );
+      throw new AdaptError('AWS_ERROR', `The alias ${move.alias} changed while this command ran (someone else deployed or rolled back).`, { hint: `It was not moved by this command. Check it with \`adapt deploy --target lambda --list\` and run the command again.`, cause: error });
     }
     const state = move.from === undefined ? `The alias ${move.alias} was not created.` : `The alias ${move.alias} still points at version ${move.from}.`;
     throw awsStepError(`Pointing the alias ${move.alias} at version ${move.version}`, move.from === undefined ? 'CreateAlias' : 'UpdateAlias', error, state);

@@ -2,8 +2,9 @@
  * Create the function, or update its code and then its configuration, waiting with the SDK's
  * waiters after each change so the next call does not meet an update in progress.
  */
+import { AdaptError } from '@adapt/core';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { awsStepError, LambdaTargetError } from '../errors.js';
+import { awsStepError } from '../errors.js';
 import type { DeployPlan } from './plan.js';
 import { sendWithRetry, type StepContext } from './_steps.js';
 
@@ -102,12 +103,7 @@ export async function waitFor(step: StepContext, plan: DeployPlan, what: 'active
     else await lambdaSdk.waitUntilFunctionUpdatedV2(waiter, input);
   } catch (error) {
     const reason = waiterReason(error, what) ?? (await currentStatus(step, plan.functionName, what)) ?? (error instanceof Error ? error.message : String(error));
-    throw new LambdaTargetError(
-      'AWS_ERROR',
-      `The function ${plan.functionName} did not become ${what === 'active' ? 'Active' : 'updated'} (${reason}).`,
-      `${stateNote(plan)} Check the function in the Lambda console, then run the deploy again.`,
-      { cause: error },
-    );
+    throw new AdaptError('AWS_ERROR', `The function ${plan.functionName} did not become ${what === 'active' ? 'Active' : 'updated'} (${reason}).`, { hint: `${stateNote(plan)} Check the function in the Lambda console, then run the deploy again.`, cause: error });
   }
 }
 

@@ -3,9 +3,8 @@
  * alias, Function URL and smoke test, each a step with its own progress line. Any failure before
  * the alias moves leaves the stage on its old version; a failed smoke test moves it back.
  */
-import type { DeployOptions, DeployResult, TargetContext, TargetLogger } from '@adapt/core';
+import { AdaptError, type DeployOptions, type DeployResult, type TargetContext, type TargetLogger } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from '../aws.js';
-import { LambdaTargetError } from '../errors.js';
 import { handlerOptions } from '../bundle.js';
 import { checkStageAlias, resolveLambdaSettings, type ResolvedLambdaSettings } from '../settings.js';
 import { readPackage, type BuiltPackage } from '../zip.js';
@@ -50,11 +49,7 @@ function checkBuildMatches(pkg: BuiltPackage, settings: ResolvedLambdaSettings, 
   if (!built) return;
   const wanted = handlerOptions(settings);
   if (JSON.stringify(built.handlerOptions) !== JSON.stringify(wanted)) {
-    throw new LambdaTargetError(
-      'BUILD_MISMATCH',
-      `The build was made for stage ${built.stage} with handler options ${JSON.stringify(built.handlerOptions)}; stage ${stage} needs ${JSON.stringify(wanted)}.`,
-      `Rebuild for this stage: adapt build --target lambda --stage ${stage}`,
-    );
+    throw new AdaptError('BUILD_MISMATCH', `The build was made for stage ${built.stage} with handler options ${JSON.stringify(built.handlerOptions)}; stage ${stage} needs ${JSON.stringify(wanted)}.`, { hint: `Rebuild for this stage: adapt build --target lambda --stage ${stage}` });
   }
 }
 
@@ -105,7 +100,7 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
     if (plan.role.action === 'create') {
       roleArn = await log.step(`Creating the execution role ${plan.role.name} (AWSLambdaBasicExecutionRole)`, () => createRole(resolved.clients, plan.role, plan.functionName, resolved));
     }
-    if (!roleArn) throw new LambdaTargetError('AWS_ERROR', `No ARN for the role ${plan.role.name}.`, 'Set targets.lambda.role to an existing role ARN.');
+    if (!roleArn) throw new AdaptError('AWS_ERROR', `No ARN for the role ${plan.role.name}.`, { hint: 'Set targets.lambda.role to an existing role ARN.' });
 
     let functionArn = plan.current?.FunctionArn;
     if (plan.create) {
@@ -165,19 +160,11 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
           await log.step(`Smoke test failed: moving the alias ${plan.alias} back to version ${previousVersion}`, () =>
             pointAlias(step, { functionName: plan.functionName, alias: plan.alias, version: previousVersion, from: version, revisionId: undefined, stage: ctx.stage }),
           );
-          throw new LambdaTargetError(
-            'SMOKE_FAILED',
-            `The smoke test failed: ${outcome.reason}. The alias ${plan.alias} is back on version ${previousVersion}; version ${version} stays published but serves no traffic.`,
-            `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again (or set targets.lambda.smoke: false to skip the test).`,
-          );
+          throw new AdaptError('SMOKE_FAILED', `The smoke test failed: ${outcome.reason}. The alias ${plan.alias} is back on version ${previousVersion}; version ${version} stays published but serves no traffic.`, { hint: `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again (or set targets.lambda.smoke: false to skip the test).` });
         }
-        throw new LambdaTargetError(
-          'SMOKE_FAILED',
-          previousVersion === version
+        throw new AdaptError('SMOKE_FAILED', previousVersion === version
             ? `The smoke test failed: ${outcome.reason}. This deploy changed nothing: the alias ${plan.alias} was already on version ${version}.`
-            : `The smoke test failed: ${outcome.reason}. There is no earlier version to go back to, so the alias ${plan.alias} stays on version ${version}.`,
-          `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again.`,
-        );
+            : `The smoke test failed: ${outcome.reason}. There is no earlier version to go back to, so the alias ${plan.alias} stays on version ${version}.`, { hint: `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again.` });
       }
       smoke = 'passed';
     }

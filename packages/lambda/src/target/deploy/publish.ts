@@ -1,5 +1,6 @@
 /** Publish an immutable version of $LATEST, tagged with the stage, and wait until it is Active. */
-import { awsStepError, LambdaTargetError } from '../errors.js';
+import { AdaptError } from '@adapt/core';
+import { awsStepError } from '../errors.js';
 import { versionDescription } from './_state.js';
 import type { DeployPlan } from './plan.js';
 import { sendWithRetry, type StepContext } from './_steps.js';
@@ -24,11 +25,11 @@ export async function publishVersion(step: StepContext, plan: DeployPlan): Promi
   } catch (error) {
     throw awsStepError('Publishing a version', 'PublishVersion', error, note);
   }
-  if (!version) throw new LambdaTargetError('AWS_ERROR', 'PublishVersion returned no version number.', `${note} Run the deploy again.`);
+  if (!version) throw new AdaptError('AWS_ERROR', 'PublishVersion returned no version number.', { hint: `${note} Run the deploy again.` });
   try {
     await lambdaSdk.waitUntilPublishedVersionActive({ client: lambda, ...step.waiter }, { FunctionName: plan.functionName, Qualifier: version });
   } catch (error) {
-    throw new LambdaTargetError('AWS_ERROR', `Version ${version} of ${plan.functionName} did not become Active.`, `${note} Run the deploy again.`, { cause: error });
+    throw new AdaptError('AWS_ERROR', `Version ${version} of ${plan.functionName} did not become Active.`, { hint: `${note} Run the deploy again.`, cause: error });
   }
   return version;
 }

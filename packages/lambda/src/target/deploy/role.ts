@@ -3,8 +3,8 @@
  * function already has, or one adapt creates with the basic logging policy.
  */
 import type { AwsClients } from '../aws.js';
-import { awsErrorName, awsStepError, LambdaTargetError } from '../errors.js';
-import type { TargetLogger } from '@adapt/core';
+import { awsErrorName, awsStepError } from '../errors.js';
+import { AdaptError, type TargetLogger } from '@adapt/core';
 import { withRetry, type BackoffOptions, type Sleep } from '../retry.js';
 import { isNotFound } from './_state.js';
 
@@ -44,19 +44,11 @@ export async function planRole(
     try {
       const found = await clients.iam.send(new clients.iamSdk.GetRoleCommand({ RoleName: name }));
       if (found.Role?.Arn && found.Role.Arn !== configured) {
-        throw new LambdaTargetError(
-          'ROLE_NOT_FOUND',
-          `The role ${configured} does not exist: IAM knows a role named ${name}, but its ARN is ${found.Role.Arn}.`,
-          `Set targets.lambda.role to ${found.Role.Arn}.`,
-        );
+        throw new AdaptError('ROLE_NOT_FOUND', `The role ${configured} does not exist: IAM knows a role named ${name}, but its ARN is ${found.Role.Arn}.`, { hint: `Set targets.lambda.role to ${found.Role.Arn}.` });
       }
     } catch (error) {
       if (isNotFound(error)) {
-        throw new LambdaTargetError(
-          'ROLE_NOT_FOUND',
-          `The execution role ${configured} (targets.lambda.role) does not exist in this account.`,
-          'Fix the ARN, create the role (trusting lambda.amazonaws.com), or remove targets.lambda.role and adapt creates one. Nothing was changed.',
-        );
+        throw new AdaptError('ROLE_NOT_FOUND', `The execution role ${configured} (targets.lambda.role) does not exist in this account.`, { hint: 'Fix the ARN, create the role (trusting lambda.amazonaws.com), or remove targets.lambda.role and adapt creates one. Nothing was changed.' });
       }
       const name = awsErrorName(error);
       if (name === 'AccessDenied' || name === 'AccessDeniedException') {
@@ -93,12 +85,7 @@ export async function createRole(clients: AwsClients, plan: RolePlan, functionNa
     arn = created.Role?.Arn;
   } catch (error) {
     if (isAccessDenied(error)) {
-      throw new LambdaTargetError(
-        'AWS_ERROR',
-        `Creating the execution role ${plan.name} failed: this identity may not call iam:CreateRole.`,
-        'Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.',
-        { cause: error },
-      );
+      throw new AdaptError('AWS_ERROR', `Creating the execution role ${plan.name} failed: this identity may not call iam:CreateRole.`, { hint: 'Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.', cause: error });
     }
     if (awsErrorName(error) !== 'EntityAlreadyExists' && awsErrorName(error) !== 'EntityAlreadyExistsException') {
       throw awsStepError('Creating the execution role', 'iam:CreateRole', error, state);
@@ -116,7 +103,7 @@ export async function createRole(clients: AwsClients, plan: RolePlan, functionNa
   } catch (error) {
     throw awsStepError('Attaching AWSLambdaBasicExecutionRole to the role', 'iam:AttachRolePolicy', error, `The role ${plan.name} exists without its policy. ${state}`);
   }
-  if (!arn) throw new LambdaTargetError('AWS_ERROR', `IAM created ${plan.name} but returned no ARN.`, 'Run the deploy again.');
+  if (!arn) throw new AdaptError('AWS_ERROR', `IAM created ${plan.name} but returned no ARN.`, { hint: 'Run the deploy again.' });
   return arn;
 }
 
