@@ -89,7 +89,7 @@ afterAll(() => {
 
 it('packs every package of packages/ that is not private', () => {
   expect(relative(repoRoot, work).startsWith('..')).toBe(true);
-  expect(packed.map((tarball) => tarball.name).sort()).toEqual(['@adapt/cgi', '@adapt/cli', '@adapt/core', '@adapt/fastcgi', '@adapt/iisnode', '@adapt/lambda', '@adapt/node']);
+  expect(packed.map((tarball) => tarball.name).sort()).toEqual(['@adapt/cgi', '@adapt/cli', '@adapt/core', '@adapt/fastcgi', '@adapt/gcf', '@adapt/iisnode', '@adapt/lambda', '@adapt/node']);
   for (const tarball of packed) expect(tarball.file).toBe(join(tarballs, `${tarball.name.replace('@', '').replace('/', '-')}-${tarball.version}.tgz`));
 });
 
