@@ -7,7 +7,8 @@
  */
 export { serve } from './serve.js';
 export type { ServerHandle } from './server-handle.js';
-export { createListener, type NodeRaw, type RequestListener } from './listener.js';
+export { createListener, nodePlatform, type NodePlatform, type NodeRaw, type RequestListener } from './listener.js';
+export { NodeBody, nodeRequestUrl, nodeSignal, rawHeader, remoteAddressOf, type RequestOptions } from './request.js';
 export {
   defaultBodyLimit,
   defaultHeadersTimeout,

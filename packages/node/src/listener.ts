@@ -19,10 +19,11 @@ import {
   type App,
   type AppContext,
   type NodeHandler,
+  type Platform,
   type TrustRule,
 } from '@adapt/core';
 import { defaultBodyLimit, normalizeStatic, type ListenerOptions } from './options.js';
-import { createRequest, rawHeader, remoteAddressOf } from './request.js';
+import { createRequest, rawHeader, remoteAddressOf, type RequestOptions } from './request.js';
 import { writeResponse } from './response.js';
 import { createStaticHandler } from './static.js';
 
@@ -31,6 +32,27 @@ export interface NodeRaw {
   req: IncomingMessage;
   res: ServerResponse;
 }
+
+/**
+ * What a platform that hands adapt Node's own `req`/`res` (Cloud Functions through
+ * functions-framework, App Engine) changes in the listener: its name, how the request is read and
+ * what the context holds. Everything else (setup, limits, writing the answer, error answers) stays.
+ */
+export interface NodePlatform {
+  /** `context.platform`, and the platform `setup()` is told. */
+  readonly name: Platform;
+  /** The request the app gets. */
+  createRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request;
+  /** The context the app gets. */
+  createContext(req: IncomingMessage, res: ServerResponse, trust: TrustRule, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void): AppContext;
+}
+
+/** The plain Node server: the request read from the socket, the address from the socket (or a trusted proxy). */
+export const nodePlatform: NodePlatform = {
+  name: 'node',
+  createRequest,
+  createContext: (req, res, trust, env, waitUntil) => new NodeContext(req, res, trust, env, waitUntil),
+};
 
 export interface RequestListener {
   (req: IncomingMessage, res: ServerResponse): void;
@@ -55,6 +77,7 @@ export interface RequestListener {
  * createServer(listener).listen(3000);
  */
 export function createListener(app: App, options: ListenerOptions = {}): RequestListener {
+  const platform = options.platform ?? nodePlatform;
   installFastResponse();
   const nodeHandler = getNodeHandler(app);
   const fetch = nodeHandler ? undefined : appFetch(app);
@@ -64,7 +87,7 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   const refuseMethod = methodRefusal(options.refuseMethods);
   const requestOptions = { trust, bodyLimit };
   const env = process.env;
-  const lifecycle = createLifecycle(app, { platform: 'node', env });
+  const lifecycle = createLifecycle(app, { platform: platform.name, env });
   const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
   const staticOptions = normalizeStatic(options.static);
   const serveStatic = staticOptions ? createStaticHandler(staticOptions) : undefined;
@@ -91,11 +114,11 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     try {
       checkRequest(req, method, bodyLimit, refuseMethod);
       checkFetchMethod(method);
-      request = createRequest(req, res, requestOptions);
+      request = platform.createRequest(req, res, requestOptions);
     } catch (error) {
       return fail(req, res, error);
     }
-    const context = new NodeContext(req, res, trust, env, tasks.add);
+    const context = platform.createContext(req, res, trust, env, tasks.add);
     let result: Response | Promise<Response>;
     try {
       result = fetch!(request, context);

@@ -1,6 +1,7 @@
 /** `serve()` options: explicit values, then environment variables, then defaults; checked at startup. */
 import { availableParallelism } from 'node:os';
 import { parsePort, parseTrustProxy, portRule, trustRule, type TrustProxy } from '@adapt/core';
+import type { NodePlatform } from './listener.js';
 import type { StaticOptions } from './static.js';
 
 export interface ServeOptions {
@@ -44,6 +45,8 @@ export interface ServeOptions {
   keepAliveTimeout?: number;
   /** Largest request head (request line and headers), in bytes; a larger one gets 431. Default: 16 384. */
   maxHeaderSize?: number;
+  /** For adapters built on `serve()` (App Engine): the platform's name, request and context. Default: the plain Node server. */
+  platform?: NodePlatform;
 }
 
 export const defaultBodyLimit = 1024 * 1024;
@@ -71,10 +74,11 @@ export interface ResolvedOptions {
   requestTimeout: number;
   keepAliveTimeout: number;
   maxHeaderSize: number;
+  platform: NodePlatform | undefined;
 }
 
 /** The options `createListener` reads (the rest concern the server). */
-export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev' | 'refuseMethods'>;
+export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev' | 'refuseMethods' | 'platform'>;
 
 /** Options with env fallbacks and defaults applied; throws a TypeError naming the option or variable. */
 export function resolveOptions(options: ServeOptions = {}, env: Record<string, string | undefined> = process.env): ResolvedOptions {
@@ -100,6 +104,7 @@ export function resolveOptions(options: ServeOptions = {}, env: Record<string, s
     requestTimeout: positive('requestTimeout', options.requestTimeout, defaultRequestTimeout),
     keepAliveTimeout: positive('keepAliveTimeout', options.keepAliveTimeout, defaultKeepAliveTimeout),
     maxHeaderSize: positive('maxHeaderSize', options.maxHeaderSize, defaultMaxHeaderSize),
+    platform: options.platform,
   };
 }
 

@@ -51,7 +51,8 @@ class NodeInput implements LazyRequestInput {
   }
 }
 
-class NodeBody implements LazyBody {
+/** The body read from the request stream, with the limit applied as bytes arrive. */
+export class NodeBody implements LazyBody {
   readonly #req: IncomingMessage;
   readonly #limit: number;
 
@@ -223,7 +224,7 @@ function bodyStream(req: IncomingMessage, limit: number): ReadableStream<Uint8Ar
 }
 
 /** An AbortSignal that aborts when the client goes away before the answer is complete. */
-function nodeSignal(req: IncomingMessage, res: ServerResponse): AbortSignal {
+export function nodeSignal(req: IncomingMessage, res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   const abort = () => {
     if (!res.writableFinished) controller.abort(new DOMException('the client closed the connection', 'AbortError'));
