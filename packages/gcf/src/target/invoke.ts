@@ -3,7 +3,7 @@
  * functions-framework (started on a free local port, stopped after the answer).
  */
 import { AdaptError, type InvokeOptions, type InvokeResult, type TargetContext } from '@adapt/core';
-import { choosePort, spawnBuild, waitForPort } from './start.js';
+import { choosePort, signalBuild, spawnBuild, waitForPort } from './start.js';
 
 export function invokeTarget(target: 'gcf' | 'appengine') {
   return async (ctx: TargetContext, options: InvokeOptions): Promise<InvokeResult> => {
@@ -33,7 +33,7 @@ export function invokeTarget(target: 'gcf' | 'appengine') {
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
         const closed = new Promise((resolve) => child.once('close', resolve));
-        child.kill('SIGTERM');
+        signalBuild(child, 'SIGTERM');
         await closed;
       }
     }

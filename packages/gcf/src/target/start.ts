@@ -14,14 +14,30 @@ import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { appEngineBundleFile, entryPoint, gcfBundleFile } from './bundle.js';
 import { resolveGoogleSettings } from './settings.js';
 
-const forwarded: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const ownGroup = process.platform !== 'win32';
+const forwarded: NodeJS.Signals[] = ownGroup ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : ['SIGTERM'];
+
+/**
+ * Signals the child's whole process group (on POSIX it has its own): `npm start` runs the server
+ * under a shell, and a signal to npm alone would leave the server running.
+ */
+export function signalBuild(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    if (ownGroup && child.pid) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
+}
 
 /** functions-framework's CLI script: the app's copy, else the one installed beside adapt. */
 export function functionsFrameworkMain(cwd: string): string {
   for (const base of [path.join(cwd, 'package.json'), import.meta.url]) {
     try {
-      const manifest = createRequire(base).resolve('@google-cloud/functions-framework/package.json');
-      return path.join(path.dirname(manifest), 'build', 'src', 'main.js');
+      // the package exports only its entry (build/src/index.js); the CLI script sits beside it
+      const entry = createRequire(base).resolve('@google-cloud/functions-framework');
+      return path.join(path.dirname(entry), 'main.js');
     } catch {
       // not there; try the next place
     }
@@ -90,6 +106,7 @@ export async function spawnBuild(ctx: TargetContext, target: 'gcf' | 'appengine'
     return spawn(process.execPath, [main, `--target=${entryPoint}`, `--source=${ctx.outDir}`, '--signature-type=http', `--port=${port}`], {
       cwd: ctx.outDir,
       stdio,
+      detached: ownGroup,
       env: { ...base, K_SERVICE: settings.name, K_REVISION: `${settings.name}-local`, K_CONFIGURATION: settings.name, FUNCTION_TARGET: entryPoint, FUNCTION_SIGNATURE_TYPE: 'http' },
     });
   }
@@ -99,6 +116,7 @@ export async function spawnBuild(ctx: TargetContext, target: 'gcf' | 'appengine'
   return spawn(npm, ['start', '--silent'], {
     cwd: ctx.outDir,
     stdio,
+    detached: ownGroup,
     env: {
       ...base,
       HOST: host,
@@ -124,9 +142,9 @@ export function startTarget(target: 'gcf' | 'appengine') {
       let signalled = false;
       const forward = (signal: NodeJS.Signals) => {
         signalled = true;
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        signalBuild(child, signal);
       };
-      const orphanGuard = () => child.kill('SIGKILL');
+      const orphanGuard = () => signalBuild(child, 'SIGKILL');
       for (const signal of forwarded) process.on(signal, forward);
       process.on('exit', orphanGuard);
       child.once('error', (error) => reject(new AdaptError('START_FAILED', `cannot start the ${target} build: ${error.message}`, { hint: 'check that node and npm run in this folder', cause: error })));
