@@ -47,7 +47,7 @@ async function storageFor(clients: GoogleClients) {
     throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/storage, which is not installed', { hint: 'npm install --save-dev @google-cloud/storage', cause: error });
   });
   const authClient = await clients.auth.getClient();
-  return new Storage({ projectId: clients.project, authClient: authClient as never, ...(clients.apiEndpoint ? { apiEndpoint: clients.apiEndpoint } : {}) });
+  return new Storage({ projectId: clients.project, authClient: authClient as never, ...(clients.apiEndpoint ? { apiEndpoint: clients.apiEndpoint, useAuthWithCustomEndpoint: true } : {}) });
 }
 
 async function readState(versions: Obj, services: Obj, app: string, service: string): Promise<{ serving: string | undefined; list: Obj[]; exists: boolean }> {

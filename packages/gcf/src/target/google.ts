@@ -112,12 +112,17 @@ export async function follow<T>(operation: unknown, pollMs: number, progress: (l
   const op = operation as { backoffSettings: Record<string, number>; promise(): Promise<unknown[]>; on(event: 'progress', listener: (metadata: unknown) => void): unknown };
   op.backoffSettings = { ...op.backoffSettings, initialRetryDelayMillis: pollMs, retryDelayMultiplier: 1.3, maxRetryDelayMillis: pollMs * 5 };
   let last = '';
-  op.on('progress', (metadata) => {
-    const stages = (metadata as { stages?: { name?: string; state?: string; message?: string }[] })?.stages;
+  const report = (metadata: unknown) => {
+    // decoded protobuf messages hold enums as numbers; their JSON form names them
+    const plain = metadata ? (JSON.parse(JSON.stringify(metadata)) as { stages?: { name?: string; state?: string }[] }) : undefined;
+    const stages = plain?.stages;
     const line = stages?.length ? stages.map((stage) => `${stage.name ?? '?'}: ${stage.state ?? '?'}`).join(', ') : '';
     if (line && line !== last) progress(line);
-    last = line;
-  });
-  const [result] = await op.promise();
+    last = line || last;
+  };
+  report((op as { metadata?: unknown }).metadata);
+  op.on('progress', report);
+  const [result, metadata] = await op.promise();
+  report(metadata);
   return result as T;
 }
