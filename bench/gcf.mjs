@@ -81,7 +81,9 @@ try {
     }
   }
 
-  console.log(`functions-framework ${JSON.parse(readFileSync(join(dirname(dirname(dirname(frameworkMain))), 'package.json'), 'utf8')).version}, node ${process.version}, ${rounds} interleaved rounds of ${duration}s, wrk -c${connections} -t1`);
+  console.log(
+    `functions-framework ${JSON.parse(readFileSync(join(dirname(dirname(dirname(frameworkMain))), 'package.json'), 'utf8')).version}, node ${process.version}, ${rounds} interleaved rounds of ${duration}s, wrk -c${connections} -t1`,
+  );
   console.log('| workload | handler | req/s (median) | server CPU us/req (median) | req/s ratio | CPU ratio |\n|---|---|---:|---:|---:|---:|');
   for (const name of Object.keys(workloads)) {
     const plain = samples[`${name}|plain`];
@@ -89,7 +91,9 @@ try {
       const s = samples[`${name}|${kind}`];
       const rpsRatio = median(s.rps) / median(plain.rps);
       const cpuRatio = median(s.cpu) / median(plain.cpu);
-      console.log(`| ${name} | ${kind === 'adapt' ? 'toGcfHandler(app)' : 'plain Express handler'} | ${median(s.rps).toFixed(0)} | ${median(s.cpu).toFixed(1)} | ${rpsRatio.toFixed(2)}x | ${cpuRatio.toFixed(2)}x |`);
+      console.log(
+        `| ${name} | ${kind === 'adapt' ? 'toGcfHandler(app)' : 'plain Express handler'} | ${median(s.rps).toFixed(0)} | ${median(s.cpu).toFixed(1)} | ${rpsRatio.toFixed(2)}x | ${cpuRatio.toFixed(2)}x |`,
+      );
     }
   }
 
@@ -110,7 +114,9 @@ try {
     const plain = median(cpu[`${name}|plain`]);
     for (const kind of kinds) {
       const m = median(cpu[`${name}|${kind}`]);
-      console.log(`| ${name} | ${kind === 'adapt' ? 'toGcfHandler(app)' : 'plain Express handler'} | ${m.toFixed(1)} | ${(m / plain).toFixed(2)}x | ${cpu[`${name}|${kind}`].map((x) => x.toFixed(1)).join(' ')} |`);
+      console.log(
+        `| ${name} | ${kind === 'adapt' ? 'toGcfHandler(app)' : 'plain Express handler'} | ${m.toFixed(1)} | ${(m / plain).toFixed(2)}x | ${cpu[`${name}|${kind}`].map((x) => x.toFixed(1)).join(' ')} |`,
+      );
     }
   }
 } finally {
@@ -134,10 +140,10 @@ async function inProcess(source, kind, workload) {
   const express = getServer(fn, { ...parseOptions(['node', 'main', `--target=${kind}`], {}), signatureType: 'http' }).listeners('request')[0];
   class Discard extends Duplex {
     _read() {}
-    _write(chunk, encoding, callback) {
+    _write(_chunk, _encoding, callback) {
       callback();
     }
-    _writev(chunks, callback) {
+    _writev(_chunks, callback) {
       callback();
     }
   }

@@ -11,7 +11,7 @@ export function addGlobalOptions(command: Command): Command {
 }
 
 export function addStageOption(command: Command): Command {
-  return command.addOption(new Option('-s, --stage <name>', 'the stage whose settings apply (default: config defaultStage, else dev)'));
+  return command.addOption(new Option('-s, --stage <name>', 'the stage whose settings apply (default: the stage whose hosts match this machine, else config defaultStage, else dev)'));
 }
 
 /** Examples shown at the end of `--help`. */

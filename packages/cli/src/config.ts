@@ -14,11 +14,13 @@ import {
   knownStages,
   settingProblems,
   sharedSettings,
+  stageSettings,
   throwSettingProblems,
   topLevelSettings,
   type AdaptConfig,
 } from '@adapt/core';
 import { cliNodePaths } from './resolve.js';
+import { currentHostname, stageForHost, type PickedStage } from './stage-hosts.js';
 
 export const configFileNames = ['adapt.config.ts', 'adapt.config.mts', 'adapt.config.js', 'adapt.config.mjs'] as const;
 export const entryCandidates = ['src/app.ts', 'src/app.js', 'src/app.mts', 'src/app.mjs', 'app.ts', 'app.js', 'app.mjs', 'src/index.ts', 'src/index.js', 'src/index.mjs'];
@@ -140,18 +142,18 @@ export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptC
   }
   const problems: string[] = [];
   const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
-  const checkStages = (stages: unknown, path: string, open: boolean) => {
+  const checkStages = (stages: unknown, path: string, open: boolean, topLevel = false) => {
     if (stages === undefined) return;
     if (!isPlainObject(stages)) return fail(path, `expected an object of stages, such as { prod: { memory: 1024 } }, got ${describeSetting(stages)}`);
     for (const [stage, settings] of Object.entries(stages)) {
       if (!isPlainObject(settings)) fail(`${path}.${stage}`, `expected an object of settings, got ${describeSetting(settings)}`);
-      else problems.push(...settingProblems(settings, sharedSettings, `${path}.${stage}`, open));
+      else problems.push(...settingProblems(settings, topLevel ? { ...sharedSettings, ...stageSettings } : sharedSettings, `${path}.${stage}`, open));
     }
   };
 
   const { stages, targets, ...shared } = value;
   problems.push(...settingProblems(shared, { ...sharedSettings, ...topLevelSettings }, ''));
-  checkStages(stages, 'stages', false);
+  checkStages(stages, 'stages', false, true);
   if (targets !== undefined) {
     if (!isPlainObject(targets)) fail('targets', `expected an object keyed by target name, such as { lambda: { memory: 512 } }, got ${describeSetting(targets)}`);
     else {
@@ -172,16 +174,26 @@ export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptC
   return value as AdaptConfig;
 }
 
-/** The stage to use: the flag, else the config's defaultStage, else `dev`; an unknown stage is an error. */
-export function selectStage(config: AdaptConfig, requested: string | undefined): string {
+/**
+ * The stage to use and why: the flag, else the stage whose `hosts` name this machine
+ * (stage-hosts.ts), else the config's defaultStage, else `dev`; an unknown stage is an error.
+ */
+export function pickStage(config: AdaptConfig, requested: string | undefined, host: string = currentHostname()): PickedStage {
   const fallback = config.defaultStage ?? 'dev';
-  if (requested === undefined) return fallback;
+  if (requested === undefined) {
+    return stageForHost(config, host) ?? { stage: fallback, by: 'default', reason: `no stage's hosts match host "${host}"; ${config.defaultStage ? 'defaultStage' : 'the default stage'}` };
+  }
   const stages = knownStages(config);
-  if (stages.includes(requested)) return requested;
+  if (stages.includes(requested)) return { stage: requested, by: 'flag', reason: '--stage' };
   const suggestion = didYouMean(requested, stages);
   throw new AdaptError('UNKNOWN_STAGE', `unknown stage "${requested}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
     hint: `known stages: ${stages.join(', ')}. Add "${requested}" under stages in adapt.config.ts to create it.`,
   });
+}
+
+/** The stage's name only (see pickStage). */
+export function selectStage(config: AdaptConfig, requested: string | undefined, host?: string): string {
+  return pickStage(config, requested, host).stage;
 }
 
 /** The app's entry module: config `entry`, else the usual files, else package.json `adapt.entry` or `main`. */

@@ -15,3 +15,6 @@ export * from './fast-response.js';
 export * from './settings-schema.js';
 export * from './port.js';
 export * from './client-address.js';
+export * from './mime.js';
+export * from './byte-range.js';
+export * from './send-file.js';

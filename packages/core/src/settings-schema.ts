@@ -9,6 +9,7 @@
 import { AdaptError } from './adapt-error.js';
 import { trustProxyProblem } from './client-address.js';
 import type { AdaptConfig } from './config.js';
+import { sendFileSettingProblem } from './send-file.js';
 
 /** What a check answers: undefined when the value is fine, else what was expected ("a positive integer"). */
 export type SettingCheck = (value: unknown) => string | undefined;
@@ -78,12 +79,22 @@ export const sharedSettings: SettingsSchema = {
   bodyLimit: { check: checks.positiveInteger, description: 'Largest request body accepted, in bytes.', example: '1048576' },
   trustProxy: { check: trustProxyProblem, description: 'Which proxies in front may set X-Forwarded-For: false, true, a hop count, or addresses and CIDRs.', example: '["10.0.0.0/8"]' },
   refuseMethods: { check: checks.methodList, description: 'HTTP methods answered 405 before the app runs.', example: '["TRACE"]' },
+  sendFile: { check: sendFileSettingProblem, description: 'Who sends sendFile() files (mode: x-accel-redirect, x-sendfile or stream), from which folders (roots), nginx internalPrefix.', example: '{ mode: "x-accel-redirect", roots: ["/srv/files"] }' },
 };
 
 /** Settings only the top level of the config holds. */
 export const topLevelSettings: SettingsSchema = {
   entry: { check: checks.string, description: "The app's module, relative to the config file.", example: '"src/app.ts"' },
   defaultStage: { check: checks.string, description: 'Stage used when none is given.', example: '"dev"' },
+};
+
+/** Settings only a top-level stage holds (`stages.<name>`). */
+export const stageSettings: SettingsSchema = {
+  hosts: {
+    check: (value) => (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && /^[A-Za-z0-9*][A-Za-z0-9*.-]*$/.test(item)) ? undefined : 'a list of host names, `*` for any characters but a dot'),
+    description: 'Machines this stage is picked on when no --stage is given (host names, `*` wildcards).',
+    example: '["web-*.example.com", "db1"]',
+  },
 };
 
 /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */

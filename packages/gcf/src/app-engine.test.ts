@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('serveAppEngine', () => {
-  it("keeps idle connections longer than the proxy in front does, unless told otherwise", async () => {
+  it('keeps idle connections longer than the proxy in front does, unless told otherwise', async () => {
     server = await serveAppEngine(() => new Response('ok'), { port: 0, host: '127.0.0.1', handleSignals: false }, { GAE_ENV: 'standard' });
     expect(server.server.keepAliveTimeout).toBe(APP_ENGINE_KEEP_ALIVE_TIMEOUT);
     await server.close();

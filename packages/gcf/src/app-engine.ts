@@ -73,7 +73,14 @@ class GaeContext implements AppEngineContext {
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly raw: NodeRaw;
 
-  constructor(req: IncomingMessage, res: ServerResponse, onAppEngine: boolean, trust: TrustRule, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    onAppEngine: boolean,
+    trust: TrustRule,
+    env: Record<string, string | undefined>,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ) {
     this.platform = 'app-engine';
     this.env = env;
     this.remoteAddress = (onAppEngine ? header(req, 'x-appengine-user-ip') : undefined) ?? remoteAddressOf(req, trust);

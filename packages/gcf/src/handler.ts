@@ -61,7 +61,10 @@ export function toGcfHandler(app: App, options: GcfHandlerOptions = {}): GcfFunc
   const startSetup = (): Promise<void> => {
     if (!setup) {
       setup = listener.setup();
-      setup.then(() => (ready = true), () => {});
+      setup.then(
+        () => (ready = true),
+        () => {},
+      );
     }
     return setup;
   };

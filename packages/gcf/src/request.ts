@@ -88,5 +88,10 @@ export function googleRequestUrl(req: IncomingMessage): string {
 function forwardedHttps(value: string | string[] | undefined): boolean {
   if (value === undefined) return false;
   const text = Array.isArray(value) ? value[value.length - 1] : value;
-  return text.slice(text.lastIndexOf(',') + 1).trim().toLowerCase() === 'https';
+  return (
+    text
+      .slice(text.lastIndexOf(',') + 1)
+      .trim()
+      .toLowerCase() === 'https'
+  );
 }

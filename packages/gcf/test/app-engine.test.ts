@@ -32,7 +32,11 @@ describe('on App Engine (GAE_ENV=standard)', () => {
 
   it('takes the client address and country from X-Appengine-User-IP and X-Appengine-Country', async () => {
     const { json } = await sendJson(server.url, '/inspect', {
-      headers: [['x-appengine-user-ip', '203.0.113.5'], ['x-appengine-country', 'FR'], ['x-forwarded-for', '198.51.100.1']],
+      headers: [
+        ['x-appengine-user-ip', '203.0.113.5'],
+        ['x-appengine-country', 'FR'],
+        ['x-forwarded-for', '198.51.100.1'],
+      ],
     });
     expect(json).toMatchObject({ platform: 'app-engine', remoteAddress: '203.0.113.5', country: 'FR', raw: ['req', 'res'] });
   });
@@ -49,7 +53,12 @@ describe('elsewhere (no GAE_ENV)', () => {
   it('ignores X-Appengine-* headers: a client could send them', async () => {
     const server = await startAppEngine(bundle.dir, { FIXTURE_APP: 'quirks', GAE_ENV: '' });
     try {
-      const { json } = await sendJson(server.url, '/inspect', { headers: [['x-appengine-user-ip', '203.0.113.5'], ['x-appengine-country', 'FR']] });
+      const { json } = await sendJson(server.url, '/inspect', {
+        headers: [
+          ['x-appengine-user-ip', '203.0.113.5'],
+          ['x-appengine-country', 'FR'],
+        ],
+      });
       expect(json.remoteAddress).toMatch(/127\.0\.0\.1$/);
       expect(json.country).toBeNull();
     } finally {
@@ -74,7 +83,6 @@ describe('SIGTERM', () => {
       await server.stop();
     }
   });
-
 });
 
 describe('a Node handler app (fromNodeHandler) on App Engine', () => {

@@ -36,13 +36,21 @@ conformanceSuite('gcf through functions-framework (fetch app)', () => processRun
   skip: frameworkAnswers,
 });
 
-conformanceSuite('gcf through functions-framework (Express through fromNodeHandler)', () => processRunner('gcf express (functions-framework)', (dir) => startFramework(dir, 'express'), 'gcf-entry.ts'), {
-  lacks: ['context', 'fetch-api'],
-  skip: frameworkAnswers,
-});
+conformanceSuite(
+  'gcf through functions-framework (Express through fromNodeHandler)',
+  () => processRunner('gcf express (functions-framework)', (dir) => startFramework(dir, 'express'), 'gcf-entry.ts'),
+  {
+    lacks: ['context', 'fetch-api'],
+    skip: frameworkAnswers,
+  },
+);
 
 conformanceSuite('App Engine standard (fetch app)', () => processRunner('app engine (PORT, GAE_ENV=standard)', (dir) => startAppEngine(dir), 'app-engine-entry.ts'));
 
-conformanceSuite('App Engine standard (Express through fromNodeHandler)', () => processRunner('app engine express', (dir) => startAppEngine(dir, { FIXTURE_APP: 'express' }), 'app-engine-entry.ts'), {
-  lacks: ['context', 'fetch-api'],
-});
+conformanceSuite(
+  'App Engine standard (Express through fromNodeHandler)',
+  () => processRunner('app engine express', (dir) => startAppEngine(dir, { FIXTURE_APP: 'express' }), 'app-engine-entry.ts'),
+  {
+    lacks: ['context', 'fetch-api'],
+  },
+);

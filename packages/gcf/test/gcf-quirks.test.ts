@@ -42,7 +42,10 @@ describe('request bodies through the framework', () => {
     const gzipped = gzipSync(inflated);
     const { status, json } = await sendJson(server.url, '/inspect', {
       method: 'POST',
-      headers: [['content-type', 'application/json'], ['content-encoding', 'gzip']],
+      headers: [
+        ['content-type', 'application/json'],
+        ['content-encoding', 'gzip'],
+      ],
       body: gzipped,
     });
     expect(status).toBe(200);
@@ -53,7 +56,14 @@ describe('request bodies through the framework', () => {
   it('a small gzip body that inflates past 32 MiB gets 413 from adapt, and the next request is served', async () => {
     const bomb = gzipSync(Buffer.alloc(GCF_BODY_LIMIT + 1024 * 1024));
     expect(bomb.length).toBeLessThan(64 * 1024);
-    const refused = await send(server.url, '/inspect', { method: 'POST', headers: [['content-type', 'application/octet-stream'], ['content-encoding', 'gzip']], body: bomb });
+    const refused = await send(server.url, '/inspect', {
+      method: 'POST',
+      headers: [
+        ['content-type', 'application/octet-stream'],
+        ['content-encoding', 'gzip'],
+      ],
+      body: bomb,
+    });
     expect(refused.status).toBe(413);
     expect(text(refused.body)).toContain('413 Payload Too Large');
     expect((await send(server.url, '/inspect')).status).toBe(200);
@@ -76,13 +86,27 @@ describe('request bodies through the framework', () => {
   });
 
   it('a GET with a body still reaches the app (a standard Request carries no GET body)', async () => {
-    const { status, json } = await sendJson(server.url, '/inspect', { method: 'GET', headers: [['content-type', 'text/plain'], ['content-length', '7']], body: 'ignored' });
+    const { status, json } = await sendJson(server.url, '/inspect', {
+      method: 'GET',
+      headers: [
+        ['content-type', 'text/plain'],
+        ['content-length', '7'],
+      ],
+      body: 'ignored',
+    });
     expect(status).toBe(200);
     expect(json).toMatchObject({ method: 'GET', length: 0 });
   });
 
   it('a DELETE with a body reaches the app with its body', async () => {
-    const { status, json } = await sendJson(server.url, '/inspect', { method: 'DELETE', headers: [['content-type', 'application/json'], ['content-length', '8']], body: '{"id":7}' });
+    const { status, json } = await sendJson(server.url, '/inspect', {
+      method: 'DELETE',
+      headers: [
+        ['content-type', 'application/json'],
+        ['content-length', '8'],
+      ],
+      body: '{"id":7}',
+    });
     expect(status).toBe(200);
     expect(json).toMatchObject({ method: 'DELETE', length: 8, sha256: sha256('{"id":7}') });
   });

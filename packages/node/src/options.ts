@@ -35,6 +35,12 @@ export interface ServeOptions {
   refuseMethods?: string[];
   /** Close gracefully on SIGTERM and SIGINT, then exit; a second signal exits at once. Default: true. */
   handleSignals?: boolean;
+  /**
+   * Run as a cluster primary that holds the listening socket even with one worker, so that SIGHUP
+   * replaces the workers one at a time with freshly loaded code and no request is lost (what
+   * `adapt restart` sends). Default: false; always on with `workers` above 1.
+   */
+  supervise?: boolean;
   /** Milliseconds a graceful close waits for in-flight requests before closing their sockets. Default: 10 000. */
   shutdownTimeout?: number;
   /** Milliseconds to receive a request's headers (cuts off slowloris clients). Default: 20 000. */
@@ -69,6 +75,7 @@ export interface ResolvedOptions {
   dev: boolean;
   refuseMethods: string[] | undefined;
   handleSignals: boolean;
+  supervise: boolean;
   shutdownTimeout: number;
   headersTimeout: number;
   requestTimeout: number;
@@ -99,6 +106,7 @@ export function resolveOptions(options: ServeOptions = {}, env: Record<string, s
     dev: options.dev ?? env.NODE_ENV === 'development',
     refuseMethods: options.refuseMethods,
     handleSignals: options.handleSignals ?? true,
+    supervise: options.supervise ?? false,
     shutdownTimeout: positive('shutdownTimeout', options.shutdownTimeout, defaultShutdownTimeout),
     headersTimeout: positive('headersTimeout', options.headersTimeout, defaultHeadersTimeout),
     requestTimeout: positive('requestTimeout', options.requestTimeout, defaultRequestTimeout),

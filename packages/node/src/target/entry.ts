@@ -1,6 +1,6 @@
 /**
  * The source of server.mjs: the app plus @adapt/node's serve, configured from the environment
- * (PORT, HOST, TRUST_PROXY, BODY_LIMIT, WORKERS), with the build's settings as defaults. A bad
+ * (PORT, HOST, TRUST_PROXY, BODY_LIMIT, WORKERS, ADAPT_SUPERVISE, SEND_FILE_MODE), with the build's settings as defaults. A bad
  * variable stops the server at startup with the variable named.
  */
 import type { NodeTargetSettings } from './settings.js';
@@ -14,8 +14,10 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     static: settings.static ? 'static' : null,
     trustProxy: settings.trustProxy ?? null,
     refuseMethods: settings.refuseMethods ?? null,
+    sendFile: settings.sendFile ?? null,
   };
-  return `import { parsePort, serve } from '@adapt/node';
+  return `import { configureSendFile } from '@adapt/core';
+import { parsePort, serve } from '@adapt/node';
 import cluster from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +58,16 @@ if (!env.TRUST_PROXY && defaults.trustProxy !== null) options.trustProxy = defau
 const bodyLimit = integer('BODY_LIMIT', defaults.bodyLimit ?? 0, 0, Number.MAX_SAFE_INTEGER);
 if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
+// ADAPT_SUPERVISE=1 (adapt start --daemon): a primary holds the socket, SIGHUP replaces workers one at a time
+if (env.ADAPT_SUPERVISE === '1') options.supervise = true;
 if (defaults.static) options.static = join(here, defaults.static);
 if (defaults.refuseMethods) options.refuseMethods = defaults.refuseMethods;
+// sendFile(): the build's mode and roots (relative roots: from the working folder); SEND_FILE_MODE overrides the mode
+try {
+  configureSendFile(defaults.sendFile ?? undefined);
+} catch (error) {
+  fail(String(error.message).replace(/^adapt: /, ''));
+}
 const server = await serve(app, options).catch((error) => fail(String(error?.message ?? error).replace(/^adapt: /, '')));
 // once per server, not once per worker
 if (cluster.isPrimary && server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);

@@ -10,10 +10,10 @@ import { serverEntrySource } from './entry.js';
 import { nginxSite } from './nginx.js';
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
-import { systemdUnit } from './systemd.js';
+import { supervisordProgram, systemdUnit } from './systemd.js';
 
 export { nginxSite } from './nginx.js';
-export { systemdUnit } from './systemd.js';
+export { supervisordProgram, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
 /**
@@ -62,6 +62,7 @@ export const nodeTarget: AdaptTarget = {
       artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)` });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
+    write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
     return artifacts;

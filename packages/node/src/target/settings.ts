@@ -3,7 +3,7 @@
  * `nodeSettingsSchema` and validated by @adapt/core's settings schema, plus the shared ones it uses
  * (static, bodyLimit, timeout, env, domain).
  */
-import { checkResolvedSettings, checks, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
+import { checkResolvedSettings, checks, type SendFileSettings, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 
 export interface NodeTargetSettings {
   /** Port the app listens on in production (PORT in the systemd unit). Default 3000. */
@@ -22,6 +22,8 @@ export interface NodeTargetSettings {
   serverName: string;
   /** node:cluster workers: a count or "auto". Default: one process. */
   workers: number | 'auto' | undefined;
+  /** Folder of the supervisord program's log files. Default /var/log/supervisor. */
+  logDir: string;
   /** Seconds systemd waits for a graceful stop before SIGKILL. Default 30. */
   stopTimeout: number;
   static: string | undefined;
@@ -32,6 +34,8 @@ export interface NodeTargetSettings {
   serviceName: string;
   /** The shared `trustProxy` setting (validated by the CLI with core's trustProxyProblem); unset: the unit trusts its nginx, one hop. */
   trustProxy: TrustProxy | undefined;
+  /** The shared `sendFile` setting: nginx-site.conf gets an internal location per root. */
+  sendFile: SendFileSettings | undefined;
 }
 
 const absolutePath = /^\/[^\s"'\\;%$]*$/;
@@ -51,6 +55,7 @@ export const nodeSettingsSchema: SettingsSchema = {
   listen: { check: listenValue, description: 'nginx `listen` values.', example: '["80", "[::]:80"]' },
   serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'nginx `server_name`.', example: '"shop.example.com"' },
   workers: { check: checks.either(checks.positiveInteger, checks.oneOf(['auto'])), description: 'node:cluster workers: a count or "auto".', example: '"auto"' },
+  logDir: { check: checks.matches(absolutePath, 'an absolute path'), description: "Folder of the supervisord program's log files.", example: '"/var/log/supervisor"' },
   stopTimeout: { check: checks.integer(1, 3600), description: 'Seconds systemd waits for a graceful stop before SIGKILL.', example: '30' },
 };
 
@@ -69,6 +74,7 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     listen,
     serverName: str('serverName', typeof s.domain === 'string' ? s.domain : '_'),
     workers: s.workers as NodeTargetSettings['workers'],
+    logDir: str('logDir', '/var/log/supervisor'),
     stopTimeout: (s.stopTimeout as number | undefined) ?? 30,
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
@@ -77,5 +83,6 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
     serviceName: `adapt-${context.appName}`,
     trustProxy: s.trustProxy as TrustProxy | undefined,
+    sendFile: s.sendFile as SendFileSettings | undefined,
   };
 }

@@ -6,7 +6,7 @@
  * both processes, and `detached` would open a new console, so the child stays in ours.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { nodeSettings } from './settings.js';
@@ -20,6 +20,7 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
     return Promise.reject(new AdaptError('NOT_BUILT', `${server} does not exist`, { hint: 'build it first: adapt build --target node' }));
   }
   const settings = nodeSettings(context);
+  if (options.daemon) return startDaemon(server, context, options, options.daemon as DaemonFiles);
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
     // stdout is read for the "listening on" line, then passed on (to stderr with --json)
@@ -74,6 +75,61 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
         }),
       );
     });
+  });
+}
+
+/** `adapt start --daemon`: where the detached server writes; the CLI keeps the pid file. */
+interface DaemonFiles {
+  out: string;
+  err: string;
+  onSpawned?(pid: number): void;
+}
+
+/**
+ * Starts server.mjs detached (its own session, output appended to the log files) as a supervising
+ * cluster primary (ADAPT_SUPERVISE=1, so SIGHUP restarts it without downtime), and resolves once
+ * it listens; rejects with its error output if it exits first.
+ */
+function startDaemon(server: string, context: TargetContext, options: StartOptions, files: DaemonFiles): Promise<void> {
+  const settings = nodeSettings(context);
+  const from = existsSync(files.out) ? statSync(files.out).size : 0;
+  const errFrom = existsSync(files.err) ? statSync(files.err).size : 0;
+  const out = openSync(files.out, 'a');
+  const err = openSync(files.err, 'a');
+  const child = spawn(process.execPath, [server], {
+    cwd: context.outDir,
+    stdio: ['ignore', out, err],
+    detached: true,
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...settings.env, PORT: String(options.port), HOST: options.host, ADAPT_SUPERVISE: '1' },
+  });
+  closeSync(out);
+  closeSync(err);
+  child.unref();
+  if (child.pid !== undefined) files.onSpawned?.(child.pid);
+  const since = (file: string, offset: number) => (existsSync(file) ? readFileSync(file).subarray(offset).toString('utf8') : '');
+  return new Promise<void>((resolve, reject) => {
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
+    child.once('error', (error) => (exited = error.message));
+    const started = Date.now();
+    const poll = () => {
+      const match = /listening on (\S+)/.exec(since(files.out, from));
+      if (match) {
+        options.onListening?.(match[1]);
+        return resolve();
+      }
+      if (exited !== undefined || Date.now() - started > 60_000) {
+        if (exited === undefined) child.kill('SIGTERM');
+        const errors = since(files.err, errFrom).trim();
+        return reject(
+          new AdaptError('START_FAILED', `the server ${exited ? `exited with ${exited}` : 'did not listen within 60 s'} before listening${errors ? `:\n${errors}` : ''}`, {
+            hint: `see ${files.err}; fix the error, rebuild with adapt build --target node, and start again`,
+          }),
+        );
+      }
+      setTimeout(poll, 50);
+    };
+    poll();
   });
 }
 

@@ -1,6 +1,6 @@
 /** `adapt build`: bundle, package, size report, for one target or every installed one. */
 import { AdaptError, isAdaptError, type AdaptTarget } from '@adapt/core';
-import { loadProject } from '../../config.js';
+import { loadProject, pickStage } from '../../config.js';
 import { targetContext } from '../../context.js';
 import { buildTarget, type BuildReport } from '../../bundle.js';
 import { usageError } from '../../errors.js';
@@ -24,6 +24,8 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
   }
   const project = await loadProject(options.cwd);
   const targets: AdaptTarget[] = options.target === 'all' ? await loadAllTargets(project.dir) : [await loadTarget(project.dir, options.target)];
+  const picked = pickStage(project.config, options.stage);
+  output.info(`stage ${picked.stage} (${picked.reason})`);
   const reports: BuildReport[] = [];
   const failures: Array<{ target: string; error: unknown }> = [];
   for (const target of targets) {
@@ -46,7 +48,7 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
       cause: failures[0].error,
     });
   }
-  output.result({ ok: true, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
+  output.result({ ok: true, stage: picked, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
   return reports;
 }
 

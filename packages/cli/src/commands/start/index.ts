@@ -10,6 +10,7 @@ export interface StartFlags {
   stage?: string;
   source?: string;
   runtimeApi?: boolean;
+  daemon?: boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -22,6 +23,7 @@ export function registerStart(program: Command): Command {
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'))
     .addOption(new Option('--source <source>', 'lambda: the event each request becomes: function-url, apigw-v1, apigw-v2, alb, alb-multi, lattice-v1, lattice-v2 (default: function-url)'))
+    .addOption(new Option('-d, --daemon', 'node: run in the background (pid file .adapt/run/<app>.pid, logs in .adapt/log/); stop it with adapt stop'))
     .addOption(new Option('--runtime-api', "lambda: run the handler under the real aws-lambda-ric (from the app's node_modules) against a local Runtime API"));
   addStageOption(command);
   addGlobalOptions(command);
@@ -31,6 +33,7 @@ export function registerStart(program: Command): Command {
     'PORT=0 adapt start',
     'adapt build --target lambda && adapt start --target lambda --source apigw-v1',
     'adapt start --target lambda --runtime-api',
+    'adapt start --daemon --port 8080 && adapt status && adapt restart && adapt stop',
   ]);
   return command.action(async (flags: StartFlags) =>
     runWithOutput(flags, async (output) => {

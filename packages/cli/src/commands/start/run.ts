@@ -6,6 +6,7 @@ import { targetContext } from '../../context.js';
 import { shownPath, type Output } from '../../output.js';
 import { portFromEnv } from '../../ports.js';
 import { loadTarget, requireCapability } from '../../targets.js';
+import { startDaemon } from './daemon.js';
 
 export interface StartOptions {
   cwd: string;
@@ -16,6 +17,7 @@ export interface StartOptions {
   stage?: string;
   source?: string;
   runtimeApi?: boolean;
+  daemon?: boolean;
 }
 
 export async function runStart(options: StartOptions, output: Output): Promise<void> {
@@ -31,6 +33,7 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
       hint: `build it first: adapt build --target ${target.name}${options.stage ? ` --stage ${options.stage}` : ''}${options.out ? ` --out ${options.out}` : ''}`,
     });
   }
+  if (options.daemon) return startDaemon(project, target.name, context, start, port, options, output);
   await start(context, {
     port,
     host: options.host,
