@@ -38,20 +38,31 @@ export function resolveFrom(projectDir: string, specifier: string): string | und
   return undefined;
 }
 
-/** Names of installed `@adapt/*` packages that have a `./target` entry, from the project and the CLI. */
-export function installedTargetNames(projectDir: string): string[] {
-  const names = new Set<string>();
+/**
+ * Installed `@adapt/*` packages that have a `./target` entry, from the project and the CLI, by
+ * target name. A package holds the target of its own name, and any more its package.json lists in
+ * `adapt.targets` (such as @adapt/gcf's `appengine`), exported from the same entry as `targets`.
+ */
+export function installedTargetPackages(projectDir: string): Map<string, string> {
+  const found = new Map<string, string>();
   for (const folder of [...nodeModulesAbove(projectDir), ...cliNodePaths()]) {
     const scope = join(folder, '@adapt');
     if (!existsSync(scope)) continue;
     for (const name of readdirSync(scope)) {
       try {
-        const manifest = JSON.parse(readFileSync(join(scope, name, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
-        if (manifest.exports && typeof manifest.exports === 'object' && './target' in manifest.exports) names.add(name);
+        const manifest = JSON.parse(readFileSync(join(scope, name, 'package.json'), 'utf8')) as { exports?: Record<string, unknown>; adapt?: { targets?: unknown } };
+        if (!(manifest.exports && typeof manifest.exports === 'object' && './target' in manifest.exports)) continue;
+        const listed = Array.isArray(manifest.adapt?.targets) ? manifest.adapt.targets.filter((item): item is string => typeof item === 'string') : [];
+        for (const target of [name, ...listed]) if (!found.has(target)) found.set(target, name);
       } catch {
         // not a package
       }
     }
   }
-  return [...names].sort();
+  return found;
+}
+
+/** Names of the installed targets. */
+export function installedTargetNames(projectDir: string): string[] {
+  return [...installedTargetPackages(projectDir).keys()].sort();
 }

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { AdaptError, didYouMean, type AdaptTarget } from '@adapt/core';
-import { installedTargetNames, resolveFrom } from './resolve.js';
+import { installedTargetNames, installedTargetPackages, resolveFrom } from './resolve.js';
 
 const targetName = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -12,7 +12,16 @@ export async function loadTarget(projectDir: string, name: string): Promise<Adap
   if (!targetName.test(name)) {
     throw new AdaptError('USAGE', `"${name}" is not a target name`, { hint: 'a target is named like its package: node, lambda...', exitCode: 2 });
   }
-  const file = resolveFrom(projectDir, `@adapt/${name}/target`);
+  // a target of its own package, or one more target another package lists (adapt.targets)
+  const installedPackage = installedTargetPackages(projectDir).get(name);
+  const packageName = installedPackage ?? name;
+  const file = resolveFrom(projectDir, `@adapt/${packageName}/target`);
+  if (!file && installedPackage) {
+    // the package is there, its build side is not: a checkout that was not built
+    throw new AdaptError('TARGET_LOAD', `@adapt/${packageName} is installed but its build side (@adapt/${packageName}/target) is missing`, {
+      hint: 'build it first (in the adapt repository: npm run build), or reinstall it',
+    });
+  }
   if (!file) {
     const installed = installedTargetNames(projectDir);
     const suggestion = didYouMean(name, installed);
@@ -29,12 +38,13 @@ export async function loadTarget(projectDir: string, name: string): Promise<Adap
   try {
     loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new AdaptError('TARGET_LOAD', `cannot load @adapt/${name}/target: ${(error as Error).message}`, {
-      hint: `reinstall it (npm install @adapt/${name}); run with --verbose for the stack trace`,
+    throw new AdaptError('TARGET_LOAD', `cannot load @adapt/${packageName}/target: ${(error as Error).message}`, {
+      hint: `reinstall it (npm install @adapt/${packageName}); run with --verbose for the stack trace`,
       cause: error,
     });
   }
-  const target = (loaded.default ?? loaded.target) as AdaptTarget | undefined;
+  const listed = packageName === name ? undefined : (loaded.targets as Record<string, AdaptTarget> | undefined)?.[name];
+  const target = (listed ?? loaded.default ?? loaded.target) as AdaptTarget | undefined;
   if (!target || typeof target.bundle !== 'function' || typeof target.name !== 'string') {
     throw new AdaptError('TARGET_LOAD', `@adapt/${name}/target does not export an adapt target (an object with name and bundle())`, {
       hint: `update @adapt/${name} to a version made for this CLI`,

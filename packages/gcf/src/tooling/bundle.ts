@@ -1,0 +1,59 @@
+/**
+ * What `adapt build --target gcf|appengine` bundles: one ESM file. For Cloud Run functions,
+ * `index.mjs` exporting the function as `adapt` (functions-framework's --target, the deploy's
+ * entry point); for App Engine, `server.mjs` serving the app on $PORT.
+ */
+import type { BundleSpec, TargetContext } from '@adapt/core';
+import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
+
+/** The name the runtime exports the function under (`gcfFunctionName` of @adapt/gcf). */
+export const entryPoint = 'adapt';
+export const gcfBundleFile = 'index.mjs';
+export const appEngineBundleFile = 'server.mjs';
+
+function nodeTarget(settings: ResolvedGoogleSettings): string {
+  return `node${settings.runtime.replace(/^nodejs/, '')}`;
+}
+
+function optionsSource(options: Record<string, unknown>): string {
+  return Object.keys(options).length ? `, ${JSON.stringify(options)}` : '';
+}
+
+export function gcfBundle(ctx: TargetContext): BundleSpec {
+  const settings = resolveGoogleSettings('gcf', ctx);
+  const options: Record<string, unknown> = {};
+  if (settings.bodyLimit !== undefined) options.bodyLimit = settings.bodyLimit;
+  return {
+    fileName: gcfBundleFile,
+    format: 'esm',
+    nodeTarget: nodeTarget(settings),
+    entrySource: (importApp) =>
+      [
+        `import * as appModule from ${JSON.stringify(importApp)};`,
+        `import { toGcfHandler } from '@adapt/gcf';`,
+        `const app = appModule.default ?? appModule.app;`,
+        `export const ${entryPoint} = toGcfHandler(app${optionsSource(options)});`,
+        '',
+      ].join('\n'),
+  };
+}
+
+export function appEngineBundle(ctx: TargetContext): BundleSpec {
+  const settings = resolveGoogleSettings('appengine', ctx);
+  const options: Record<string, unknown> = {};
+  if (settings.bodyLimit !== undefined) options.bodyLimit = settings.bodyLimit;
+  if (settings.trustProxy !== undefined) options.trustProxy = settings.trustProxy;
+  return {
+    fileName: appEngineBundleFile,
+    format: 'esm',
+    nodeTarget: nodeTarget(settings),
+    entrySource: (importApp) =>
+      [
+        `import * as appModule from ${JSON.stringify(importApp)};`,
+        `import { serveAppEngine } from '@adapt/gcf/appengine';`,
+        `const app = appModule.default ?? appModule.app;`,
+        `await serveAppEngine(app${optionsSource(options)});`,
+        '',
+      ].join('\n'),
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * `adapt deploy --target gcf`: Cloud Functions v2 (Cloud Run functions). Reads the function, plans,
+ * then: generateUploadUrl, PUT source.zip to the signed URL, createFunction or updateFunction,
+ * following the long-running operation. The source's hash is a label (`adapt-source`), so a
+ * redeploy of the same build with the same settings uploads nothing and creates no revision.
+ * Until the operation succeeds the old revision keeps serving.
+ *
+ * `adapt rollback --target gcf`: Cloud Run functions keeps no previous revision a function can be
+ * pointed back at (a function deploy owns its Cloud Run service's revisions and traffic), so
+ * rollback redeploys the previous source adapt kept (.adapt/history), named by the
+ * `adapt-previous` label: a new revision with the old code.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AdaptError, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
+import { entryPoint } from './bundle.js';
+import { sha256, sourceZip } from './files.js';
+import { follow, googleClients, googleFailure, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
+import { historyDir, keepSource, keptSource } from './history.js';
+import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
+
+type Fn = Record<string, any>;
+
+export interface GcfDeployResult extends DeployResult {
+  target: 'gcf';
+  project: string;
+  region: string;
+  functionName: string;
+  source: string;
+  action: 'create' | 'update' | 'none';
+  uploaded: boolean;
+  url?: string;
+  dryRun: boolean;
+  calls?: { call: string; detail: string }[];
+  changes?: string[];
+}
+
+/** The label value for a source hash (label values hold at most 63 characters). */
+export const sourceLabel = (sha: string) => sha.slice(0, 40);
+
+export async function readSource(outDir: string): Promise<{ zip: Buffer; sha: string }> {
+  let zip: Buffer;
+  try {
+    zip = await readFile(path.join(outDir, sourceZip));
+  } catch {
+    throw new AdaptError('NOT_BUILT', `No source at ${path.join(outDir, sourceZip)}.`, { hint: 'Run `adapt build --target gcf` first (with the same --out, if any).' });
+  }
+  return { zip, sha: sourceLabel(sha256(zip)) };
+}
+
+function desiredConfig(settings: ResolvedGoogleSettings) {
+  return {
+    runtime: settings.runtime,
+    entryPoint,
+    availableMemory: `${settings.memory}Mi`,
+    timeoutSeconds: settings.timeout,
+    environmentVariables: settings.env,
+    maxInstanceCount: settings.maxInstances,
+    minInstanceCount: settings.minInstances,
+    serviceAccountEmail: settings.serviceAccount,
+  };
+}
+
+/** Fields whose deployed value differs from the settings (Google's own env additions ignored). */
+export function configChanges(current: Fn, settings: ResolvedGoogleSettings): string[] {
+  const want = desiredConfig(settings);
+  const build = current.buildConfig ?? {};
+  const service = current.serviceConfig ?? {};
+  const env = { ...(service.environmentVariables ?? {}) };
+  delete env.LOG_EXECUTION_ID;
+  const changes: string[] = [];
+  if (build.runtime !== want.runtime) changes.push(`runtime: ${build.runtime} -> ${want.runtime}`);
+  if (build.entryPoint !== want.entryPoint) changes.push(`entryPoint: ${build.entryPoint} -> ${want.entryPoint}`);
+  if (service.availableMemory !== want.availableMemory) changes.push(`memory: ${service.availableMemory} -> ${want.availableMemory}`);
+  if (Number(service.timeoutSeconds) !== want.timeoutSeconds) changes.push(`timeout: ${service.timeoutSeconds}s -> ${want.timeoutSeconds}s`);
+  if (JSON.stringify(Object.entries(env).sort()) !== JSON.stringify(Object.entries(want.environmentVariables).sort())) changes.push('env');
+  if (want.maxInstanceCount !== undefined && service.maxInstanceCount !== want.maxInstanceCount) changes.push(`maxInstances: ${service.maxInstanceCount} -> ${want.maxInstanceCount}`);
+  if (want.minInstanceCount !== undefined && (service.minInstanceCount ?? 0) !== want.minInstanceCount) changes.push(`minInstances: ${service.minInstanceCount ?? 0} -> ${want.minInstanceCount}`);
+  if (want.serviceAccountEmail !== undefined && service.serviceAccountEmail !== want.serviceAccountEmail) changes.push('serviceAccount');
+  return changes;
+}
+
+function functionBody(name: string, settings: ResolvedGoogleSettings, storageSource: unknown, labels: Record<string, string>): Fn {
+  const want = desiredConfig(settings);
+  return {
+    name,
+    environment: 'GEN_2',
+    labels,
+    buildConfig: { runtime: want.runtime, entryPoint, source: { storageSource } },
+    serviceConfig: Object.fromEntries(Object.entries({
+      availableMemory: want.availableMemory,
+      timeoutSeconds: want.timeoutSeconds,
+      environmentVariables: want.environmentVariables,
+      maxInstanceCount: want.maxInstanceCount,
+      minInstanceCount: want.minInstanceCount,
+      serviceAccountEmail: want.serviceAccountEmail,
+    }).filter(([, value]) => value !== undefined)),
+  };
+}
+
+const updateMask = (settings: ResolvedGoogleSettings) =>
+  ['labels', 'buildConfig.source', 'buildConfig.runtime', 'buildConfig.entryPoint', 'serviceConfig.availableMemory', 'serviceConfig.timeoutSeconds', 'serviceConfig.environmentVariables',
+    ...(settings.maxInstances !== undefined ? ['serviceConfig.maxInstanceCount'] : []), ...(settings.minInstances !== undefined ? ['serviceConfig.minInstanceCount'] : []), ...(settings.serviceAccount !== undefined ? ['serviceConfig.serviceAccountEmail'] : [])];
+
+async function functionClient(clients: GoogleClients) {
+  const { v2 } = await import('@google-cloud/functions').catch((error: unknown) => {
+    throw new AdaptError('SDK_MISSING', 'deploying to Cloud Run functions needs @google-cloud/functions, which is not installed', { hint: 'npm install --save-dev @google-cloud/functions google-auth-library', cause: error });
+  });
+  return new v2.FunctionServiceClient(clients.clientOptions as ConstructorParameters<typeof v2.FunctionServiceClient>[0]);
+}
+
+async function getFunction(client: Awaited<ReturnType<typeof functionClient>>, name: string): Promise<Fn | undefined> {
+  try {
+    const [fn] = await client.getFunction({ name });
+    return fn as Fn;
+  } catch (error) {
+    if (statusOf(error) === 'NOT_FOUND') return undefined;
+    throw googleFailure(`Reading ${name}`, error, 'Nothing was changed.', 'run the command again');
+  }
+}
+
+interface Shipment {
+  ctx: TargetContext;
+  settings: ResolvedGoogleSettings;
+  clients: GoogleClients;
+  client: Awaited<ReturnType<typeof functionClient>>;
+  name: string;
+  current: Fn | undefined;
+  zip: Buffer;
+  labels: Record<string, string>;
+  /** Reuse the deployed source instead of uploading (same hash). */
+  reuseSource: boolean;
+  verb: 'deploy' | 'rollback';
+}
+
+/** Upload (unless reused), then create or update; returns the function as the operation left it. */
+async function ship(s: Shipment): Promise<Fn> {
+  const { ctx, client, clients, name } = s;
+  const parent = name.replace(/\/functions\/[^/]+$/, '');
+  const keeps = s.current ? 'The function keeps serving its current revision.' : 'Nothing was created.';
+  const retry = `run adapt ${s.verb} --target gcf again`;
+  let storageSource: unknown = s.current?.buildConfig?.source?.storageSource;
+  if (!s.reuseSource) {
+    const upload = await ctx.log.step('Asking for an upload URL (generateUploadUrl)', async () => {
+      try {
+        const [answer] = await client.generateUploadUrl({ parent, environment: 'GEN_2' });
+        return answer as Fn;
+      } catch (error) {
+        throw googleFailure('generateUploadUrl', error, keeps, retry);
+      }
+    });
+    await ctx.log.step(`Uploading source.zip (${(s.zip.byteLength / 1024).toFixed(1)} KiB)`, () => putSignedUrl(String(upload.uploadUrl), s.zip, keeps, retry));
+    storageSource = upload.storageSource;
+  }
+  const body = functionBody(name, s.settings, storageSource, s.labels);
+  const title = s.current ? `Updating ${s.settings.name} (updateFunction)` : `Creating ${s.settings.name} (createFunction)`;
+  return ctx.log.step(title, async () => {
+    try {
+      const [operation] = s.current
+        ? await client.updateFunction({ function: body, updateMask: { paths: updateMask(s.settings) } })
+        : await client.createFunction({ parent, functionId: s.settings.name, function: body });
+      return await follow<Fn>(operation, clients.pollMs, (line) => ctx.log.info(`  ${line}`));
+    } catch (error) {
+      throw googleFailure(s.current ? 'updateFunction' : 'createFunction', error, keeps, retry);
+    }
+  });
+}
+
+const urlOf = (fn: Fn | undefined): string | undefined => fn?.url || fn?.serviceConfig?.uri || undefined;
+
+function compact<T extends object>(result: T): T {
+  return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined)) as T;
+}
+
+export async function deployGcf(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<GcfDeployResult> {
+  const settings = resolveGoogleSettings('gcf', ctx);
+  const { zip, sha } = await readSource(ctx.outDir);
+  const clients = await googleClients(settings, runtime);
+  const client = await functionClient(clients);
+  try {
+    const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
+    const current = await ctx.log.step(`Reading ${settings.name} in ${clients.project}/${settings.region}`, () => getFunction(client, name));
+    const deployedSha = current?.labels?.['adapt-source'] as string | undefined;
+    const sameSource = current !== undefined && deployedSha === sha && current.buildConfig?.source?.storageSource !== undefined;
+    const changes = current ? configChanges(current, settings) : ['new function'];
+    const action: GcfDeployResult['action'] = !current ? 'create' : sameSource && changes.length === 0 ? 'none' : 'update';
+    const calls: { call: string; detail: string }[] = [{ call: 'GetFunction', detail: name }];
+    if (action !== 'none' && !sameSource) calls.push({ call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` }, { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` });
+    if (action === 'create') calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
+    if (action === 'update') calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
+    if (action !== 'none') calls.push({ call: 'GetOperation', detail: 'until done (progress printed)' });
+    const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: sha, action };
+    if (action === 'none') {
+      ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
+      if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
+      return compact({ ...base, uploaded: false, url: urlOf(current), dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) });
+    }
+    if (options.dryRun) {
+      ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
+      for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
+      return compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes });
+    }
+    const labels: Record<string, string> = { ...(current?.labels ?? {}), 'adapt-source': sha, 'adapt-stage': ctx.stage.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 63) };
+    if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
+    await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
+    const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
+    const url = urlOf(fn);
+    if (url) ctx.log.info(`URL: ${url}`);
+    return compact({ ...base, uploaded: !sameSource, url, dryRun: false, changes });
+  } finally {
+    await client.close();
+  }
+}
+
+export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<GcfDeployResult> {
+  const settings = resolveGoogleSettings('gcf', ctx);
+  const clients = await googleClients(settings, runtime);
+  const client = await functionClient(clients);
+  try {
+    const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
+    const current = await ctx.log.step(`Reading ${settings.name}`, () => getFunction(client, name));
+    if (!current) throw new AdaptError('NOTHING_TO_ROLL_BACK', `${settings.name} does not exist in ${clients.project}/${settings.region}.`, { hint: 'Deploy it first: adapt deploy --target gcf' });
+    const currentSha = current.labels?.['adapt-source'] as string | undefined;
+    const previous = current.labels?.['adapt-previous'] as string | undefined;
+    if (!previous) {
+      throw new AdaptError('NOTHING_TO_ROLL_BACK', `${settings.name} has no earlier source deployed by adapt (no adapt-previous label).`, { hint: 'Cloud Run functions keeps no previous revision to point back at; deploy the version you want instead: adapt build --target gcf && adapt deploy --target gcf' });
+    }
+    const dir = historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir);
+    const zip = await keptSource(dir, previous);
+    if (!zip) {
+      throw new AdaptError('SOURCE_NOT_KEPT', `The previous source (${previous.slice(0, 12)}) is not in ${dir}: it was deployed from another machine or the folder was cleaned.`, { hint: 'Check out the commit that was deployed before, then adapt build --target gcf && adapt deploy --target gcf.' });
+    }
+    const calls = [
+      { call: 'GenerateUploadUrl', detail: 'for the previous source' },
+      { call: 'PUT signed URL', detail: `${previous}.zip, ${zip.byteLength} bytes` },
+      { call: 'UpdateFunction', detail: `source ${previous.slice(0, 12)} (was ${currentSha?.slice(0, 12) ?? 'unknown'})` },
+      { call: 'GetOperation', detail: 'until done' },
+    ];
+    const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: previous, action: 'update' as const };
+    if (options.dryRun) {
+      ctx.log.info('Dry run: rollback redeploys the previous source (Cloud Run functions has no revision to move traffic back to). These calls would be made:');
+      for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
+      return compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls });
+    }
+    const labels: Record<string, string> = { ...(current.labels ?? {}), 'adapt-source': previous };
+    if (currentSha) labels['adapt-previous'] = currentSha;
+    const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: false, verb: 'rollback' });
+    ctx.log.info(`${settings.name} runs the previous source again (${previous.slice(0, 12)}), as a new revision.`);
+    return compact({ ...base, uploaded: true, url: urlOf(fn), dryRun: false });
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * A local server speaking the documented REST surface adapt's Google deploy uses, for the real
+ * client libraries to talk to: the OAuth token endpoint, Cloud Functions v2 (functions get, create,
+ * patch, generateUploadUrl, operations get) with a signed-URL PUT, App Engine Admin v1 (services
+ * get/patch, versions list/create, operations get) and Cloud Storage JSON (objects get, multipart
+ * insert). Every call is recorded; every API call must carry the token it issued. One-shot faults
+ * answer the next matching call with an error.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Call {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+export interface Fault {
+  /** Matches `METHOD path` (a regex on it). */
+  match: RegExp;
+  status: number;
+  grpcStatus: string;
+  message: string;
+}
+
+type Obj = Record<string, any>;
+
+export class GoogleApi {
+  readonly calls: Call[] = [];
+  readonly functions = new Map<string, Obj>();
+  /** Revisions each function has had (one per successful create or update). */
+  readonly revisions = new Map<string, number>();
+  readonly uploads = new Map<string, Buffer>();
+  readonly objects = new Map<string, Buffer>();
+  readonly versions = new Map<string, Obj[]>();
+  readonly services = new Map<string, Obj>();
+  readonly faults: Fault[] = [];
+  /** The next operation finishes with this error instead of its result. */
+  failNextOperation: { code: number; message: string } | undefined;
+  private operations = new Map<string, Obj>();
+  private server: Server | undefined;
+  private counter = 0;
+  origin = '';
+  readonly token = 'test-access-token';
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.origin;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** Calls made to the APIs (token requests left out), as `METHOD path`. */
+  callLines(): string[] {
+    return this.calls.filter((call) => call.path !== '/token').map((call) => `${call.method} ${call.path}`);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private error(res: ServerResponse, status: number, grpcStatus: string, message: string): void {
+    this.send(res, status, { error: { code: status, message, status: grpcStatus } });
+  }
+
+  private operation(prefix: string, response: Obj, type: string, metadataType: string, apply: () => void): Obj {
+    const name = `${prefix}/operations/op-${++this.counter}`;
+    const failure = this.failNextOperation;
+    this.failNextOperation = undefined;
+    const finished: Obj = failure
+      ? { name, done: true, error: failure, metadata: { '@type': metadataType, stages: [{ name: 'BUILD', state: 'COMPLETE' }] } }
+      : { name, done: true, response: { '@type': type, ...response }, metadata: { '@type': metadataType, stages: [{ name: 'BUILD', state: 'COMPLETE' }, { name: 'SERVICE', state: 'COMPLETE' }] } };
+    // the state changes when the operation succeeds, as on Google: a failed one leaves the old state
+    this.operations.set(name, { finished, apply: failure ? () => undefined : apply, applied: false });
+    return { name, done: false, metadata: { '@type': metadataType, stages: [{ name: 'BUILD', state: 'IN_PROGRESS' }] } };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const type = String(req.headers['content-type'] ?? '');
+    let body: unknown = raw;
+    if (type.includes('json') && raw.length) body = JSON.parse(raw.toString('utf8'));
+    else if (type.includes('x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    const path = decodeURIComponent(url.pathname);
+    const call: Call = { method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body };
+    this.calls.push(call);
+
+    if (path === '/token') return this.send(res, 200, { access_token: this.token, expires_in: 3600, token_type: 'Bearer' });
+    const signed = /^\/signed-upload\/(.+)$/.exec(path);
+    if (!signed && req.headers.authorization !== `Bearer ${this.token}`) return this.error(res, 401, 'UNAUTHENTICATED', 'missing or wrong access token');
+    const fault = this.faults.findIndex((item) => item.match.test(`${call.method} ${path}`));
+    if (fault >= 0) {
+      const [item] = this.faults.splice(fault, 1);
+      return this.error(res, item!.status, item!.grpcStatus, item!.message);
+    }
+    if (signed) {
+      if (req.method !== 'PUT') return this.error(res, 405, 'INVALID_ARGUMENT', 'PUT only');
+      this.uploads.set(signed[1]!, raw);
+      return this.send(res, 200, {});
+    }
+
+    // operations (both APIs): the first poll finds them done
+    const op = /^\/v[12]\/((?:projects\/[^/]+\/locations\/[^/]+|apps\/[^/]+)\/operations\/[^/]+)$/.exec(path);
+    if (op && req.method === 'GET') {
+      const entry = this.operations.get(op[1]!);
+      if (!entry) return this.error(res, 404, 'NOT_FOUND', 'no such operation');
+      if (!entry.applied) {
+        entry.applied = true;
+        entry.apply();
+      }
+      return this.send(res, 200, entry.finished);
+    }
+
+    // Cloud Functions v2
+    const upload = /^\/v2\/(projects\/[^/]+\/locations\/[^/]+)\/functions:generateUploadUrl$/.exec(path);
+    if (upload && req.method === 'POST') {
+      const object = `upload-${++this.counter}.zip`;
+      return this.send(res, 200, { uploadUrl: `${this.origin}/signed-upload/${object}?X-Goog-Signature=test`, storageSource: { bucket: 'gcf-v2-uploads-test', object } });
+    }
+    const fnPath = /^\/v2\/(projects\/([^/]+)\/locations\/([^/]+))\/functions(?:\/([^/:]+))?$/.exec(path);
+    if (fnPath) {
+      const [, parent, , region, id] = fnPath;
+      const fnType = 'type.googleapis.com/google.cloud.functions.v2.Function';
+      const metaType = 'type.googleapis.com/google.cloud.functions.v2.OperationMetadata';
+      if (req.method === 'GET' && id) {
+        const fn = this.functions.get(`${parent}/functions/${id}`);
+        return fn ? this.send(res, 200, fn) : this.error(res, 404, 'NOT_FOUND', `Resource '${parent}/functions/${id}' was not found`);
+      }
+      if (req.method === 'POST' && !id) {
+        const name = `${parent}/functions/${url.searchParams.get('functionId')}`;
+        if (this.functions.has(name)) return this.error(res, 409, 'ALREADY_EXISTS', `Function ${name} already exists`);
+        const requested = body as Obj;
+        const source = requested.buildConfig?.source?.storageSource;
+        if (!source || !this.uploads.has(source.object)) return this.error(res, 400, 'INVALID_ARGUMENT', 'buildConfig.source.storageSource names no uploaded object');
+        const fn = { ...requested, name, state: 'ACTIVE', url: `https://${region}-${fnPath[2]}.cloudfunctions.net/${url.searchParams.get('functionId')}`, serviceConfig: { ...requested.serviceConfig, environmentVariables: { ...requested.serviceConfig?.environmentVariables, LOG_EXECUTION_ID: 'true' }, maxInstanceCount: requested.serviceConfig?.maxInstanceCount ?? 100 } };
+        return this.send(res, 200, this.operation(parent!, fn, fnType, metaType, () => {
+          this.functions.set(name, fn);
+          this.revisions.set(name, 1);
+        }));
+      }
+      if (req.method === 'PATCH' && id) {
+        const name = `${parent}/functions/${id}`;
+        const current = this.functions.get(name);
+        if (!current) return this.error(res, 404, 'NOT_FOUND', 'no such function');
+        const requested = body as Obj;
+        const mask = (url.searchParams.get('updateMask') ?? '').split(',').filter(Boolean);
+        if (mask.length === 0) return this.error(res, 400, 'INVALID_ARGUMENT', 'updateMask is required');
+        const source = requested.buildConfig?.source?.storageSource;
+        if (mask.includes('buildConfig.source') && (!source || !(this.uploads.has(source.object) || JSON.stringify(source) === JSON.stringify(current.buildConfig?.source?.storageSource)))) {
+          return this.error(res, 400, 'INVALID_ARGUMENT', 'buildConfig.source.storageSource names no uploaded object');
+        }
+        const next: Obj = structuredClone(current);
+        for (const field of mask) {
+          const [group, key] = field.split('.') as [string, string | undefined];
+          if (key) next[group] = { ...next[group], [key]: requested[group]?.[key] };
+          else next[group] = requested[group];
+        }
+        next.serviceConfig.environmentVariables = { ...next.serviceConfig.environmentVariables, LOG_EXECUTION_ID: 'true' };
+        return this.send(res, 200, this.operation(parent!, next, fnType, metaType, () => {
+          this.functions.set(name, next);
+          this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
+        }));
+      }
+    }
+
+    // App Engine Admin v1
+    const appPath = /^\/v1\/(apps\/[^/]+)\/services\/([^/]+)(\/versions)?$/.exec(path);
+    if (appPath) {
+      const [, app, service, versionsPart] = appPath;
+      const key = `${app}/services/${service}`;
+      const metaType = 'type.googleapis.com/google.appengine.v1.OperationMetadataV1';
+      if (versionsPart && req.method === 'GET') return this.send(res, 200, { versions: this.versions.get(key) ?? [] });
+      if (versionsPart && req.method === 'POST') {
+        const requested = body as Obj;
+        const sourceUrl = String(requested.deployment?.zip?.sourceUrl ?? '');
+        const object = /^https:\/\/storage\.googleapis\.com\/(.+)$/.exec(sourceUrl)?.[1];
+        if (!object || !this.objects.has(object)) return this.error(res, 400, 'INVALID_ARGUMENT', `deployment.zip.sourceUrl ${sourceUrl} is not an uploaded object`);
+        if ((this.versions.get(key) ?? []).some((version) => version.id === requested.id)) return this.error(res, 409, 'ALREADY_EXISTS', `version ${requested.id} exists`);
+        const version = { ...requested, name: `${key}/versions/${requested.id}`, servingStatus: 'SERVING', createTime: new Date(Date.UTC(2026, 0, 1, 0, 0, ++this.counter)).toISOString(), versionUrl: `https://${requested.id}-dot-${service}-dot-test.appspot.com` };
+        return this.send(res, 200, this.operation(app!, version, 'type.googleapis.com/google.appengine.v1.Version', metaType, () => {
+          this.versions.set(key, [...(this.versions.get(key) ?? []), version]);
+          if (!this.services.has(key)) this.services.set(key, { name: key, id: service, split: { allocations: {} } });
+        }));
+      }
+      if (!versionsPart && req.method === 'GET') {
+        const svc = this.services.get(key);
+        return svc ? this.send(res, 200, svc) : this.error(res, 404, 'NOT_FOUND', `service ${service} not found`);
+      }
+      if (!versionsPart && req.method === 'PATCH') {
+        const svc = this.services.get(key);
+        if (!svc) return this.error(res, 404, 'NOT_FOUND', `service ${service} not found`);
+        if (url.searchParams.get('updateMask') !== 'split') return this.error(res, 400, 'INVALID_ARGUMENT', 'updateMask must be split');
+        const allocations = (body as Obj).split?.allocations ?? {};
+        for (const id of Object.keys(allocations)) if (!(this.versions.get(key) ?? []).some((version) => version.id === id)) return this.error(res, 400, 'INVALID_ARGUMENT', `no version ${id}`);
+        const next = { ...svc, split: { allocations } };
+        return this.send(res, 200, this.operation(app!, next, 'type.googleapis.com/google.appengine.v1.Service', metaType, () => this.services.set(key, next)));
+      }
+    }
+
+    // Cloud Storage JSON API
+    const objectGet = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(path);
+    if (objectGet && req.method === 'GET') {
+      const key = `${objectGet[1]}/${objectGet[2]}`;
+      const data = this.objects.get(key);
+      return data ? this.send(res, 200, { bucket: objectGet[1], name: objectGet[2], size: String(data.byteLength) }) : this.error(res, 404, 'NOT_FOUND', 'No such object');
+    }
+    const insert = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(path);
+    if (insert && req.method === 'POST') {
+      const name = url.searchParams.get('name') ?? '';
+      const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2];
+      if (!boundary) return this.error(res, 400, 'INVALID_ARGUMENT', 'multipart only');
+      const parts = splitMultipart(raw, boundary);
+      const metadata = JSON.parse(parts[0]!.toString('utf8')) as Obj;
+      const objectName = name || String(metadata.name);
+      this.objects.set(`${insert[1]}/${objectName}`, parts[1]!);
+      (call as { body: unknown }).body = { metadata, bytes: parts[1]!.byteLength };
+      return this.send(res, 200, { bucket: insert[1], name: objectName, size: String(parts[1]!.byteLength) });
+    }
+    this.error(res, 404, 'NOT_FOUND', `the test server does not speak ${req.method} ${path}`);
+  }
+}
+
+/** The bodies of a multipart/related message. */
+function splitMultipart(raw: Buffer, boundary: string): Buffer[] {
+  const marker = Buffer.from(`--${boundary}`);
+  const parts: Buffer[] = [];
+  let at = raw.indexOf(marker);
+  while (at >= 0) {
+    const next = raw.indexOf(marker, at + marker.length);
+    if (next < 0) break;
+    const part = raw.subarray(at + marker.length, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0) parts.push(part.subarray(headerEnd + 4, part.length - 2));
+    at = next;
+  }
+  return parts;
+}
