@@ -130,7 +130,7 @@ class LightweightHeaders {
   }
 
   forEach(callback: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {
-    if (this[realKey] !== undefined || typeof callback !== 'function' || !this[listKey]) return slow(this, 'forEach', arguments);
+    if (typeof callback !== 'function' || !this[listKey]) return slow(this, 'forEach', arguments);
     // the pairs are read again after each call, as the standard's forEach does
     for (let i = 0; ; i++) {
       const pairs = sortedPairs(this);
@@ -204,6 +204,7 @@ const proto = LightweightHeaders.prototype as unknown as Record<PropertyKey, unk
 for (const name of ['append', 'delete', 'get', 'getSetCookie', 'has', 'set', 'keys', 'values', 'entries', 'forEach']) {
   Object.defineProperty(proto, name, { enumerable: true });
 }
+Object.defineProperty(proto.forEach, 'length', { value: 1 }); // (callback, thisArg?)
 Object.defineProperty(proto, Symbol.iterator, { value: proto.entries, writable: true, configurable: true });
 Object.defineProperty(proto, Symbol.toStringTag, { value: 'Headers', configurable: true });
 Object.defineProperty(proto, Symbol.for('nodejs.util.inspect.custom'), {
@@ -217,6 +218,7 @@ Object.defineProperty(proto, Symbol.for('nodejs.util.inspect.custom'), {
   },
 });
 Object.defineProperty(LightweightHeaders, 'name', { value: 'Headers' });
+Object.defineProperty(LightweightHeaders, 'length', { value: 0 }); // as the standard's (init?)
 
 // Once undici is loaded: a lightweight Headers is also an instance of the standard class
 onStandardLoad((standard) => {
@@ -321,8 +323,8 @@ function isHttpWhitespace(code: number): boolean {
 export function fillList(list: string[], init: unknown): boolean {
   if (typeof init !== 'object' || init === null) return false;
   if (isLightweightHeaders(init)) {
-    if (init[realKey] !== undefined) return false;
-    for (const item of init[listKey]) list.push(item);
+    // a Headers init is read as a sequence, through its iterator: sorted, combined, normalized again
+    for (const [name, value] of sortedPairs(init)) addPair(list, name, value);
     return true;
   }
   if (Array.isArray(init)) {

@@ -1,0 +1,13 @@
+const t0 = performance.now();
+const { Hono } = await import('hono');
+const { toLambdaHandler } = await import('@adapt/lambda');
+const app = new Hono();
+app.get('/', (c) => c.text('hello ' + c.req.header('user-agent')));
+app.post('/j', async (c) => c.json({ got: await c.req.json() }));
+const handler = toLambdaHandler(app);
+const t1 = performance.now();
+const ev = (path, method='GET', body) => ({ version: '2.0', rawPath: path, rawQueryString: '', headers: { host: 'x.test', 'user-agent': 'ua' }, body, requestContext: { domainName: 'x.test', stage: '$default', http: { method, sourceIp: '1.2.3.4' } } });
+console.log(JSON.stringify(await handler(ev('/'), {})));
+const t2 = performance.now();
+console.log(JSON.stringify(await handler(ev('/j','POST','{"a":1}'), {})));
+console.log((t1-t0).toFixed(1), (t2-t1).toFixed(1), process.moduleLoadList.some((m) => m.includes('undici')));
