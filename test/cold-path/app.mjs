@@ -10,7 +10,9 @@ export default {
     switch (`${request.method} ${url.pathname}`) {
       case 'GET /headers': {
         const seen = [];
-        request.headers.forEach((value, name) => seen.push(name));
+        request.headers.forEach((_value, name) => {
+          seen.push(name);
+        });
         const headers = new Headers({ 'X-Seen': seen.join(' ') });
         headers.append('Set-Cookie', 'a=1');
         headers.append('set-cookie', 'b=2');

@@ -82,7 +82,7 @@ function pairsOf(list: Array<[number, number]>): Array<[string, string]> {
   return list.map(([n, v]) => [names[n] as string, values[v] as string]);
 }
 
-function makeInit(init: Init, Class: typeof Headers): unknown {
+function makeInit(init: Init): unknown {
   switch (init.kind) {
     case 'none':
       return undefined;
@@ -121,7 +121,7 @@ function build(init: Init, Class: typeof Headers): { headers: Headers } | { erro
       const ResponseClass = Class === Light ? FastResponse : StandardResponse;
       return { headers: ResponseClass.redirect('https://example.com/a', 302).headers };
     }
-    const given = makeInit(init, Class);
+    const given = makeInit(init);
     return { headers: given === undefined ? new Class() : new Class(given as HeadersInit) };
   } catch (error) {
     return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
