@@ -145,7 +145,7 @@ function apply(headers: Headers, op: Op, Class: typeof Headers): unknown {
     case 'keys':
     case 'values':
     case 'entries':
-      return outcome(() => [...headers[op.op]()]);
+      return outcome(() => [...(headers[op.op as 'keys']() as Iterable<unknown>)]);
     case 'forEach':
       return outcome(() => {
         const seen: unknown[] = [];
