@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
-import { knownStages, type AdaptConfig } from '@adapt/core';
+import { knownStages, trustProxyProblem, type AdaptConfig } from '@adapt/core';
 import { CliError, didYouMean } from './errors.js';
 import { cliNodePaths } from './resolve.js';
 
@@ -114,6 +114,8 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
 type Check = (value: unknown) => string | undefined;
 
 const isString: Check = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');
+const isMethodList: Check = (value) =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(item)) ? undefined : 'a list of HTTP method names, such as ["TRACE"]';
 const isPositiveInteger: Check = (value) => (Number.isInteger(value) && (value as number) > 0 ? undefined : 'a positive integer');
 const isPositiveNumber: Check = (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a positive number');
 const isEnv: Check = (value) => {
@@ -134,6 +136,8 @@ export const settingChecks: Record<string, Check> = {
   static: isString,
   domain: isString,
   bodyLimit: isPositiveInteger,
+  trustProxy: trustProxyProblem,
+  refuseMethods: isMethodList,
 };
 
 const topLevelOnly: Record<string, Check> = { entry: isString, defaultStage: isString };

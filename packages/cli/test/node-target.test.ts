@@ -207,3 +207,45 @@ describe('adapt start', () => {
     }
   });
 });
+
+describe('the trustProxy setting on the node target', () => {
+  it('is compiled into the server as its default; TRUST_PROXY overrides it; a bad one stops the build at config load', async () => {
+    const port = await freePort();
+    const project = tempProject(
+      {
+        'package.json': JSON.stringify({ name: 'trusting', type: 'module' }),
+        'src/app.ts': app,
+        'adapt.config.ts': `export default { trustProxy: ['loopback', '10.0.0.0/8'], targets: { node: { port: ${port}, host: '127.0.0.1' } } };\n`,
+      },
+      { linkModules: true },
+    );
+    const servers: CliProcess[] = [];
+    try {
+      const build = await runCli(['build', '--target', 'node', '--json'], { cwd: project.dir });
+      expect(build.code, build.stderr).toBe(0);
+      expect(readFileSync(join(project.dir, '.adapt/node/adapt-trusting.service'), 'utf8')).toContain('Environment="TRUST_PROXY=loopback,10.0.0.0/8"');
+      const whoami = async (env: Record<string, string | undefined>) => {
+        const server = new CliProcess(['start', '--target', 'node'], { cwd: project.dir, env: { TRUST_PROXY: undefined, PORT: String(port), ...env } });
+        servers.push(server);
+        await server.waitFor(new RegExp(`listening on http://127.0.0.1:${port}`));
+        const answer = await send(`http://127.0.0.1:${port}`, '/', { headers: [['x-forwarded-for', '6.6.6.6, 203.0.113.9, 10.1.2.3']] });
+        expect(await server.stop()).toBe(0);
+        return JSON.parse(body(answer)).remote;
+      };
+      expect(await whoami({})).toBe('203.0.113.9'); // loopback, then 10.1.2.3 trusted; 203.0.113.9 is not
+      expect(await whoami({ TRUST_PROXY: 'false' })).toBe('127.0.0.1');
+      expect(await whoami({ TRUST_PROXY: '2' })).toBe('203.0.113.9');
+      const badEnv = await runCli(['start', '--target', 'node'], { cwd: project.dir, env: { TRUST_PROXY: 'nope', PORT: String(port) } });
+      expect(badEnv.code).toBe(1);
+      expect(badEnv.stderr).toContain('adapt: environment variable TRUST_PROXY must be false, true, a number of proxy hops');
+
+      project.write('adapt.config.ts', `export default { trustProxy: ['loopback', '10.0.0.0/33'] };\n`);
+      const refused = await runCli(['build', '--target', 'node'], { cwd: project.dir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address');
+    } finally {
+      await Promise.all(servers.map((server) => server.stop().catch(() => undefined)));
+      project.remove();
+    }
+  });
+});

@@ -2,6 +2,7 @@
  * `adapt.config.ts`: one file for every target and stage. Settings merge from the most general
  * to the most specific: shared, then the stage, then the target, then the target's stage.
  */
+import type { TrustProxy } from './client-address.js';
 
 export interface Settings {
   /** Function or service name on the platform. */
@@ -20,6 +21,14 @@ export interface Settings {
   domain?: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /**
+   * Which proxies in front to believe for the client's address (X-Forwarded-For, walked from the
+   * right): `false`, `true`, a number of hops, or addresses and CIDRs (`['10.0.0.0/8', '::1']`).
+   * See client-address.ts; each target documents its default.
+   */
+  trustProxy?: TrustProxy;
+  /** Methods answered 405 before the app runs, such as `["TRACE"]`. Default: none. */
+  refuseMethods?: string[];
   /** Target-specific settings; each target documents and validates its own. */
   [setting: string]: unknown;
 }

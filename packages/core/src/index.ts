@@ -11,3 +11,4 @@ export * from './from-node.js';
 export type * from './target.js';
 export * from './lazy-request.js';
 export * from './fast-response.js';
+export * from './client-address.js';

@@ -5,14 +5,21 @@
 import {
   WaitUntilList,
   appFetch,
+  checkFetchMethod,
   createLifecycle,
   errorAnswer,
+  getNodeRequestRunner,
   installFastResponse,
   logError,
+  trustRule,
+  methodRefusal,
+  requestTarget,
   type App,
   type AppContext,
   type BinaryRuleOptions,
   type FetchHandler,
+  type TrustProxy,
+  type NodeRequestInput,
 } from '@adapt/core';
 import { BUFFERED_RESPONSE_LIMIT, answerHead, assertResponse } from './answer.js';
 import { apigwV2 } from './events/apigw-v2.js';
@@ -27,6 +34,14 @@ export interface LambdaHandlerOptions extends BinaryRuleOptions {
   /** Remove an HTTP API named stage (`/prod`) from the front of the path. Default true. */
   stripStage?: boolean;
   /**
+   * Proxies in front of the platform whose X-Forwarded-For entries are believed (core's
+   * client-address rule: false, true, a number of hops, or addresses and CIDRs). The platform
+   * itself is always trusted: by default `context.remoteAddress` is the address it saw
+   * (API Gateway's and Function URLs' `sourceIp`, the last X-Forwarded-For entry on ALB and
+   * Lattice). Default false.
+   */
+  trustProxy?: TrustProxy;
+  /**
    * Answer through Lambda response streaming (`awslambda.streamifyResponse`): Function URLs with
    * invoke mode RESPONSE_STREAM and REST APIs with response transfer mode STREAM. Other sources
    * still get their buffered result.
@@ -38,6 +53,12 @@ export interface LambdaHandlerOptions extends BinaryRuleOptions {
   timeoutMargin?: number;
   /** Put stack traces in error answers (never in production). Default false. */
   dev?: boolean;
+  /**
+   * Methods answered 405 before the app runs, such as `['TRACE', 'TRACK']`. Default: none (a Node
+   * `(req, res)` app gets every method the event carries; a fetch app cannot get CONNECT, TRACE or
+   * TRACK, which the standard Request refuses).
+   */
+  refuseMethods?: string[];
   /** Keep Lambda's default of waiting for an empty event loop before freezing. Default false. */
   waitForEmptyEventLoop?: boolean;
   /** Largest buffered result in bytes. Default 6 MB, Lambda's limit. */
@@ -59,6 +80,10 @@ export interface LambdaRaw {
 /** What one handler keeps from init to every event. */
 export interface Runtime {
   fetch: FetchHandler;
+  /** For an app made by fromNodeHandler: its Node handler gets the event's request as sent, not a Request. */
+  nodeRequest: ((input: NodeRequestInput) => Promise<Response>) | undefined;
+  /** The `refuseMethods` option, checked. */
+  refuseMethod: ((method: string) => void) | undefined;
   /** The setup promise until it has settled well, then undefined. */
   setup: Promise<void> | undefined;
   sourceOptions: SourceOptions;
@@ -76,8 +101,10 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
   const lifecycle = createLifecycle(app, { platform: 'lambda', env });
   const runtime: Runtime = {
     fetch,
+    nodeRequest: getNodeRequestRunner(app),
+    refuseMethod: methodRefusal(options.refuseMethods),
     setup: undefined,
-    sourceOptions: { basePath: normalizeBasePath(options.basePath), stripStage: options.stripStage ?? true },
+    sourceOptions: { basePath: normalizeBasePath(options.basePath), stripStage: options.stripStage ?? true, trust: trustRule(options.trustProxy) },
     answerOptions: { isTextContentType: options.isTextContentType, limit: options.maxResponseBytes ?? BUFFERED_RESPONSE_LIMIT },
     margin: validMargin(options.timeoutMargin),
     dev: options.dev ?? false,
@@ -123,6 +150,9 @@ export class Invocation implements AppContext<LambdaRaw> {
   /** Runs setup (first event only), then the app; returns its Response. */
   async respond(): Promise<Response> {
     if (this.#runtime.setup !== undefined) await this.within(this.#runtime.setup);
+    this.#runtime.refuseMethod?.(this.#input.method);
+    if (this.#runtime.nodeRequest !== undefined) return this.within(this.#runtime.nodeRequest(nodeInput(this.#input, this.#deadline?.signal())));
+    checkFetchMethod(this.#input.method);
     const request = createRequest(this.#input, this.#deadline?.signal);
     const answer = this.#runtime.fetch(request, this);
     return assertResponse(answer instanceof Promise || isThenable(answer) ? await this.within(Promise.resolve(answer)) : answer);
@@ -140,6 +170,23 @@ export class Invocation implements AppContext<LambdaRaw> {
     }
     this.#deadline?.clear();
   }
+}
+
+/** The event's request for a Node handler: the path as the event gave it, the body whatever the method. */
+function nodeInput(input: RequestInput, signal: AbortSignal | undefined): NodeRequestInput {
+  const url = input.url;
+  const start = url.indexOf('//') + 2;
+  return {
+    method: input.method,
+    target: requestTarget(input.path, input.query, input.pathDecoded),
+    headers: input.headers,
+    // an event without a body but with a length header: the body is known to be empty, so the length says 0
+    body: input.body ?? (input.headers.has('content-length') || input.headers.has('transfer-encoding') ? new Uint8Array(0) : null),
+    encrypted: url.startsWith('https:'),
+    host: url.slice(start, url.indexOf('/', start)),
+    remoteAddress: input.remoteAddress,
+    signal,
+  };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -8,6 +8,7 @@ import { fromNodeHandler, type App } from '@adapt/core';
 import { conformanceSuite, type Runner } from '@adapt/conformance';
 import battery from '@adapt/conformance/app';
 import expressBattery from '@adapt/conformance/express-app';
+import { frameworkNames, frameworkSuite, type FrameworkFeature } from '@adapt/conformance/frameworks';
 import { toLambdaHandler } from '@adapt/lambda';
 import { buildEvent, lambdaContext, resultToResponse, type SourceKind } from './helpers/sources.js';
 import { stubAwslambda, streamedToResponse } from './helpers/streaming.js';
@@ -90,3 +91,28 @@ conformanceSuite('lambda function-url streaming (fetch app)', () => {
     },
   };
 }, { skip: limits['function-url'] });
+
+// The framework battery on every source: the Node handler gets the event's request as sent.
+const frameworkLacks: Partial<Record<SourceKind, FrameworkFeature[]>> = {
+  // HTTP API decodes the path before the function runs: `%2e%2e`, `%2f` and a stray `%` are gone
+  'apigw-v2': ['raw-target'],
+};
+const frameworkSkips: Partial<Record<SourceKind, Record<string, string>>> = {
+  'apigw-v2': { 'traversal /static/..%5csecret.txt': 'HTTP API decodes the path: %5c arrives as a backslash and is re-encoded as %5C' },
+};
+for (const kind of sources) {
+  for (const framework of frameworkNames) {
+    frameworkSuite(`lambda ${kind}`, framework, (app) => bufferedRunner(kind, fromNodeHandler(app)), { lacks: frameworkLacks[kind], skip: frameworkSkips[kind] });
+  }
+}
+for (const framework of frameworkNames) {
+  frameworkSuite('lambda function-url streaming', framework, (app) => {
+    const handler = toLambdaHandler(fromNodeHandler(app), { streaming: true }) as unknown as (event: unknown, context: unknown) => Promise<any>;
+    return {
+      name: 'lambda (function-url, streaming)',
+      async deliver(request) {
+        return streamedToResponse(await handler(buildEvent('function-url', request), lambdaContext()), request.method);
+      },
+    };
+  });
+}

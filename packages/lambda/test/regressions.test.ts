@@ -50,10 +50,10 @@ describe('three Set-Cookie, one with a comma in its Expires, are never joined', 
   });
 });
 
-it('ALB single-value mode with several cookies: one whole cookie (the last), never a comma-joined line, and a hint', async () => {
+it('ALB single-value mode with several cookies: one whole cookie (the first, usually the session), never a comma-joined line, and a hint', async () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   const { result } = await run('alb', { method: 'GET', path: '/cookies' });
-  expect(result.headers['set-cookie']).toBe(cookies[2]);
+  expect(result.headers['set-cookie']).toBe(cookies[0]);
   expect(result.multiValueHeaders).toBeUndefined();
   expect(warn.mock.calls.flat().join(' ')).toMatch(/multi-value headers/);
 });

@@ -6,17 +6,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   appFetch,
   bodyTooLarge,
-  checkMethod,
+  checkFetchMethod,
   createLifecycle,
   errorAnswer,
   getNodeHandler,
   installFastResponse,
   isHttpError,
   logError,
+  trustRule,
+  methodRefusal,
   WaitUntilList,
   type App,
   type AppContext,
   type NodeHandler,
+  type TrustRule,
 } from '@adapt/core';
 import { defaultBodyLimit, normalizeStatic, type ListenerOptions } from './options.js';
 import { createRequest, rawHeader, remoteAddressOf } from './request.js';
@@ -55,10 +58,11 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   installFastResponse();
   const nodeHandler = getNodeHandler(app);
   const fetch = nodeHandler ? undefined : appFetch(app);
-  const trustProxy = options.trustProxy ?? false;
+  const trust = trustRule(options.trustProxy);
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
   const dev = options.dev ?? false;
-  const requestOptions = { trustProxy, bodyLimit };
+  const refuseMethod = methodRefusal(options.refuseMethods);
+  const requestOptions = { trust, bodyLimit };
   const env = process.env;
   const lifecycle = createLifecycle(app, { platform: 'node', env });
   const tasks = new WaitUntilList((error) => logError('waitUntil task failed', error));
@@ -85,12 +89,13 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     const method = req.method!;
     let request: Request;
     try {
-      checkRequest(req, method, bodyLimit);
+      checkRequest(req, method, bodyLimit, refuseMethod);
+      checkFetchMethod(method);
       request = createRequest(req, res, requestOptions);
     } catch (error) {
       return fail(req, res, error);
     }
-    const context = new NodeContext(req, res, trustProxy, env, tasks.add);
+    const context = new NodeContext(req, res, trust, env, tasks.add);
     let result: Response | Promise<Response>;
     try {
       result = fetch!(request, context);
@@ -123,18 +128,12 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     }
   };
 
+  // Called as node:http calls a listener, (req, res): the app answers everything itself.
   const runNodeHandler = (handler: NodeHandler, req: IncomingMessage, res: ServerResponse): void => {
     try {
-      checkRequest(req, req.method!, bodyLimit);
+      checkRequest(req, req.method!, bodyLimit, refuseMethod);
       if (listener.closing) res.setHeader('connection', 'close');
-      const next = (error?: unknown) => {
-        if (error) return fail(req, res, error);
-        if (!res.headersSent) {
-          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '10' });
-          res.end('Not Found\n');
-        }
-      };
-      const result = handler(req, res, next);
+      const result = handler(req, res);
       if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, (error) => fail(req, res, error));
     } catch (error) {
       fail(req, res, error);
@@ -169,21 +168,10 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
   return listener;
 }
 
-/** Refuses what the app must never see: a method `Request` cannot hold, a declared body over the limit. */
-function checkRequest(req: IncomingMessage, method: string, bodyLimit: number): void {
-  switch (method) {
-    case 'GET':
-    case 'HEAD':
-      return;
-    case 'POST':
-    case 'PUT':
-    case 'PATCH':
-    case 'DELETE':
-    case 'OPTIONS':
-      break;
-    default:
-      checkMethod(method);
-  }
+/** Refuses what the app must never see: a method the operator refused, a declared body over the limit. */
+function checkRequest(req: IncomingMessage, method: string, bodyLimit: number, refuseMethod: ((method: string) => void) | undefined): void {
+  refuseMethod?.(method);
+  if (method === 'GET' || method === 'HEAD') return;
   const declared = rawHeader(req.rawHeaders, 'content-length');
   if (declared !== undefined && Number(declared) > bodyLimit) throw bodyTooLarge(bodyLimit);
 }
@@ -218,10 +206,10 @@ class NodeContext implements AppContext<NodeRaw> {
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly raw: NodeRaw;
 
-  constructor(req: IncomingMessage, res: ServerResponse, trustProxy: boolean, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
+  constructor(req: IncomingMessage, res: ServerResponse, trust: TrustRule, env: Record<string, string | undefined>, waitUntil: (promise: Promise<unknown>) => void) {
     this.platform = 'node';
     this.env = env;
-    this.remoteAddress = remoteAddressOf(req, trustProxy);
+    this.remoteAddress = remoteAddressOf(req, trust);
     this.waitUntil = waitUntil;
     this.raw = { req, res };
   }

@@ -33,7 +33,7 @@ describe('resolveOptions', () => {
   test.each([
     [{}, { PORT: 'eighty' }, /environment variable PORT must be a port number/],
     [{}, { PORT: '70000' }, /environment variable PORT/],
-    [{}, { TRUST_PROXY: 'maybe' }, /environment variable TRUST_PROXY must be true or false/],
+    [{}, { TRUST_PROXY: 'maybe' }, /environment variable TRUST_PROXY must be false, true, a number of proxy hops/],
     [{ port: -1 }, {}, /option "port"/],
     [{ port: 1.5 }, {}, /option "port"/],
     [{ workers: 2.5 }, {}, /option "workers"/],

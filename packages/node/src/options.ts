@@ -1,5 +1,6 @@
 /** `serve()` options: explicit values, then environment variables, then defaults; checked at startup. */
 import { availableParallelism } from 'node:os';
+import { parseTrustProxy, trustRule, type TrustProxy } from '@adapt/core';
 import type { StaticOptions } from './static.js';
 
 export interface ServeOptions {
@@ -10,10 +11,13 @@ export interface ServeOptions {
   /** A unix socket (or Windows named pipe) path to listen on instead of a port. */
   path?: string;
   /**
-   * Trust X-Forwarded-For, -Proto and -Host from a proxy in front (nginx, a load balancer).
-   * Off by default: a client could send them itself. Default: env `TRUST_PROXY` = `1`/`true`.
+   * Which proxies in front (nginx, a load balancer) to believe: their X-Forwarded-Proto and -Host
+   * when the socket's peer is trusted, and X-Forwarded-For walked from the right by core's
+   * client-address rule. `false`, `true` (every hop), a number of hops, or a list of addresses
+   * and CIDRs (`['loopback', '10.0.0.0/8']`). Off by default: a client could send the headers
+   * itself. Default: env `TRUST_PROXY` (`1`/`true`, `0`/`false`, a hop count, or a comma list).
    */
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /** Largest request body, in bytes; a larger one gets 413. Default: `defaultBodyLimit` (1 MiB). `Infinity` for none. */
   bodyLimit?: number;
   /** A folder of static files served before the app (GET and HEAD), or its options. */
@@ -22,6 +26,12 @@ export interface ServeOptions {
   workers?: number | 'auto';
   /** Development: stack traces in 500 answers. Default: `NODE_ENV === 'development'`. */
   dev?: boolean;
+  /**
+   * Methods answered 405 before the app runs, such as `['TRACE', 'TRACK']`. Default: none (a Node
+   * `(req, res)` app gets every method node:http delivers; a fetch app cannot get CONNECT, TRACE
+   * or TRACK, which the standard Request refuses).
+   */
+  refuseMethods?: string[];
   /** Close gracefully on SIGTERM and SIGINT, then exit; a second signal exits at once. Default: true. */
   handleSignals?: boolean;
   /** Milliseconds a graceful close waits for in-flight requests before closing their sockets. Default: 10 000. */
@@ -49,11 +59,12 @@ export interface ResolvedOptions {
   port: number;
   host: string;
   path: string | undefined;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   bodyLimit: number;
   static: StaticOptions | undefined;
   workers: number;
   dev: boolean;
+  refuseMethods: string[] | undefined;
   handleSignals: boolean;
   shutdownTimeout: number;
   headersTimeout: number;
@@ -63,7 +74,7 @@ export interface ResolvedOptions {
 }
 
 /** The options `createListener` reads (the rest concern the server). */
-export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev'>;
+export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 'static' | 'dev' | 'refuseMethods'>;
 
 /** Options with env fallbacks and defaults applied; throws a TypeError naming the option or variable. */
 export function resolveOptions(options: ServeOptions = {}, env: Record<string, string | undefined> = process.env): ResolvedOptions {
@@ -79,11 +90,12 @@ export function resolveOptions(options: ServeOptions = {}, env: Record<string, s
     port,
     host: options.host ?? env.HOST ?? defaultHost,
     path: options.path,
-    trustProxy: options.trustProxy ?? parseEnvFlag('TRUST_PROXY', env.TRUST_PROXY) ?? false,
+    trustProxy: checkedTrust(options.trustProxy ?? parseTrustProxy(env.TRUST_PROXY) ?? false),
     bodyLimit: positive('bodyLimit', options.bodyLimit, defaultBodyLimit, true),
     static: normalizeStatic(options.static),
     workers,
     dev: options.dev ?? env.NODE_ENV === 'development',
+    refuseMethods: options.refuseMethods,
     handleSignals: options.handleSignals ?? true,
     shutdownTimeout: positive('shutdownTimeout', options.shutdownTimeout, defaultShutdownTimeout),
     headersTimeout: positive('headersTimeout', options.headersTimeout, defaultHeadersTimeout),
@@ -118,10 +130,9 @@ function parseEnvPort(text: string): number {
   return port;
 }
 
-function parseEnvFlag(name: string, text: string | undefined): boolean | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = text.trim().toLowerCase();
-  if (value === '1' || value === 'true' || value === 'yes') return true;
-  if (value === '0' || value === 'false' || value === 'no') return false;
-  throw new TypeError(`adapt: environment variable ${name} must be true or false; got ${JSON.stringify(text)}`);
+/** Throws the TypeError naming the option now, at startup, rather than on the first request. */
+function checkedTrust(setting: TrustProxy): TrustProxy {
+  trustRule(setting);
+  return setting;
 }
+

@@ -1,9 +1,22 @@
 /** Incoming (Node => Web): a lazy `Request` read straight from `IncomingMessage`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, bodyTooLarge, createLazyRequest, headersFromFlatList, type LazyBody, type LazyRequestInput } from '@adapt/core';
+import {
+  badRequest,
+  bodyTooLarge,
+  clientAddress,
+  createLazyRequest,
+  forwardedForList,
+  headersFromFlatList,
+  trustNone,
+  trustsPeer,
+  type LazyBody,
+  type LazyRequestInput,
+  type TrustRule,
+} from '@adapt/core';
 
 export interface RequestOptions {
-  trustProxy: boolean;
+  /** The compiled `trustProxy` (core's client-address rule). */
+  trust: TrustRule;
   bodyLimit: number;
 }
 
@@ -23,7 +36,7 @@ class NodeInput implements LazyRequestInput {
   constructor(req: IncomingMessage, res: ServerResponse, options: RequestOptions) {
     const method = req.method!;
     this.method = method;
-    this.url = nodeRequestUrl(req, options.trustProxy);
+    this.url = nodeRequestUrl(req, options.trust);
     this.body = method === 'GET' || method === 'HEAD' ? null : new NodeBody(req, options.bodyLimit);
     this.#req = req;
     this.#res = res;
@@ -56,12 +69,15 @@ class NodeBody implements LazyBody {
   }
 }
 
-/** The absolute URL as the client saw it: scheme and host from the socket and Host, or the proxy's X-Forwarded-*. */
-export function nodeRequestUrl(req: IncomingMessage, trustProxy: boolean): string {
+/**
+ * The absolute URL as the client saw it: scheme and host from the socket and Host, or the
+ * X-Forwarded-Proto and -Host of a trusted peer (the proxy the socket comes from).
+ */
+export function nodeRequestUrl(req: IncomingMessage, trust: TrustRule): string {
   const target = req.url ?? '/';
   let protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   let host = rawHeader(req.rawHeaders, 'host'); // req.headers is built on first read: skip it
-  if (trustProxy) {
+  if (trust !== trustNone && trustsPeer(req.socket.remoteAddress, trust)) {
     const forwardedProto = firstValue(req.headers['x-forwarded-proto']);
     if (forwardedProto) {
       const lower = forwardedProto.toLowerCase();
@@ -105,13 +121,11 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return (comma === -1 ? text : text.slice(0, comma)).trim();
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For entry behind a trusted proxy. */
-export function remoteAddressOf(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = firstValue(req.headers['x-forwarded-for']);
-    if (forwarded) return forwarded;
-  }
-  return req.socket.remoteAddress;
+/** The client's address: the socket's, walked back through X-Forwarded-For by core's client-address rule. */
+export function remoteAddressOf(req: IncomingMessage, trust: TrustRule): string | undefined {
+  const peer = req.socket.remoteAddress;
+  if (!trustsPeer(peer, trust)) return peer;
+  return clientAddress(peer, forwardedForList(req.headers['x-forwarded-for']), trust);
 }
 
 /** The whole body, refused with 413 as soon as it passes the limit. */

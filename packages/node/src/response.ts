@@ -1,6 +1,6 @@
 /** Outgoing (Web => Node): writes a `Response` to `ServerResponse`, streaming with backpressure. */
 import type { ServerResponse } from 'node:http';
-import { logError, responseParts, type ResponseParts } from '@adapt/core';
+import { hopByHopHeaders, logError, responseParts, type ResponseParts } from '@adapt/core';
 
 /**
  * Sends `response` on `res`. String and byte bodies go out in one write with Content-Length; a
@@ -59,37 +59,23 @@ function writeHead(res: ServerResponse, status: number, statusText: string, head
 /** True when no header needs dropping or replacing before Node sends the list. */
 function plainHead(flat: readonly string[]): boolean {
   for (let i = 0; i < flat.length; i += 2) {
-    switch (flat[i]) {
-      case 'content-length':
-      case 'transfer-encoding':
-      case 'connection':
-      case 'keep-alive':
-        return false;
-    }
+    if (flat[i] === 'content-length' || hopByHopHeaders.has(flat[i])) return false;
   }
   return true;
 }
 
 /**
- * The app's headers for Node: hop-by-hop ones dropped; Connection: close while shutting down.
- * Content-Length is taken out too and returned apart: a stream or a HEAD answer keeps the one the
- * app declared; a string or bytes body gets its real length instead.
+ * The app's headers for Node: core's hop-by-hop ones dropped; Connection: close while shutting
+ * down. Content-Length is taken out too and returned apart: a stream or a HEAD answer keeps the
+ * one the app declared; a string or bytes body gets its real length instead.
  */
 function outgoingHeaders(flat: readonly string[], closing: boolean): { head: string[]; declaredLength: string | undefined } {
   const head: string[] = [];
   let declaredLength: string | undefined;
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i];
-    switch (name) {
-      case 'content-length':
-        declaredLength = flat[i + 1];
-        continue;
-      case 'transfer-encoding':
-      case 'connection':
-      case 'keep-alive':
-        continue;
-    }
-    head.push(name, flat[i + 1]);
+    if (name === 'content-length') declaredLength = flat[i + 1];
+    else if (!hopByHopHeaders.has(name)) head.push(name, flat[i + 1]);
   }
   if (closing) head.push('connection', 'close');
   return { head, declaredLength };

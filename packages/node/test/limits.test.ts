@@ -88,10 +88,10 @@ describe('limits', () => {
     expect((await send(server.url, '/')).status).toBe(200);
   });
 
-  it('answers 405 to TRACE, which a Request cannot carry', async () => {
+  it('answers 405 to TRACE for a fetch app, which a Request cannot carry', async () => {
     const response = await send(server.url, '/', { method: 'TRACE' });
     expect(response.status).toBe(405);
-    expect(text(response.body)).toBe('405 Method Not Allowed: method TRACE is not supported\n');
+    expect(text(response.body)).toBe('405 Method Not Allowed: method TRACE is not supported: a fetch Request cannot carry it (a fromNodeHandler app can)\n');
   });
 
   it('answers 400 to a Host that is not a host', async () => {

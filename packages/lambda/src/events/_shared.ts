@@ -3,7 +3,7 @@
  * small checks that turn a malformed event into a 400 instead of a crash.
  */
 import { STATUS_CODES } from 'node:http';
-import { appendHeader, badRequest, buildRequestUrl, decodeBase64 } from '@adapt/core';
+import { appendHeader, badRequest, buildRequestUrl, clientAddress, decodeBase64, forwardedForList, trustNone, type TrustRule } from '@adapt/core';
 import type { LambdaHttpResult } from '../types.js';
 
 export type SourceName = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb' | 'lattice-v1' | 'lattice-v2';
@@ -15,6 +15,11 @@ export interface RequestInput {
   headers: Headers;
   body: Uint8Array | null;
   remoteAddress: string | undefined;
+  /** The path and query as the event gave them, for Node handlers (`req.url` as sent). */
+  path: string;
+  query: string;
+  /** True where the platform decoded the path (API Gateway HTTP APIs). */
+  pathDecoded?: boolean;
 }
 
 /** The app's answer, reduced to what every result shape is built from. */
@@ -33,6 +38,8 @@ export interface SourceOptions {
   basePath: string;
   /** Remove an HTTP API named stage from the front of `rawPath`. */
   stripStage: boolean;
+  /** The compiled `trustProxy` option: which X-Forwarded-For hops beyond the platform's own are believed. */
+  trust: TrustRule;
 }
 
 /** One event source: detection, request building, result shaping. */
@@ -122,7 +129,8 @@ export function addMultiHeaders(headers: Headers, record: Record<string, unknown
 
 /**
  * The request parts: the URL from the path and query as sent, its origin from Host and
- * X-Forwarded-Proto (else the platform's domain name); the body is decoded last.
+ * X-Forwarded-Proto (else the platform's domain name); the body is decoded last, and
+ * Content-Length made to match it.
  */
 export function requestInput(
   method: string,
@@ -135,7 +143,21 @@ export function requestInput(
   isBase64: unknown,
 ): RequestInput {
   const url = buildRequestUrl({ protocol: forwardedProtocol(headers), host: requestHost(headers, domainName), path, query });
-  return { method, url, headers, body: eventBody(body, isBase64), remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined };
+  const bytes = eventBody(body, isBase64);
+  matchLength(headers, bytes);
+  return { method, url, headers, body: bytes, remoteAddress: typeof remoteAddress === 'string' ? remoteAddress : undefined, path, query };
+}
+
+/**
+ * The event holds the whole body, already decoded: the app must see its real length. A
+ * Content-Length the client understated (or overstated) is replaced, a missing one added, and
+ * Transfer-Encoding dropped (its framing is gone); without a body a declared length becomes 0.
+ * Body limits, parsers and Node handlers (through fromNodeHandler) read this header.
+ */
+function matchLength(headers: Headers, body: Uint8Array | null): void {
+  if (headers.has('transfer-encoding')) headers.delete('transfer-encoding');
+  if (body !== null) headers.set('content-length', String(body.byteLength));
+  else if (headers.has('content-length')) headers.set('content-length', '0');
 }
 
 /** `https` unless X-Forwarded-Proto says `http`. */
@@ -160,15 +182,28 @@ export function stripPrefix(path: string, prefix: string): string {
 }
 
 /**
- * The client address for sources without their own field (ALB, Lattice): the last address of
- * X-Forwarded-For, the one the load balancer appended. Earlier entries come from the client and
- * may be forged.
+ * The client address for sources without their own field (ALB, Lattice): the platform appends
+ * the address it saw to X-Forwarded-For, so that last entry is the peer (hop 0, the platform
+ * itself being trusted); earlier entries count only as far as `trust` (core's client-address
+ * rule) believes the hops.
  */
-export function forwardedFor(headers: Headers): string | undefined {
-  const value = headers.get('x-forwarded-for');
-  if (!value) return undefined;
-  const comma = value.lastIndexOf(',');
-  return (comma === -1 ? value : value.slice(comma + 1)).trim() || undefined;
+export function forwardedClient(headers: Headers, trust: TrustRule): string | undefined {
+  const entries = forwardedForList(headers.get('x-forwarded-for'));
+  const peer = entries.pop();
+  return clientAddress(peer, entries, trust);
+}
+
+/**
+ * The client address for sources that report it (API Gateway, Function URLs: `sourceIp`, the
+ * address the platform saw). The platform also appends it to X-Forwarded-For: only the entries
+ * left of it are hops in front, walked as far as `trust` believes them.
+ */
+export function reportedClient(sourceIp: unknown, headers: Headers, trust: TrustRule): string | undefined {
+  if (typeof sourceIp !== 'string' || !sourceIp) return undefined;
+  if (trust === trustNone) return sourceIp;
+  const entries = forwardedForList(headers.get('x-forwarded-for'));
+  const own = entries.lastIndexOf(sourceIp);
+  return clientAddress(sourceIp, own === -1 ? entries : entries.slice(0, own), trust);
 }
 
 /** `200 OK`, the status line ALB and Lattice want in `statusDescription` (node:http is loaded already: undici uses it). */
@@ -188,17 +223,20 @@ let warnedSingleCookie = false;
 
 /**
  * Single-value results (ALB without multi-value headers, Lattice) hold one Set-Cookie. Joining
- * cookies on commas breaks any cookie with an Expires date, so the last one is sent (the rule
- * ALB applies to repeated headers) and a warning says how to carry them all.
+ * cookies on commas breaks any cookie with an Expires date, so the first one is sent whole (apps
+ * and frameworks set the session cookie first; the rival adapters' suites expect it), and a
+ * warning, once per instance, says how to carry them all.
  */
-export function lastCookie(cookies: readonly string[], source: SourceName): string | undefined {
+export function firstCookie(cookies: readonly string[], source: SourceName): string | undefined {
   if (cookies.length > 1 && !warnedSingleCookie) {
     warnedSingleCookie = true;
     console.warn(
-      `adapt: the app set ${cookies.length} cookies but a ${source} result in single-value mode carries one; ` +
-        'only the last is sent. ' +
-        (source === 'alb' ? 'Turn on "multi-value headers" in the ALB target group attributes to send them all.' : ''),
+      `adapt: the app set ${cookies.length} cookies but a ${source} result carries one Set-Cookie; ` +
+        'only the first is sent. ' +
+        (source === 'alb'
+          ? 'Turn on "multi-value headers" in the ALB target group attributes to send them all.'
+          : 'VPC Lattice documents one string per response header: set one cookie per response, or put the service behind a Function URL, API Gateway or ALB with multi-value headers.'),
     );
   }
-  return cookies.length > 0 ? cookies[cookies.length - 1] : undefined;
+  return cookies.length > 0 ? cookies[0] : undefined;
 }

@@ -5,15 +5,18 @@
  *   `multiValueHeaders` / `multiValueQueryStringParameters` and the result must use
  *   `multiValueHeaders`; without it, single values only (the last of repeats) both ways.
  * - ALB does not decode the path nor the query parameters: they are joined back as sent.
- * - The result carries `statusDescription` (`200 OK`).
+ * - The result carries `statusDescription` (`200 OK`). In single-value mode it holds one
+ *   Set-Cookie: the first the app set (see firstCookie).
+ * - The client address: the last X-Forwarded-For entry (ALB appends its peer), further only as
+ *   far as `trustProxy` allows.
  */
 import { checkMethod, queryFromRawParams } from '@adapt/core';
 import type { AlbEvent, AlbResult } from '../types.js';
 import {
   addMultiHeaders,
   addSingleHeaders,
-  forwardedFor,
-  lastCookie,
+  firstCookie,
+  forwardedClient,
   multiHeaders,
   optionalRecord,
   paramRecord,
@@ -42,7 +45,7 @@ export const alb: EventSource<AlbEvent, AlbResult> = {
       paramRecord(event.queryStringParameters, 'queryStringParameters', false),
       paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
-    return requestInput(method, headers, path, query, undefined, forwardedFor(headers), event.body, event.isBase64Encoded);
+    return requestInput(method, headers, path, query, undefined, forwardedClient(headers, options.trust), event.body, event.isBase64Encoded);
   },
 
   createResult(answer, event) {
@@ -56,7 +59,7 @@ export const alb: EventSource<AlbEvent, AlbResult> = {
       result.multiValueHeaders = multiHeaders(answer.headers, answer.cookies);
     } else {
       const headers = answer.headers;
-      const cookie = lastCookie(answer.cookies, 'alb');
+      const cookie = firstCookie(answer.cookies, 'alb');
       if (cookie !== undefined) headers['set-cookie'] = cookie;
       result.headers = headers;
     }

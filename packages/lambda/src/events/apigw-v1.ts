@@ -15,6 +15,7 @@ import {
   addSingleHeaders,
   optionalRecord,
   paramRecord,
+  reportedClient,
   requestInput,
   requireString,
   stripPrefix,
@@ -44,7 +45,9 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
       paramRecord(event.queryStringParameters, 'queryStringParameters', false),
       paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
-    return requestInput(method, headers, path, query, context?.domainName, context?.identity?.sourceIp, event.body, event.isBase64Encoded);
+    const input = requestInput(method, headers, path, query, context?.domainName, reportedClient(context?.identity?.sourceIp, headers, options.trust), event.body, event.isBase64Encoded);
+    if (event.version === '1.0') input.pathDecoded = true; // HTTP API payload 1.0 decodes the path; REST keeps it as sent
+    return input;
   },
 
   createResult(answer) {

@@ -13,6 +13,7 @@ import { stripStage } from './apigw-v1.js';
 import {
   addSingleHeaders,
   optionalRecord,
+  reportedClient,
   requestInput,
   requireString,
   stripPrefix,
@@ -46,7 +47,9 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
       if (options.stripStage) path = stripStage(path, context.stage);
       path = stripPrefix(path, options.basePath);
       const query = event.rawQueryString == null ? '' : requireString(event.rawQueryString, 'rawQueryString');
-      return requestInput(method, headers, path, query, context.domainName, http.sourceIp, event.body, event.isBase64Encoded);
+      const input = requestInput(method, headers, path, query, context.domainName, reportedClient(http.sourceIp, headers, options.trust), event.body, event.isBase64Encoded);
+      if (name === 'apigw-v2') input.pathDecoded = true;
+      return input;
     },
     createResult(answer) {
       const result: ApiGatewayV2Result = {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { trustNone } from '@adapt/core';
 import { pickEventSource } from './index.js';
 import { stripPrefix } from './_shared.js';
 
-const options = { basePath: '', stripStage: true };
+const options = { basePath: '', stripStage: true, trust: trustNone };
 const url = (event: any) => pickEventSource(event)!.createRequest(event, options).url;
 
 describe('pickEventSource', () => {

@@ -16,6 +16,8 @@ export const handlerName = 'index.handler';
 export function handlerOptions(settings: ResolvedLambdaSettings): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   if (settings.streaming) options.streaming = true;
+  if (settings.trustProxy !== undefined && settings.trustProxy !== false) options.trustProxy = settings.trustProxy;
+  if (settings.refuseMethods?.length) options.refuseMethods = settings.refuseMethods;
   return options;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkRegion } from './aws.js';
+import { handlerOptions } from './bundle.js';
 import { defaultFunctionName, resolveLambdaSettings } from './settings.js';
 
 describe('defaultFunctionName', () => {
@@ -27,6 +28,11 @@ describe('checkRegion', () => {
 
 describe('resolveLambdaSettings', () => {
   const base = { appName: 'shop', config: {} };
+  test('trustProxy goes into the handler options the bundle compiles in; unset or false adds nothing', () => {
+    expect(handlerOptions(resolveLambdaSettings({ ...base, stage: 'dev', settings: { trustProxy: ['130.176.0.0/16'] } }))).toEqual({ trustProxy: ['130.176.0.0/16'] });
+    expect(handlerOptions(resolveLambdaSettings({ ...base, stage: 'dev', settings: { trustProxy: false } }))).toEqual({});
+    expect(handlerOptions(resolveLambdaSettings({ ...base, stage: 'dev', settings: {} }))).toEqual({});
+  });
   test('defaults', () => {
     expect(resolveLambdaSettings({ ...base, stage: 'dev', settings: {} })).toMatchObject({
       functionName: 'shop-dev',
@@ -50,5 +56,14 @@ describe('resolveLambdaSettings', () => {
   });
   test('an endpoint that is not a URL', () => {
     expect(() => resolveLambdaSettings({ ...base, stage: 'dev', settings: { endpoint: 'localhost:4566' } })).toThrow('targets.lambda.endpoint: "localhost:4566" is not an http(s) URL');
+  });
+});
+
+describe('refuseMethods', () => {
+  test('goes into the bundle as the handler option', async () => {
+    const { handlerOptions } = await import('./bundle.js');
+    const settings = resolveLambdaSettings({ appName: 'shop', config: {}, stage: 'dev', settings: { refuseMethods: ['TRACE'] } });
+    expect(handlerOptions(settings)).toEqual({ refuseMethods: ['TRACE'] });
+    expect(handlerOptions(resolveLambdaSettings({ appName: 'shop', config: {}, stage: 'dev', settings: {} }))).toEqual({});
   });
 });

@@ -2,7 +2,7 @@
  * The Lambda target's settings (`targets.lambda` in adapt.config.ts, per stage), validated once
  * with the setting named in every error.
  */
-import { knownStages, resolveSettings, type Settings, type TargetContext } from '@adapt/core';
+import { knownStages, resolveSettings, type Settings, type TargetContext, type TrustProxy } from '@adapt/core';
 import { LambdaTargetError } from './errors.js';
 
 /** The Node.js runtimes Lambda still creates and updates functions on. */
@@ -60,10 +60,14 @@ export interface ResolvedLambdaSettings {
   /** `url: false`: delete a Function URL adapt finds on the alias (leaving `url` out leaves it alone). */
   removeUrl: boolean;
   streaming: boolean;
+  /** Methods answered 405 before the app runs (the shared `refuseMethods` setting). */
+  refuseMethods: string[] | undefined;
   smokePath: string | undefined;
   bundleSdk: boolean;
   external: string[];
   description: string;
+  /** The shared `trustProxy` setting (checked when the config loads), compiled into the handler's options. */
+  trustProxy: TrustProxy | undefined;
 }
 
 export const defaultAlias = 'live';
@@ -209,10 +213,12 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     url,
     removeUrl: s.url === false,
     streaming: s.streaming === true,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     smokePath,
     bundleSdk: s.bundleSdk === true,
     external: Array.isArray(s.external) ? s.external.map(String) : [],
     description: (typeof s.description === 'string' ? s.description : `adapt: ${ctx.appName} (${ctx.stage})`).slice(0, 256),
+    trustProxy: s.trustProxy as TrustProxy | undefined,
   };
 }
 

@@ -12,6 +12,8 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     bodyLimit: settings.bodyLimit ?? null,
     workers: settings.workers ?? null,
     static: settings.static ? 'static' : null,
+    trustProxy: settings.trustProxy ?? null,
+    refuseMethods: settings.refuseMethods ?? null,
   };
   return `import { serve } from '@adapt/node';
 import cluster from 'node:cluster';
@@ -36,25 +38,21 @@ function integer(name, fallback, min, max) {
   if (!/^\\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name + ' must be an integer from ' + min + ' to ' + max + ', got ' + JSON.stringify(raw));
   return Number(raw);
 }
-function flag(name) {
-  const raw = env[name];
-  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
-  if (raw === '1' || raw === 'true') return true;
-  return fail(name + ' must be 1, true, 0 or false, got ' + JSON.stringify(raw));
-}
 const workers = env.WORKERS === 'auto' ? 'auto' : integer('WORKERS', defaults.workers ?? 1, 1, 1024);
 const here = dirname(fileURLToPath(import.meta.url));
 const options = {
   port: integer('PORT', defaults.port, 0, 65535),
   host: env.HOST || defaults.host,
-  trustProxy: flag('TRUST_PROXY'),
   handleSignals: true,
 };
+// TRUST_PROXY (a hop count, true/false, or addresses and CIDRs) is read by serve(); else the build's setting
+if (!env.TRUST_PROXY && defaults.trustProxy !== null) options.trustProxy = defaults.trustProxy;
 const bodyLimit = integer('BODY_LIMIT', defaults.bodyLimit ?? 0, 0, Number.MAX_SAFE_INTEGER);
 if (bodyLimit > 0) options.bodyLimit = bodyLimit;
 if (workers !== 1) options.workers = workers;
 if (defaults.static) options.static = join(here, defaults.static);
-const server = await serve(app, options);
+if (defaults.refuseMethods) options.refuseMethods = defaults.refuseMethods;
+const server = await serve(app, options).catch((error) => fail(String(error?.message ?? error).replace(/^adapt: /, '')));
 // once per server, not once per worker
 if (cluster.isPrimary && server && server.url) console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
 `;

@@ -2,7 +2,7 @@
  * The node target's own settings (under `targets.node` in adapt.config.ts), validated with the
  * key named in the error, plus the common ones it uses (static, bodyLimit, timeout, env, domain).
  */
-import type { TargetContext } from '@adapt/core';
+import type { TargetContext, TrustProxy } from '@adapt/core';
 
 export interface NodeTargetSettings {
   /** Port the app listens on in production (PORT in the systemd unit). Default 3000. */
@@ -25,9 +25,12 @@ export interface NodeTargetSettings {
   stopTimeout: number;
   static: string | undefined;
   bodyLimit: number | undefined;
+  refuseMethods: string[] | undefined;
   timeout: number | undefined;
   env: Record<string, string>;
   serviceName: string;
+  /** The shared `trustProxy` setting (validated by the CLI with core's trustProxyProblem); unset: the unit trusts its nginx, one hop. */
+  trustProxy: TrustProxy | undefined;
 }
 
 export class NodeTargetError extends Error {
@@ -41,7 +44,7 @@ export class NodeTargetError extends Error {
 
 const known = ['port', 'host', 'installDir', 'user', 'nodePath', 'listen', 'serverName', 'workers', 'stopTimeout'];
 /** The settings every target shares (validated by the CLI). */
-const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit'];
+const common = ['name', 'memory', 'timeout', 'region', 'env', 'static', 'domain', 'bodyLimit', 'trustProxy', 'refuseMethods'];
 
 export function nodeSettings(context: TargetContext): NodeTargetSettings {
   const s = context.settings;
@@ -92,9 +95,11 @@ export function nodeSettings(context: TargetContext): NodeTargetSettings {
     stopTimeout: int('stopTimeout', 30, 1, 3600),
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
+    refuseMethods: Array.isArray(s.refuseMethods) ? s.refuseMethods.map(String) : undefined,
     timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
     env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
     serviceName,
+    trustProxy: s.trustProxy as TrustProxy | undefined,
   };
 }
 

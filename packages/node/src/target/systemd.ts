@@ -1,4 +1,5 @@
 /** The systemd unit: restart on failure, SIGTERM for a graceful stop, and a hardened sandbox. */
+import { trustProxyEnvText } from '@adapt/core';
 import type { NodeTargetSettings } from './settings.js';
 import { NodeTargetError } from './settings.js';
 
@@ -8,7 +9,8 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     NODE_ENV: 'production',
     PORT: String(settings.port),
     HOST: settings.host,
-    TRUST_PROXY: '1',
+    // nginx in front (nginx-site.conf) is the one trusted hop, unless trustProxy says otherwise
+    TRUST_PROXY: settings.trustProxy === undefined ? '1' : trustProxyEnvText(settings.trustProxy),
     ...settings.env,
   };
   const privileged = settings.port < 1024;

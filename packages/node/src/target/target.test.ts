@@ -96,6 +96,12 @@ describe('systemd unit', () => {
     expect(systemdUnit(nodeSettings(context({})), 'shop')).not.toContain('AmbientCapabilities');
   });
 
+  it('TRUST_PROXY: one hop (its nginx) unless trustProxy is set, then that setting as the variable reads it', () => {
+    expect(systemdUnit(nodeSettings(context({})), 'shop').split('\n')).toContain('Environment="TRUST_PROXY=1"');
+    expect(systemdUnit(nodeSettings(context({ trustProxy: ['loopback', '10.0.0.0/8'] })), 'shop').split('\n')).toContain('Environment="TRUST_PROXY=loopback,10.0.0.0/8"');
+    expect(systemdUnit(nodeSettings(context({ trustProxy: 2 })), 'shop').split('\n')).toContain('Environment="TRUST_PROXY=2"');
+  });
+
   it('refuses env values systemd cannot hold', () => {
     expect(() => systemdUnit(nodeSettings(context({ env: { KEY: 'a\nb' } })), 'shop')).toThrow('env.KEY: a systemd Environment= value cannot hold a line break');
     expect(() => systemdUnit(nodeSettings(context({ env: { '1BAD': 'x' } })), 'shop')).toThrow('"1BAD" is not a valid environment variable name');

@@ -1,0 +1,102 @@
+// adapt's own bench, one command:  npm run bench [-- --quick] [-- --json[=file]] [-- --only node,cold,events]
+// Builds the packages, installs the peers into node_modules/.cache/adapt-bench/ when missing, then
+// runs each measure (interleaved rounds, medians, ratios against the peers in the same run).
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureLambdaCold, printLambdaCold, summarizeLambdaCold } from './lambda-cold/measure.mjs';
+import { measureLambdaThroughput, printLambdaThroughput, summarizeLambdaThroughput } from './lambda/throughput.mjs';
+import { ensurePeers, peerVersions, repoRoot } from './lib/peers.mjs';
+import { measureNodeServer, missingTools, printNodeServer, summarizeNodeServer } from './node-server/measure.mjs';
+
+const usage = `usage: npm run bench [-- options]
+
+Measures adapt against its peers in the same run and prints medians and ratios.
+  --quick            fewer and shorter rounds (a minute or two)
+  --only <list>      some of: node, cold, events (default: all three)
+  --json[=file]      machine-readable results: to the file, or to stdout (tables then go to stderr)
+  --no-build         skip building the packages first
+  -h, --help         this text
+
+Measures: node = Node server over real sockets (server CPU per request and req/s, needs taskset
+and wrk); cold = Lambda cold start (fresh process per round); events = in-process Lambda
+throughput per event kind. Peers are installed into node_modules/.cache/adapt-bench/.`;
+
+let options;
+try {
+  options = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    args: process.argv.slice(2).map((arg) => (arg === '--json' ? '--json=-' : arg)),
+  }).values;
+} catch (error) {
+  console.error(`bench: ${error.message}\n\n${usage}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const measures = ['node', 'cold', 'events'];
+const only = options.only ? options.only.split(',').map((name) => name.trim()) : measures;
+const unknown = only.filter((name) => !measures.includes(name));
+if (unknown.length) {
+  console.error(`bench: unknown measure ${unknown.join(', ')} in --only; use some of ${measures.join(', ')}`);
+  process.exit(2);
+}
+const toStdout = options.json === '-';
+const print = (text) => (toStdout ? process.stderr : process.stdout).write(`${text}\n`);
+const log = (line) => process.stderr.write(`  ${line}\n`);
+
+const settings = options.quick
+  ? { node: { rounds: 3, seconds: 2 }, cold: { rounds: 7 }, events: { rounds: 5, sampleMs: 80, warmup: 1000 } }
+  : { node: { rounds: 7, seconds: 5 }, cold: { rounds: 21 }, events: { rounds: 11, sampleMs: 150, warmup: 3000 } };
+
+if (!options['no-build']) {
+  log('building @adapt/core, node, lambda and cli (tsc -b)');
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/node', 'packages/lambda', 'packages/cli'], { cwd: repoRoot, stdio: 'inherit' });
+}
+ensurePeers(log);
+
+const started = new Date();
+const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: loadavg().map((value) => Number(value.toFixed(2))) };
+print(`adapt bench, ${options.quick ? 'quick' : 'full'} run, ${started.toISOString()}, node ${process.version}, ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.join(' ')} at the start`);
+print(`peers: ${Object.entries(peerVersions).map(([name, version]) => `${name}@${version}`).join(', ')}`);
+const results = { run: { quick: options.quick, started: started.toISOString(), machine, peers: peerVersions }, measures: {} };
+
+if (only.includes('node')) {
+  const missing = missingTools();
+  if (missing) {
+    print(`\nNode server measure skipped: it ${missing}.`);
+    results.measures.node = { skipped: missing };
+  } else {
+    const result = await measureNodeServer({ ...settings.node, log });
+    const summary = summarizeNodeServer(result);
+    print(`\n${printNodeServer(result, summary)}`);
+    results.measures.node = { ...result, summary };
+  }
+}
+if (only.includes('cold')) {
+  const result = await measureLambdaCold({ ...settings.cold, log });
+  const summary = summarizeLambdaCold(result);
+  print(`\n${printLambdaCold(result, summary)}`);
+  results.measures.cold = { ...result, summary };
+}
+if (only.includes('events')) {
+  const result = await measureLambdaThroughput({ ...settings.events, log });
+  const summary = summarizeLambdaThroughput(result);
+  print(`\n${printLambdaThroughput(result, summary)}`);
+  results.measures.events = { ...result, summary };
+}
+results.run.finished = new Date().toISOString();
+results.run.loadAverageAtEnd = loadavg().map((value) => Number(value.toFixed(2)));
+print(`\nfinished ${results.run.finished}, load average ${results.run.loadAverageAtEnd.join(' ')} at the end`);
+if (toStdout) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+else if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify(results, null, 2)}\n`);
