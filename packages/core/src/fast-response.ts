@@ -23,7 +23,7 @@ import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
 import { defineInspect, forwardByName, forwardToReal } from './forward.js';
 import { fillList, headerList, headersForwardingTo, headersOver, installLightweightHeaders, isLightweightHeaders, switchToReal } from './lightweight-headers.js';
-import { installGlobal, onStandardLoad, standardClasses, standardLoaded } from './standard-classes.js';
+import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 
 // The standard class, known once undici is loaded (standard-classes.ts): loading it costs
 // 45-65 ms, which an app using only what the lightweight classes answer never pays.
@@ -114,7 +114,7 @@ class FastResponse {
   static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
     // real Responses (from fetch, Response.error...) are Responses too; subclasses check as usual
     if (this !== FastResponse) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return isFast(value) || (standardLoaded() && value instanceof standardClasses().Response);
+    return isFast(value) || (undiciLoaded() && value instanceof standardClasses().Response);
   }
 
   get status(): number {
@@ -246,7 +246,7 @@ export function installFastResponse(): void {
   installLightweightHeaders();
   if (installed) return; // (reading globalThis.Response would load undici)
   installed = true;
-  installGlobal('Response', FastResponse, false);
+  installGlobal('Response', FastResponse);
 }
 
 let installed = false;

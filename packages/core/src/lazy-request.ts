@@ -27,7 +27,7 @@
 import { badRequest } from './errors.js';
 import { defineInspect, forwardByName, forwardToReal } from './forward.js';
 import { headersForwardingTo, installLightweightHeaders, isLightweightHeaders, toRealHeaders } from './lightweight-headers.js';
-import { installGlobal, onStandardLoad, standardClasses, standardLoaded } from './standard-classes.js';
+import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 import { isHex } from './token.js';
 
 export interface LazyBody {
@@ -109,7 +109,7 @@ class LightweightRequest {
   static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
     // real Requests (made before the install, or by undici itself) are Requests too; subclasses check as usual
     if (this !== LightweightRequest) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return isLightweight(value) || (standardLoaded() && value instanceof standardClasses().Request);
+    return isLightweight(value) || (undiciLoaded() && value instanceof standardClasses().Request);
   }
 
   get method(): string {
@@ -288,7 +288,7 @@ function prepare(): void {
   installLightweightHeaders();
   const original = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   const nodeFetch = original?.value as typeof fetch;
-  installGlobal('Request', LightweightRequest, false);
+  installGlobal('Request', LightweightRequest);
   // undici reads its own private state from a Request (Node 24): `fetch(lazy)` must reach the real one
   const fetch = function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
@@ -299,7 +299,7 @@ function prepare(): void {
     }
   };
   Object.defineProperty(fetch, 'length', { value: nodeFetch?.length ?? 0 });
-  installGlobal('fetch', fetch, true);
+  installGlobal('fetch', fetch);
 }
 
 /** The standard members the lightweight class hands to the real Request ("get " marks a getter). */

@@ -14,7 +14,7 @@
  * The standard's other guards ("request", "response") forbid nothing in Node.
  */
 // biome-ignore-all lint/complexity/noArguments: the standard counts the arguments given (`append('a')` throws), and each method keeps its standard `length`
-import { installGlobal, onStandardLoad, standardClasses, standardLoaded } from './standard-classes.js';
+import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 import { httpToken } from './token.js';
 
 const listKey = Symbol('headers.list');
@@ -46,7 +46,7 @@ class LightweightHeaders {
 
   static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
     if (this !== LightweightHeaders) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return isLightweightHeaders(value) || (standardLoaded() && value instanceof standardClasses().Headers);
+    return isLightweightHeaders(value) || (undiciLoaded() && value instanceof standardClasses().Headers);
   }
 
   append(name: string, value: string): void {
@@ -442,5 +442,5 @@ let installed = false;
 export function installLightweightHeaders(): void {
   if (installed) return;
   installed = true;
-  installGlobal('Headers', LightweightHeaders, false);
+  installGlobal('Headers', LightweightHeaders);
 }

@@ -2,12 +2,17 @@
  * The standard (undici) `Headers`, `Request`, `Response` and `fetch`, reached without loading
  * undici until something needs them.
  *
- * Node defines those globals as lazy getters: the first read loads undici (45-65 ms). Core's
- * lightweight classes are installed over them with `installGlobal`, which keeps the original
- * property here without reading it; `standardClasses()` loads undici the first time it is called
- * (an app touched something the lightweight classes hand to the real ones), puts the lightweight
- * classes back (Node's getter redefines the global as it loads) and runs every `onStandardLoad`
- * hook, which wires a lightweight class to its standard one (prototype chain, forwarders).
+ * Node defines those globals lazily: the first read loads undici (45-65 ms). On Node 22 and later
+ * they are lazy data properties that load it even when only their descriptor is read, and once a
+ * global is overwritten its standard value is gone for good (no public module exports it). So a
+ * lightweight class is installed as a script-level `let` binding of that name (`installGlobal`):
+ * every bare `Response` in scripts and modules resolves to it before the global object's property,
+ * which stays as Node made it, unread. `standardClasses()` reads those properties the first time it
+ * is called (an app touched something the lightweight classes hand to the real ones), then makes
+ * the global properties the lightweight classes too, and runs every `onStandardLoad` hook, which
+ * wires a lightweight class to its standard one (prototype chain, forwarders). Before that,
+ * `globalThis.Response` (spelled out) still gives the standard class, which works with every part
+ * of core as a real one does.
  */
 
 export interface StandardClasses {
@@ -20,37 +25,43 @@ export interface StandardClasses {
 type GlobalName = keyof StandardClasses;
 
 const names: GlobalName[] = ['Headers', 'Request', 'Response', 'fetch'];
-/** Each global as Node defined it, before core installed its own. */
-const originals = new Map<GlobalName, PropertyDescriptor | undefined>();
-/** What core installed, put back after Node's getter replaced it. */
-const installed = new Map<GlobalName, PropertyDescriptor>();
+/** What core installed under each name. */
+const installed = new Map<GlobalName, unknown>();
+/** Assigns the script-level binding of each name, declared once. */
+const bindings = new Map<GlobalName, (value: unknown) => void>();
 const hooks: Array<(standard: StandardClasses) => void> = [];
 let loaded: StandardClasses | undefined;
 
-function capture(name: GlobalName): void {
-  if (!originals.has(name)) originals.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
+/** Installs `value` as the global `name` (a bare `name` anywhere gives it) without reading the standard one. */
+export function installGlobal(name: GlobalName, value: unknown): void {
+  installed.set(name, value);
+  if (loaded !== undefined) {
+    defineGlobal(name, value);
+    return;
+  }
+  let assign = bindings.get(name);
+  if (assign === undefined) {
+    const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
+    assign = vm.runInThisContext(`let ${name}; (value) => { ${name} = value; }`, { filename: 'adapt-lightweight-globals' }) as (value: unknown) => void;
+    bindings.set(name, assign);
+  }
+  assign(value);
+  // real instances may already exist (a test runner, the app's own code): wire at once, it costs nothing then
+  if (undiciLoaded()) standardClasses();
 }
 
-/** Whether undici was loaded already, before core installed anything (a test runner, the app's own code). */
-function loadedBefore(name: GlobalName): boolean {
-  if (name === 'fetch') return false; // a plain function that loads undici on its first call
-  const descriptor = originals.get(name);
-  return descriptor !== undefined && !descriptor.get;
+function defineGlobal(name: GlobalName, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: name === 'fetch' });
 }
 
-/** Installs `value` as `globalThis[name]`, keeping the standard one (unread) for `standardClasses()`. */
-export function installGlobal(name: GlobalName, value: unknown, enumerable: boolean): void {
-  capture(name);
-  const descriptor: PropertyDescriptor = { value, writable: true, configurable: true, enumerable };
-  installed.set(name, descriptor);
-  Object.defineProperty(globalThis, name, descriptor);
-  // real instances may already exist: wire at once (undici is there, so this costs nothing)
-  if (loaded === undefined && loadedBefore(name)) standardClasses();
-}
-
-/** True once `standardClasses()` has run: before that, no standard Headers, Request or Response exists. */
-export function standardLoaded(): boolean {
-  return loaded !== undefined;
+/**
+ * Whether Node has loaded undici already (so reading the standard classes is free), from the list
+ * of built-in modules the process has loaded; true when that list is not there, to stay correct.
+ */
+export function undiciLoaded(): boolean {
+  if (loaded !== undefined) return true;
+  const list = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  return !Array.isArray(list) || list.includes('NativeModule internal/deps/undici/undici');
 }
 
 /** The standard classes; loads undici on the first call. */
@@ -58,11 +69,8 @@ export function standardClasses(): StandardClasses {
   if (loaded !== undefined) return loaded;
   const found: Partial<Record<GlobalName, unknown>> = {};
   for (const name of names) {
-    capture(name);
-    const descriptor = originals.get(name);
-    found[name] = descriptor === undefined ? undefined : descriptor.get ? descriptor.get.call(globalThis) : descriptor.value;
-    const own = installed.get(name);
-    if (own) Object.defineProperty(globalThis, name, own); // Node's getter has just redefined the global
+    found[name] = (globalThis as Record<string, unknown>)[name];
+    if (installed.has(name)) defineGlobal(name, installed.get(name));
   }
   loaded = found as unknown as StandardClasses;
   for (const hook of hooks) hook(loaded);

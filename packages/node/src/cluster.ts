@@ -4,7 +4,7 @@
  * every worker to drain and waits for all of them.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { createServer } from 'node:http';
+import { nodeHttp } from '@adapt/core';
 import type { ResolvedOptions } from './options.js';
 import { serverUrl, type ServerHandle } from './server-handle.js';
 import { onShutdownSignals } from './signals.js';
@@ -81,5 +81,5 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
   };
   const removeSignals = options.handleSignals ? onShutdownSignals(close) : () => {};
 
-  return { url: serverUrl(options, port), port: options.path ? undefined : port, server: createServer(), close };
+  return { url: serverUrl(options, port), port: options.path ? undefined : port, server: nodeHttp().createServer(), close };
 }
