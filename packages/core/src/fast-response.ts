@@ -18,7 +18,7 @@
  * (errors thrown by the constructor, `headers`, `body`, `bodyUsed`, `clone()`, the body readers,
  * `Response.json/redirect/error`) behaves like the standard class.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
 import { defineInspect, forwardByName, forwardToReal } from './forward.js';
@@ -159,7 +159,7 @@ class FastResponse {
     const real = this[realKey];
     if (real) return real.bodyUsed;
     const body = this[bodyKey];
-    return body instanceof ReadableStream && isDisturbed(body); // the app read or cancelled its own stream
+    return isStream(body) && isDisturbed(body); // the app read or cancelled its own stream
   }
 }
 
@@ -184,7 +184,7 @@ function realResponse(response: FastResponse): Response {
   let body = response[bodyKey];
   // the app read, cancelled or locked the stream it gave: the standard class would refuse it now,
   // so the real one gets a stand-in in the same state (its body reads reject, as the standard's do)
-  const unusable = body instanceof ReadableStream && (isDisturbed(body) ? 'disturbed' : body.locked ? 'locked' : undefined);
+  const unusable = isStream(body) && (isDisturbed(body) ? 'disturbed' : body.locked ? 'locked' : undefined);
   if (unusable) body = new ReadableStream<Uint8Array>();
   const Standard = load();
   const real = response[immutableKey]
@@ -263,7 +263,7 @@ export function responseParts(response: Response): ResponseParts {
     const real = fast[realKey];
     if (!real) {
       const body = fast[bodyKey];
-      if (body instanceof ReadableStream && (body.locked || isDisturbed(body))) throw new TypeError('Response body object should not be disturbed or locked');
+      if (isStream(body) && (body.locked || isDisturbed(body))) throw new TypeError('Response body object should not be disturbed or locked');
       const light = fast[headersKey];
       return { status: fast[statusKey], statusText: fast[statusTextKey], headers: light ? headerList(light) : fast[listKey], body };
     }
@@ -359,7 +359,12 @@ function hasName(flat: readonly string[], name: string): boolean {
   return false;
 }
 
+/** Whether a body is a stream (a string or bytes never touch the ReadableStream global, which Node loads on first use). */
+function isStream(body: FastBody): body is ReadableStream<Uint8Array> {
+  return typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && body instanceof ReadableStream;
+}
+
 /** Whether a stream was read from or cancelled (node:stream knows; the web stream API does not say). */
 function isDisturbed(stream: ReadableStream): boolean {
-  return Readable.isDisturbed(stream as unknown as Readable);
+  return (process.getBuiltinModule('node:stream') as typeof import('node:stream')).Readable.isDisturbed(stream as unknown as Readable);
 }
