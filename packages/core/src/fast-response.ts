@@ -364,7 +364,11 @@ function isStream(body: FastBody): body is ReadableStream<Uint8Array> {
   return typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && body instanceof ReadableStream;
 }
 
+// node:stream, taken on first use (a cold start that answers a string never needs it)
+let streamModule: typeof import('node:stream') | undefined;
+
 /** Whether a stream was read from or cancelled (node:stream knows; the web stream API does not say). */
 function isDisturbed(stream: ReadableStream): boolean {
-  return (process.getBuiltinModule('node:stream') as typeof import('node:stream')).Readable.isDisturbed(stream as unknown as Readable);
+  streamModule ??= process.getBuiltinModule('node:stream') as typeof import('node:stream');
+  return streamModule.Readable.isDisturbed(stream as unknown as Readable);
 }
