@@ -14,9 +14,13 @@
  *
  * `responseParts` works on any Response (a real one from `fetch()`, `Response.redirect()`...),
  * so adapters need no second path. After `installFastResponse()`, `new Response(...)` makes the
- * lightweight class, `instanceof Response` holds for both kinds, and everything observable
- * (errors thrown by the constructor, `headers`, `body`, `bodyUsed`, `clone()`, the body readers,
- * `Response.json/redirect/error`) behaves like the standard class.
+ * lightweight class (and `new Headers(...)` core's lightweight Headers), `instanceof Response`
+ * holds for both kinds, and everything observable (errors thrown by the constructor, `headers`,
+ * `body`, `bodyUsed`, `clone()`, the body readers, `Response.json/redirect/error`) behaves like
+ * the standard class. `headers` is a lightweight Headers over the response's own list (immutable
+ * after `Response.redirect`, as the standard's); `Response.json` and `Response.redirect` are
+ * answered without undici. Undici is loaded only when the app reads its own response's body,
+ * clones it, or gives something unusual (a Blob, FormData, a real Headers...).
  */
 import type { Readable } from 'node:stream';
 import { describeValue } from './contract.js';

@@ -16,9 +16,8 @@
  * `instanceof Request`, `constructor`, the prototype, `headers` (core's lightweight `Headers`,
  * same object every time, standard iteration order, changes kept by every copy), `bodyUsed`, body
  * read once (later reads reject), `clone()`, `new Request(request)` and `fetch(request)`. The
- * first lazy request installs the lightweight classes as `globalThis.Request` and
- * `globalThis.Headers` and wraps `globalThis.fetch`, all without loading undici (see
- * standard-classes.ts): undici reads its own private state from a Request (Node 24), so
+ * first lazy request installs the lightweight classes as the global `Request` and `Headers`
+ * and wraps the global `fetch`, all without loading undici (see standard-classes.ts): undici reads its own private state from a Request (Node 24), so
  * `new Request(lazy)` and `fetch(lazy)` hand it the real one. `text()`, `json()`,
  * `arrayBuffer()` and `bytes()` read through `body.bytes()` without any stream when the adapter
  * gives it. Undici is loaded only when the app touches something else (`fetch`, `formData()`,

@@ -42,7 +42,14 @@ export function installGlobal(name: GlobalName, value: unknown): void {
   let assign = bindings.get(name);
   if (assign === undefined) {
     const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
-    assign = vm.runInThisContext(`let ${name}; (value) => { ${name} = value; }`, { filename: 'adapt-lightweight-globals' }) as (value: unknown) => void;
+    try {
+      assign = vm.runInThisContext(`let ${name}; (value) => { ${name} = value; }`, { filename: 'adapt-lightweight-globals' }) as (value: unknown) => void;
+    } catch {
+      // a script of the app's declared that name at its top level already: install the plain way
+      standardClasses();
+      defineGlobal(name, value);
+      return;
+    }
     bindings.set(name, assign);
   }
   assign(value);
