@@ -27,8 +27,24 @@ type GlobalName = keyof StandardClasses;
 const names: GlobalName[] = ['Headers', 'Request', 'Response', 'fetch'];
 /** What core installed under each name. */
 const installed = new Map<GlobalName, unknown>();
-/** Assigns the script-level binding of each name, declared once. */
-const bindings = new Map<GlobalName, (value: unknown) => void>();
+/**
+ * Shared by every copy of core in the process (two bundles loaded side by side, as a test or a
+ * monorepo may): the assigner of each script-level binding, declared once per process, and the
+ * standard classes once read (after that, the global properties hold a lightweight class).
+ */
+interface Registry {
+  bindings: Map<GlobalName, (value: unknown) => void>;
+  standard: StandardClasses | undefined;
+}
+const registryKey = Symbol.for('adapt.core.standard-classes');
+const registry: Registry = (() => {
+  const existing = (globalThis as Record<symbol, Registry | undefined>)[registryKey];
+  if (existing) return existing;
+  const created: Registry = { bindings: new Map(), standard: undefined };
+  Object.defineProperty(globalThis, registryKey, { value: created });
+  return created;
+})();
+const bindings = registry.bindings;
 const hooks: Array<(standard: StandardClasses) => void> = [];
 let loaded: StandardClasses | undefined;
 
@@ -66,7 +82,7 @@ function defineGlobal(name: GlobalName, value: unknown): void {
  * of built-in modules the process has loaded; true when that list is not there, to stay correct.
  */
 export function undiciLoaded(): boolean {
-  if (loaded !== undefined) return true;
+  if (loaded !== undefined || registry.standard !== undefined) return true;
   const list = (process as { moduleLoadList?: unknown }).moduleLoadList;
   return !Array.isArray(list) || list.includes('NativeModule internal/deps/undici/undici');
 }
@@ -74,12 +90,13 @@ export function undiciLoaded(): boolean {
 /** The standard classes; loads undici on the first call. */
 export function standardClasses(): StandardClasses {
   if (loaded !== undefined) return loaded;
-  const found: Partial<Record<GlobalName, unknown>> = {};
-  for (const name of names) {
-    found[name] = (globalThis as Record<string, unknown>)[name];
-    if (installed.has(name)) defineGlobal(name, installed.get(name));
+  if (registry.standard === undefined) {
+    const found: Partial<Record<GlobalName, unknown>> = {};
+    for (const name of names) found[name] = (globalThis as Record<string, unknown>)[name];
+    registry.standard = found as unknown as StandardClasses;
   }
-  loaded = found as unknown as StandardClasses;
+  for (const [name, value] of installed) defineGlobal(name, value);
+  loaded = registry.standard;
   for (const hook of hooks) hook(loaded);
   return loaded;
 }
