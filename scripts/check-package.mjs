@@ -2,9 +2,13 @@
 // `npm run lint` in a package (turbo runs it after build): checks what a user of the published
 // package depends on.
 // 1. Every file named by package.json `exports`, `bin` and `types` exists.
-// 2. The runtime entry (`.`) of a package that also has a `./target` entry, bundled as a user's
-//    bundle would be, holds nothing from the build/deploy side: no AWS SDK, esbuild, commander,
-//    and no module under a `target/` folder. Runtime packages ship inside users' bundles.
+// 2. In a package that also has a `./target` entry (its build/deploy side, loaded only by the
+//    CLI), every other entry of `exports` is a runtime entry: bundled as a user's bundle would be,
+//    it holds nothing from the build/deploy side: no AWS SDK, esbuild, commander, and no file of
+//    the `./target` entry's own module graph: the package's files that loading the entry loads
+//    (static imports; a dynamic `import()` of the runtime, as `dev` does, is not part of it, and
+//    other packages, the package's own runtime through its name included, are outside it).
+//    Runtime packages ship inside users' bundles.
 // 3. The package as `npm pack` writes it (unless "private"): every package its shipped .js and
 //    .d.ts files import is declared in its own dependencies, peerDependencies or
 //    optionalDependencies (workspace hoisting hides a missing one until the package is installed
@@ -33,23 +37,26 @@ for (const file of files) {
   if (!file.includes('*') && !existsSync(join(dir, file))) problems.push(`${file} (named in package.json) does not exist; run the build first`);
 }
 
-const runtime = pkg.exports?.['.']?.default;
-if (runtime && pkg.exports['./target']) {
-  const result = await build({
-    entryPoints: [join(dir, runtime)],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const forbidden = Object.keys(result.metafile.inputs).filter((input) => /@aws-sdk\/|esbuild|commander|\/target\//.test(input));
-  for (const input of forbidden) problems.push(`the runtime entry ${runtime} pulls in ${input}, which belongs to the build/deploy side`);
-  const size = result.outputFiles[0].contents.length;
-  console.log(`${pkg.name}: runtime entry bundles to ${(size / 1024).toFixed(1)} KiB minified`);
+const entryFile = (entry) => (typeof entry === 'string' ? entry : entry?.default);
+const targetEntry = entryFile(pkg.exports?.['./target']);
+const runtimeEntries = targetEntry
+  ? Object.entries(pkg.exports)
+      .filter(([name]) => name !== './target' && name !== './package.json')
+      .map(([name, entry]) => [name, entryFile(entry)])
+      .filter(([, file]) => file && !file.includes('*'))
+  : [];
+if (targetEntry && existsSync(join(dir, targetEntry))) {
+  const bundleOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, metafile: true, logLevel: 'silent' };
+  const tooling = await build({ ...bundleOptions, entryPoints: [join(dir, targetEntry)], packages: 'external' });
+  const toolingFiles = staticGraph(tooling.metafile, targetEntry.replace(/^\.\//, ''));
+  for (const [name, file] of runtimeEntries) {
+    const result = await build({ ...bundleOptions, entryPoints: [join(dir, file)], minify: true });
+    const inputs = Object.keys(result.metafile.inputs);
+    const forbidden = inputs.filter((input) => toolingFiles.has(input) || /@aws-sdk\/|esbuild|commander/.test(input));
+    for (const input of forbidden) problems.push(`the runtime entry ${name} (${file}) pulls in ${input}, which belongs to the build/deploy side (${targetEntry}): move what both need into a runtime module`);
+    const size = result.outputFiles[0].contents.length;
+    console.log(`${pkg.name}: runtime entry ${name} bundles to ${(size / 1024).toFixed(1)} KiB minified`);
+  }
 }
 
 if (!pkg.private && problems.length === 0) await checkPacked();
@@ -58,8 +65,20 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`${pkg.name}: ${problem}`);
   process.exit(1);
 }
-console.log(`${pkg.name}: package.json entries present${runtime && pkg.exports['./target'] ? ', runtime entry free of build-side code' : ''}`);
+console.log(`${pkg.name}: package.json entries present${runtimeEntries.length > 0 ? `, runtime entries (${runtimeEntries.map(([name]) => name).join(', ')}) free of build-side code` : ''}`);
 if (!pkg.private) console.log(`${pkg.name}: packed imports declared, maps complete; publint and attw (esm-only) pass`);
+
+/** The files an entry loads when imported: its static imports, followed from file to file. */
+function staticGraph(metafile, entry) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !metafile.inputs[file]) return;
+    seen.add(file);
+    for (const imported of metafile.inputs[file].imports) if (!imported.external && imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entry);
+  return seen;
+}
 
 async function checkPacked() {
   const out = mkdtempSync(join(tmpdir(), 'adapt-check-package-'));

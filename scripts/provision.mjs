@@ -5,7 +5,7 @@
  *
  * 1. Debian packages, installed with apt-get when run as root: the build tools for aws-lambda-ric,
  *    nginx-light (the generated nginx site is served by a real nginx), wrk (bench/) and systemd
- *    (systemd-analyze verifies the generated unit).
+ *    (systemd-analyze verifies the generated unit), supervisor (the generated program section runs under a real supervisord).
  * 2. aws-lambda-ric 3.3.0, the Runtime Interface Client of AWS's Node.js images, built once into
  *    node_modules/.cache/adapt/aws-lambda-ric (a native addon: it compiles curl and
  *    aws-lambda-cpp, so it stays out of `npm ci`).
@@ -28,7 +28,7 @@ const ricPackage = join(ricCache, 'node_modules', 'aws-lambda-ric');
 
 /** Command on PATH -> the Debian package that provides it. */
 const ricTools = { autoconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'make', 'g++': 'g++', cmake: 'cmake', python3: 'python3' };
-const testTools = { nginx: 'nginx-light', wrk: 'wrk', 'systemd-analyze': 'systemd' };
+const testTools = { nginx: 'nginx-light', wrk: 'wrk', 'systemd-analyze': 'systemd', supervisord: 'supervisor', lighttpd: 'lighttpd' };
 
 let said = 0;
 const say = (line) => {

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach } from 'vitest';
 
-export type Component = 'nginx' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto';
+export type Component = 'nginx' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord' | 'lighttpd';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,6 +41,14 @@ const components: Record<Component, { present: () => boolean; missing: string }>
     missing:
       'aws-lambda-ric 3.3.0 is not built in node_modules/.cache/adapt/aws-lambda-ric: run `node scripts/provision.mjs` ' +
       '(it needs autoconf automake libtool make g++ cmake python3; as root it installs them)',
+  },
+  lighttpd: {
+    present: () => runs('lighttpd', ['-v']),
+    missing: `lighttpd is not installed: apt-get install lighttpd (${provisionHint})`,
+  },
+  supervisord: {
+    present: () => runs('supervisord', ['--version']),
+    missing: `supervisord is not installed: apt-get install supervisor (${provisionHint})`,
   },
   moto: {
     present: () => runs('python3', ['-c', 'import moto.server']),

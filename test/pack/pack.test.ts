@@ -89,7 +89,7 @@ afterAll(() => {
 
 it('packs every package of packages/ that is not private', () => {
   expect(relative(repoRoot, work).startsWith('..')).toBe(true);
-  expect(packed.map((tarball) => tarball.name).sort()).toEqual(['@adapt/cli', '@adapt/core', '@adapt/lambda', '@adapt/node']);
+  expect(packed.map((tarball) => tarball.name).sort()).toEqual(['@adapt/cli', '@adapt/core', '@adapt/iisnode', '@adapt/lambda', '@adapt/node']);
   for (const tarball of packed) expect(tarball.file).toBe(join(tarballs, `${tarball.name.replace('@', '').replace('/', '-')}-${tarball.version}.tgz`));
 });
 
@@ -110,7 +110,7 @@ describe.each([
       // Real folders unpacked from the tarballs, not links into the repository; @adapt/lambda,
       // which the template does not list, came with the CLI from its tarball too.
       const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
-      for (const name of ['@adapt/core', '@adapt/node', '@adapt/cli', '@adapt/lambda']) {
+      for (const name of ['@adapt/core', '@adapt/node', '@adapt/cli', '@adapt/lambda', '@adapt/iisnode']) {
         expect(lstatSync(join(app, 'node_modules', name)).isSymbolicLink()).toBe(false);
         expect(lock.packages[`node_modules/${name}`].resolved).toMatch(/^file:\.\.\/tarballs\/adapt-[a-z]+-\d+\.\d+\.\d+\.tgz$/);
       }
@@ -118,7 +118,8 @@ describe.each([
       const bin = join(app, 'node_modules/@adapt/cli/bin/adapt.js');
       const build = await mustRun(process.execPath, [bin, 'build', '--target', 'all', '--json'], app);
       const builds = JSON.parse(build.stdout).builds as { target: string; files: { path: string }[] }[];
-      expect(builds.map((built) => built.target)).toEqual(['lambda', 'node']);
+      expect(builds.map((built) => built.target)).toEqual(['iisnode', 'lambda', 'node']);
+      expect(builds.find((built) => built.target === 'iisnode')!.files.map((file) => file.path)).toEqual(expect.arrayContaining(['index.cjs', 'server.mjs', 'web.config']));
       expect(builds.find((built) => built.target === 'lambda')!.files.map((file) => file.path)).toContain('function.zip');
       expect(builds.find((built) => built.target === 'node')!.files.map((file) => file.path)).toContain('server.mjs');
 
@@ -143,7 +144,7 @@ it('names the installed targets when one is missing from the app', async () => {
   const unknown = await run(process.execPath, [join(app, 'node_modules/@adapt/cli/bin/adapt.js'), 'build', '--target', 'gcp'], app);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('error: unknown target "gcp"');
-  expect(unknown.stderr).toContain('installed targets: lambda, node');
+  expect(unknown.stderr).toContain('installed targets: iisnode, lambda, node');
 });
 
 it(

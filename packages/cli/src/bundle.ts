@@ -6,9 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
 import { entrySpecifier } from './config.js';
-import { CliError } from './errors.js';
 import { cliNodePaths } from './resolve.js';
 import { shownPath } from './output.js';
 
@@ -81,7 +80,7 @@ export async function bundleTarget(target: AdaptTarget, context: TargetContext, 
     });
   } catch (error) {
     const errors = (error as { errors?: EsbuildMessage[] }).errors;
-    throw new CliError('BUILD_FAILED', `esbuild could not bundle the app for ${target.name}:\n  ${errors?.length ? describeBuildErrors(errors) : (error as Error).message}`, {
+    throw new AdaptError('BUILD_FAILED', `esbuild could not bundle the app for ${target.name}:\n  ${errors?.length ? describeBuildErrors(errors) : (error as Error).message}`, {
       hint: 'fix the error above; a missing package means: npm install it in your project',
       cause: error,
     });
@@ -119,7 +118,7 @@ function cleanOutDir(context: TargetContext): void {
     return path !== '' && !path.startsWith('..') && !isAbsolute(path);
   };
   if (inside(context.outDir, context.cwd) || context.outDir === context.cwd) {
-    throw new CliError('USAGE', `--out ${context.outDir} would overwrite the project itself`, { hint: 'choose an empty folder, such as --out dist/node', exitCode: 2 });
+    throw new AdaptError('USAGE', `--out ${context.outDir} would overwrite the project itself`, { hint: 'choose an empty folder, such as --out dist/node', exitCode: 2 });
   }
   if (inside(join(context.cwd, '.adapt'), context.outDir)) rmSync(context.outDir, { recursive: true, force: true });
   mkdirSync(context.outDir, { recursive: true });

@@ -1,5 +1,6 @@
 /** What every command shares: --json, --verbose and --stage declared once, and one way to run and fail. */
-import { Option, type Command } from 'commander';
+import { parsePort, portRule } from '@adapt/core';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from './output.js';
 import { exitCodeOf } from './errors.js';
 
@@ -10,7 +11,7 @@ export function addGlobalOptions(command: Command): Command {
 }
 
 export function addStageOption(command: Command): Command {
-  return command.addOption(new Option('-s, --stage <name>', 'the stage whose settings apply (default: config defaultStage, else dev)'));
+  return command.addOption(new Option('-s, --stage <name>', 'the stage whose settings apply (default: the stage whose hosts match this machine, else config defaultStage, else dev)'));
 }
 
 /** Examples shown at the end of `--help`. */
@@ -29,13 +30,9 @@ export async function runWithOutput(options: Partial<GlobalOptions>, body: (outp
   }
 }
 
-/** Parses a TCP port flag: an integer from 0 to 65535. */
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) {
-    throw new (class extends Error {
-      code = 'commander.invalidArgument';
-    })(`port must be an integer from 0 to 65535, got "${value}"`);
-  }
+/** A --port flag, by @adapt/core's port rule; commander reports a bad one as a usage error. */
+export function portFlag(value: string): number {
+  const port = parsePort(value);
+  if (port === undefined) throw new InvalidArgumentError(`port must be ${portRule}, got "${value}"`);
   return port;
 }

@@ -2,8 +2,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findEntry, selectStage, validateConfig, type Project } from './config.js';
-import { CliError, didYouMean, editDistance } from './errors.js';
+import { findEntry, pickStage, selectStage, validateConfig, type Project } from './config.js';
+import { resolveSettings } from '@adapt/core';
+import { AdaptError, didYouMean, editDistance } from '@adapt/core';
 
 /** The refusal's message, or '' when the config is accepted. */
 const problemsOf = (config: unknown): string => {
@@ -14,8 +15,8 @@ const problemsOf = (config: unknown): string => {
     refusal = error;
   }
   if (refusal === undefined) return '';
-  expect(refusal).toBeInstanceOf(CliError);
-  return (refusal as CliError).message;
+  expect(refusal).toBeInstanceOf(AdaptError);
+  return (refusal as AdaptError).message;
 };
 
 describe('validateConfig', () => {
@@ -42,7 +43,7 @@ describe('validateConfig', () => {
     [{ memroy: 512 }, 'memroy: unknown key; did you mean "memory"?'],
     [{ Region: 'eu' }, 'Region: unknown key; did you mean "region"?'],
     [{ entyr: 'x.ts' }, 'entyr: unknown key; did you mean "entry"?'],
-    [{ flavour: 1 }, 'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, trustProxy, refuseMethods, entry, defaultStage'],
+    [{ flavour: 1 }, 'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, trustProxy, refuseMethods, sendFile, entry, defaultStage'],
     [{ trustProxy: ['loopback', '10.0.0.0/33'] }, 'trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal), got an array'],
     [{ targets: { node: { trustProxy: 'yes please' } } }, 'targets.node.trustProxy: expected false, true, a number of proxy hops such as 1'],
     [{ stages: { prod: { trustProxy: 1.5 } } }, 'stages.prod.trustProxy: expected false, true, a number of proxy hops such as 1'],
@@ -139,5 +140,43 @@ describe('didYouMean', () => {
   it('counts a swap of neighbours as one edit', () => {
     expect(editDistance('ecoh', 'echo')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+});
+
+describe('per-host stages', () => {
+  const config = validateConfig({
+    defaultStage: 'local',
+    stages: { prod: { hosts: ['web-*.example.com', 'db1'], memory: 1024 }, staging: { hosts: ['stage-*'] }, local: {} },
+  });
+
+  it.each([
+    ['web-1.example.com', 'prod', '"web-*.example.com"'],
+    ['WEB-12.Example.COM', 'prod', '"web-*.example.com"'],
+    ['db1', 'prod', '"db1"'],
+    ['db1.internal', 'prod', '"db1"'],
+    ['stage-3', 'staging', '"stage-*"'],
+  ])('%s picks %s', (host, stage, pattern) => {
+    const picked = pickStage(config, undefined, host);
+    expect(picked).toMatchObject({ stage, by: 'host' });
+    expect(picked.reason).toBe(`host "${host}" matches ${pattern} in stages.${stage}.hosts`);
+  });
+
+  it.each(['web-1.eu.example.com', 'web-.example.com', 'laptop', 'db10', 'xdb1'])('%s matches no stage: the default', (host) => {
+    expect(pickStage(config, undefined, host)).toEqual({ stage: 'local', by: 'default', reason: `no stage's hosts match host "${host}"; defaultStage` });
+  });
+
+  it('--stage wins over the host', () => {
+    expect(pickStage(config, 'local', 'web-1.example.com')).toEqual({ stage: 'local', by: 'flag', reason: '--stage' });
+  });
+
+  it('two stages matching one host is a clear error', () => {
+    const both = validateConfig({ stages: { a: { hosts: ['web-*'] }, b: { hosts: ['*-1'] } } });
+    expect(() => pickStage(both, undefined, 'web-1')).toThrow('the host "web-1" matches the hosts of more than one stage: a ("web-*") and b ("*-1")');
+  });
+
+  it('hosts is a stage key only, not a setting: refused elsewhere, and left out of the resolved settings', () => {
+    expect(() => validateConfig({ hosts: ['x'] })).toThrow('hosts: unknown key');
+    expect(() => validateConfig({ stages: { prod: { hosts: 'web-1' } } })).toThrow('stages.prod.hosts: expected a list of host names');
+    expect(resolveSettings(config, 'node', 'prod')).toEqual({ memory: 1024 });
   });
 });

@@ -6,9 +6,21 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
-import { knownStages, trustProxyProblem, type AdaptConfig } from '@adapt/core';
-import { CliError, didYouMean } from './errors.js';
+import {
+  AdaptError,
+  describeSetting,
+  didYouMean,
+  isAdaptError,
+  knownStages,
+  settingProblems,
+  sharedSettings,
+  stageSettings,
+  throwSettingProblems,
+  topLevelSettings,
+  type AdaptConfig,
+} from '@adapt/core';
 import { cliNodePaths } from './resolve.js';
+import { currentHostname, stageForHost, type PickedStage } from './stage-hosts.js';
 
 export const configFileNames = ['adapt.config.ts', 'adapt.config.mts', 'adapt.config.js', 'adapt.config.mjs'] as const;
 export const entryCandidates = ['src/app.ts', 'src/app.js', 'src/app.mts', 'src/app.mjs', 'app.ts', 'app.js', 'app.mjs', 'src/index.ts', 'src/index.js', 'src/index.mjs'];
@@ -50,7 +62,7 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError('CONFIG_LOAD', `${file} is not valid JSON: ${(error as Error).message}`, { hint: 'fix the syntax error in package.json' });
+    throw new AdaptError('CONFIG_LOAD', `${file} is not valid JSON: ${(error as Error).message}`, { hint: 'fix the syntax error in package.json' });
   }
 }
 
@@ -81,7 +93,7 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
       }).catch((error: { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }) => {
         const first = error.errors?.[0];
         const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
-        throw new CliError('CONFIG_LOAD', `cannot compile ${basename(file)}: ${where}${first?.text ?? String(error)}`, {
+        throw new AdaptError('CONFIG_LOAD', `cannot compile ${basename(file)}: ${where}${first?.text ?? String(error)}`, {
           hint: 'fix the error above; the config is TypeScript compiled with esbuild',
           cause: error,
         });
@@ -95,14 +107,14 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
     }
     const loaded = (await import(pathToFileURL(moduleFile).href)) as { default?: unknown };
     if (!('default' in loaded)) {
-      throw new CliError('CONFIG_INVALID', `${basename(file)} has no default export`, {
+      throw new AdaptError('CONFIG_INVALID', `${basename(file)} has no default export`, {
         hint: "export the config: export default defineConfig({ ... }) (defineConfig comes from '@adapt/core')",
       });
     }
     return loaded.default;
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError('CONFIG_LOAD', `cannot load ${basename(file)}: ${(error as Error)?.message ?? String(error)}`, {
+    if (isAdaptError(error)) throw error;
+    throw new AdaptError('CONFIG_LOAD', `cannot load ${basename(file)}: ${(error as Error)?.message ?? String(error)}`, {
       hint: 'the config module threw while loading; run with --verbose for the stack trace',
       cause: error,
     });
@@ -111,126 +123,77 @@ async function importConfig(file: string, dir: string): Promise<unknown> {
   }
 }
 
-type Check = (value: unknown) => string | undefined;
-
-const isString: Check = (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'a non-empty string');
-const isMethodList: Check = (value) =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(item)) ? undefined : 'a list of HTTP method names, such as ["TRACE"]';
-const isPositiveInteger: Check = (value) => (Number.isInteger(value) && (value as number) > 0 ? undefined : 'a positive integer');
-const isPositiveNumber: Check = (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'a positive number');
-const isEnv: Check = (value) => {
-  if (!isPlainObject(value)) return 'an object of string values, such as { API_URL: "https://..." }';
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') return `an object of string values (env.${key} is ${typeof item}; write it as a string)`;
-  }
-  return undefined;
-};
-
-/** The settings every target understands, and what each must be. */
-export const settingChecks: Record<string, Check> = {
-  name: isString,
-  memory: isPositiveInteger,
-  timeout: isPositiveNumber,
-  region: isString,
-  env: isEnv,
-  static: isString,
-  domain: isString,
-  bodyLimit: isPositiveInteger,
-  trustProxy: trustProxyProblem,
-  refuseMethods: isMethodList,
-};
-
-const topLevelOnly: Record<string, Check> = { entry: isString, defaultStage: isString };
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
 /**
- * Validates a loaded config. Shared and per-stage layers accept only the common settings; a
- * target's layers also accept that target's own settings, unless the key looks like a misspelled
- * common one. Throws one error naming the key, what was expected and, for typos, the likely key.
+ * Validates a loaded config against the shared settings schema of @adapt/core. Shared and
+ * per-stage layers accept only the shared settings; a target's layers are checked against the
+ * target's own schema when the target is loaded (targetContext), and here only for keys that look
+ * like a misspelled shared one. Throws one error naming each key, what was expected and, for
+ * typos, the likely key.
  */
 export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptConfig {
-  const problems: string[] = [];
-  const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
   if (!isPlainObject(value)) {
-    throw new CliError('CONFIG_INVALID', `${file} must export an object, got ${describe(value)}`, {
+    throw new AdaptError('CONFIG_INVALID', `${file} must export an object, got ${describeSetting(value)}`, {
       hint: "export default defineConfig({ entry: 'src/app.ts' })",
     });
   }
-
-  const checkLayer = (layer: Record<string, unknown>, path: string, extra: Record<string, Check>, open: boolean) => {
-    const known = { ...settingChecks, ...extra };
-    for (const [key, item] of Object.entries(layer)) {
-      const at = path ? `${path}.${key}` : key;
-      const check = known[key];
-      if (check) {
-        if (item === undefined) continue;
-        const expected = check(item);
-        if (expected) fail(at, `expected ${expected}, got ${describe(item)}`);
-        continue;
-      }
-      const suggestion = didYouMean(key, Object.keys(known));
-      if (suggestion) fail(at, `unknown key; did you mean "${suggestion}"?`);
-      else if (!open) fail(at, `unknown key; known keys here: ${Object.keys(known).join(', ')}`);
-    }
-  };
-
-  const checkStages = (stages: unknown, path: string, open: boolean) => {
+  const problems: string[] = [];
+  const fail = (path: string, message: string) => problems.push(`${path}: ${message}`);
+  const checkStages = (stages: unknown, path: string, open: boolean, topLevel = false) => {
     if (stages === undefined) return;
-    if (!isPlainObject(stages)) return fail(path, `expected an object of stages, such as { prod: { memory: 1024 } }, got ${describe(stages)}`);
+    if (!isPlainObject(stages)) return fail(path, `expected an object of stages, such as { prod: { memory: 1024 } }, got ${describeSetting(stages)}`);
     for (const [stage, settings] of Object.entries(stages)) {
-      if (!isPlainObject(settings)) fail(`${path}.${stage}`, `expected an object of settings, got ${describe(settings)}`);
-      else checkLayer(settings, `${path}.${stage}`, {}, open);
+      if (!isPlainObject(settings)) fail(`${path}.${stage}`, `expected an object of settings, got ${describeSetting(settings)}`);
+      else problems.push(...settingProblems(settings, topLevel ? { ...sharedSettings, ...stageSettings } : sharedSettings, `${path}.${stage}`, open));
     }
   };
 
   const { stages, targets, ...shared } = value;
-  checkLayer(shared, '', topLevelOnly, false);
-  checkStages(stages, 'stages', false);
+  problems.push(...settingProblems(shared, { ...sharedSettings, ...topLevelSettings }, ''));
+  checkStages(stages, 'stages', false, true);
   if (targets !== undefined) {
-    if (!isPlainObject(targets)) fail('targets', `expected an object keyed by target name, such as { lambda: { memory: 512 } }, got ${describe(targets)}`);
+    if (!isPlainObject(targets)) fail('targets', `expected an object keyed by target name, such as { lambda: { memory: 512 } }, got ${describeSetting(targets)}`);
     else {
       for (const [target, settings] of Object.entries(targets)) {
         if (!/^[a-z0-9][a-z0-9-]*$/.test(target)) fail(`targets.${target}`, 'a target name is lowercase letters, digits and dashes, such as "node" or "lambda"');
         if (!isPlainObject(settings)) {
-          fail(`targets.${target}`, `expected an object of settings, got ${describe(settings)}`);
+          fail(`targets.${target}`, `expected an object of settings, got ${describeSetting(settings)}`);
           continue;
         }
+        // open: the target's own keys are checked against its schema once it is loaded (targetContext)
         const { stages: targetStages, ...targetShared } = settings;
-        checkLayer(targetShared, `targets.${target}`, {}, true);
+        problems.push(...settingProblems(targetShared, sharedSettings, `targets.${target}`, true));
         checkStages(targetStages, `targets.${target}.stages`, true);
       }
     }
   }
-  if (problems.length > 0) {
-    const list = problems.length === 1 ? problems[0] : problems.map((problem) => `\n  - ${problem}`).join('');
-    throw new CliError('CONFIG_INVALID', `${file} is invalid: ${list}`, {
-      hint: 'fix the keys above; every setting is documented on AdaptConfig in @adapt/core (config.ts)',
-    });
-  }
+  throwSettingProblems(problems, file);
   return value as AdaptConfig;
 }
 
-/** The stage to use: the flag, else the config's defaultStage, else `dev`; an unknown stage is an error. */
-export function selectStage(config: AdaptConfig, requested: string | undefined): string {
+/**
+ * The stage to use and why: the flag, else the stage whose `hosts` name this machine
+ * (stage-hosts.ts), else the config's defaultStage, else `dev`; an unknown stage is an error.
+ */
+export function pickStage(config: AdaptConfig, requested: string | undefined, host: string = currentHostname()): PickedStage {
   const fallback = config.defaultStage ?? 'dev';
-  if (requested === undefined) return fallback;
+  if (requested === undefined) {
+    return stageForHost(config, host) ?? { stage: fallback, by: 'default', reason: `no stage's hosts match host "${host}"; ${config.defaultStage ? 'defaultStage' : 'the default stage'}` };
+  }
   const stages = knownStages(config);
-  if (stages.includes(requested)) return requested;
+  if (stages.includes(requested)) return { stage: requested, by: 'flag', reason: '--stage' };
   const suggestion = didYouMean(requested, stages);
-  throw new CliError('UNKNOWN_STAGE', `unknown stage "${requested}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+  throw new AdaptError('UNKNOWN_STAGE', `unknown stage "${requested}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
     hint: `known stages: ${stages.join(', ')}. Add "${requested}" under stages in adapt.config.ts to create it.`,
   });
+}
+
+/** The stage's name only (see pickStage). */
+export function selectStage(config: AdaptConfig, requested: string | undefined, host?: string): string {
+  return pickStage(config, requested, host).stage;
 }
 
 /** The app's entry module: config `entry`, else the usual files, else package.json `adapt.entry` or `main`. */
@@ -239,7 +202,7 @@ export function findEntry(project: Project): string {
   if (config.entry) {
     const file = resolve(dir, config.entry);
     if (!existsSync(file)) {
-      throw new CliError('ENTRY_NOT_FOUND', `the entry "${config.entry}" set in ${basename(project.configFile ?? 'adapt.config.ts')} does not exist (${file})`, {
+      throw new AdaptError('ENTRY_NOT_FOUND', `the entry "${config.entry}" set in ${basename(project.configFile ?? 'adapt.config.ts')} does not exist (${file})`, {
         hint: 'fix entry in adapt.config.ts: a path relative to the config file',
       });
     }
@@ -254,11 +217,11 @@ export function findEntry(project: Project): string {
   if (fromPackage) {
     const file = resolve(dir, fromPackage);
     if (existsSync(file)) return file;
-    throw new CliError('ENTRY_NOT_FOUND', `package.json names the entry "${fromPackage}", which does not exist`, {
+    throw new AdaptError('ENTRY_NOT_FOUND', `package.json names the entry "${fromPackage}", which does not exist`, {
       hint: 'fix "adapt.entry" or "main" in package.json, or set entry in adapt.config.ts',
     });
   }
-  throw new CliError('ENTRY_NOT_FOUND', `no app entry found in ${dir}`, {
+  throw new AdaptError('ENTRY_NOT_FOUND', `no app entry found in ${dir}`, {
     hint: `create src/app.ts exporting your app as default, or set entry in adapt.config.ts; looked for ${entryCandidates.slice(0, 6).join(', ')}, ..., package.json "adapt.entry" and "main"`,
   });
 }

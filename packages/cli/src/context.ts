@@ -1,7 +1,7 @@
 /** Builds the TargetContext a target receives: project, entry, stage, settings, output folder. */
-import { isAbsolute, join, resolve } from 'node:path';
-import { resolveSettings, type AdaptTarget, type TargetContext } from '@adapt/core';
-import { findEntry, selectStage, type Project } from './config.js';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { checkTargetSettings, resolveSettings, type AdaptTarget, type TargetContext } from '@adapt/core';
+import { findEntry, pickStage, type Project } from './config.js';
 import type { Output } from './output.js';
 
 export interface ContextOptions {
@@ -13,7 +13,8 @@ export interface ContextOptions {
 }
 
 export function targetContext(project: Project, target: AdaptTarget, output: Output, options: ContextOptions): TargetContext {
-  const stage = selectStage(project.config, options.stage);
+  if (target.settings) checkTargetSettings(project.config, target.name, target.settings, basename(project.configFile ?? 'adapt.config.ts'));
+  const stage = pickStage(project.config, options.stage).stage;
   let outDir = join(project.dir, '.adapt', target.name);
   if (options.out) {
     const out = isAbsolute(options.out) ? options.out : resolve(process.cwd(), options.out);

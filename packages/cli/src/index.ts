@@ -1,5 +1,4 @@
 export { createProgram, main, version } from './program.js';
-export { CliError, type CliErrorCode } from './errors.js';
 export { loadProject, validateConfig, selectStage, findEntry, type Project } from './config.js';
 export { loadTarget, loadAllTargets } from './targets.js';
 export { buildTarget, bundleTarget, type BuildReport, type BundleOptions } from './bundle.js';

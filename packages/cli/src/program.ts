@@ -7,6 +7,9 @@ import { registerInit } from './commands/init/index.js';
 import { registerDev } from './commands/dev/index.js';
 import { registerBuild } from './commands/build/index.js';
 import { registerStart } from './commands/start/index.js';
+import { registerStop } from './commands/stop/index.js';
+import { registerRestart } from './commands/restart/index.js';
+import { registerStatus } from './commands/status/index.js';
 import { registerDeploy } from './commands/deploy/index.js';
 import { registerRollback } from './commands/rollback/index.js';
 import { registerInvoke } from './commands/invoke/index.js';
@@ -28,7 +31,7 @@ export function createProgram(): Command {
     'adapt start --target node --port 8080',
     'adapt deploy --target lambda --stage prod',
   ]);
-  for (const register of [registerInit, registerDev, registerBuild, registerStart, registerDeploy, registerRollback, registerInvoke]) {
+  for (const register of [registerInit, registerDev, registerBuild, registerStart, registerStop, registerRestart, registerStatus, registerDeploy, registerRollback, registerInvoke]) {
     register(program).exitOverride();
   }
   return program;

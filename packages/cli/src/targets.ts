@@ -3,21 +3,20 @@
  * CLI's install. The CLI knows targets only through the AdaptTarget interface of @adapt/core.
  */
 import { pathToFileURL } from 'node:url';
-import type { AdaptTarget } from '@adapt/core';
-import { CliError, didYouMean } from './errors.js';
+import { AdaptError, didYouMean, type AdaptTarget } from '@adapt/core';
 import { installedTargetNames, resolveFrom } from './resolve.js';
 
 const targetName = /^[a-z0-9][a-z0-9-]*$/;
 
 export async function loadTarget(projectDir: string, name: string): Promise<AdaptTarget> {
   if (!targetName.test(name)) {
-    throw new CliError('USAGE', `"${name}" is not a target name`, { hint: 'a target is named like its package: node, lambda...', exitCode: 2 });
+    throw new AdaptError('USAGE', `"${name}" is not a target name`, { hint: 'a target is named like its package: node, lambda...', exitCode: 2 });
   }
   const file = resolveFrom(projectDir, `@adapt/${name}/target`);
   if (!file) {
     const installed = installedTargetNames(projectDir);
     const suggestion = didYouMean(name, installed);
-    throw new CliError('UNKNOWN_TARGET', `unknown target "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
+    throw new AdaptError('UNKNOWN_TARGET', `unknown target "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
       // a near miss is a typo, not a package to install
       hint: suggestion
         ? `installed targets: ${installed.join(', ')}`
@@ -30,14 +29,14 @@ export async function loadTarget(projectDir: string, name: string): Promise<Adap
   try {
     loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError('TARGET_LOAD', `cannot load @adapt/${name}/target: ${(error as Error).message}`, {
+    throw new AdaptError('TARGET_LOAD', `cannot load @adapt/${name}/target: ${(error as Error).message}`, {
       hint: `reinstall it (npm install @adapt/${name}); run with --verbose for the stack trace`,
       cause: error,
     });
   }
   const target = (loaded.default ?? loaded.target) as AdaptTarget | undefined;
   if (!target || typeof target.bundle !== 'function' || typeof target.name !== 'string') {
-    throw new CliError('TARGET_LOAD', `@adapt/${name}/target does not export an adapt target (an object with name and bundle())`, {
+    throw new AdaptError('TARGET_LOAD', `@adapt/${name}/target does not export an adapt target (an object with name and bundle())`, {
       hint: `update @adapt/${name} to a version made for this CLI`,
     });
   }
@@ -47,11 +46,11 @@ export async function loadTarget(projectDir: string, name: string): Promise<Adap
 /** Every installed target, for `--target all`. */
 export async function loadAllTargets(projectDir: string): Promise<AdaptTarget[]> {
   const names = installedTargetNames(projectDir);
-  if (names.length === 0) throw new CliError('UNKNOWN_TARGET', 'no target package is installed', { hint: 'run: npm install @adapt/node' });
+  if (names.length === 0) throw new AdaptError('UNKNOWN_TARGET', 'no target package is installed', { hint: 'run: npm install @adapt/node' });
   return Promise.all(names.map((name) => loadTarget(projectDir, name)));
 }
 
-type Capability = 'deploy' | 'rollback' | 'invoke' | 'start' | 'package';
+type Capability = 'deploy' | 'rollback' | 'invoke' | 'start' | 'dev' | 'package';
 
 /** The target's method, or a clear error listing the installed targets that have it. */
 export async function requireCapability<K extends Capability>(projectDir: string, target: AdaptTarget, capability: K): Promise<NonNullable<AdaptTarget[K]>> {
@@ -66,8 +65,8 @@ export async function requireCapability<K extends Capability>(projectDir: string
       // a broken target package cannot do it either
     }
   }
-  const verb = capability === 'start' ? 'start locally' : capability;
-  throw new CliError('TARGET_UNSUPPORTED', `target ${target.name} cannot ${verb}; targets that can: ${able.length ? able.join(', ') : 'none installed'}`, {
+  const verb = capability === 'start' ? 'start locally' : capability === 'dev' ? 'serve adapt dev' : capability;
+  throw new AdaptError('TARGET_UNSUPPORTED', `target ${target.name} cannot ${verb}; targets that can: ${able.length ? able.join(', ') : 'none installed'}`, {
     hint: able.length ? `run: adapt ${capability} --target ${able[0]}` : undefined,
   });
 }

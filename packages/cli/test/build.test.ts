@@ -144,7 +144,7 @@ describe('adapt build --target echo', () => {
       ...withoutConfig,
       'node_modules/@adapt/broken/package.json': JSON.stringify({ name: '@adapt/broken', type: 'module', exports: { './target': './target.js' } }),
       'node_modules/@adapt/broken/target.js':
-        "export default { name: 'broken', description: 'always refuses', bundle() { throw Object.assign(new Error('region is required'), { hint: 'set targets.broken.region' }); } };\n",
+        "export default { name: 'broken', description: 'always refuses', bundle() { throw Object.assign(new Error('region is required'), { code: 'BAD_SETTING', hint: 'set targets.broken.region', [Symbol.for('adapt.error')]: true }); } };\n",
     });
     try {
       // every installed target: the project's own (echo, broken) and those beside the CLI (node...)

@@ -148,6 +148,24 @@ describe('failures exit with 1 and say what to do', () => {
     }
   });
 
+  it("a target's own settings are checked against its schema once it loads, typos named", async () => {
+    const bad = tempProject({
+      'adapt.config.ts': "export default { targets: { node: { instalDir: '/srv/x', port: 80 }, lambda: { streamng: true, stages: { prod: { bundleSdk: 'yes' } } } } };\n",
+      'src/app.ts': helloApp,
+    });
+    try {
+      const node = await runCli(['build', '--target', 'node', '--json'], { cwd: bad.dir });
+      expect(node.code).toBe(1);
+      expect(JSON.parse(node.stdout).error).toMatchObject({ code: 'CONFIG_INVALID', message: 'adapt.config.ts is invalid: targets.node.instalDir: unknown key; did you mean "installDir"?' });
+      const lambda = await runCli(['build', '--target', 'lambda'], { cwd: bad.dir });
+      expect(lambda.code).toBe(1);
+      expect(lambda.stderr).toContain('- targets.lambda.streamng: unknown key; did you mean "streaming"?');
+      expect(lambda.stderr).toContain('- targets.lambda.stages.prod.bundleSdk: expected true or false, got "yes" (for example bundleSdk: true)');
+    } finally {
+      bad.remove();
+    }
+  });
+
   it('a config that does not compile points at the line', async () => {
     const broken = tempProject({ 'adapt.config.ts': 'export default {\n  entry: "src/app.ts",,\n};\n', 'src/app.ts': helloApp, ...echoTargetFiles });
     try {

@@ -10,7 +10,7 @@ import { repoRoot, runCli, tempProject } from './helpers.js';
 const workspace = tempProject({});
 afterAll(() => workspace.remove());
 
-const packages = ['@adapt/cli', '@adapt/core', '@adapt/lambda', '@adapt/node'];
+const packages = ['@adapt/cli', '@adapt/core', '@adapt/iisnode', '@adapt/lambda', '@adapt/node'];
 
 describe('adapt init without --adapt-from', () => {
   it('asks the registry for @adapt/* and says that they are not published yet, and how to point at this checkout', async () => {

@@ -3,6 +3,7 @@
  * to the most specific: shared, then the stage, then the target, then the target's stage.
  */
 import type { TrustProxy } from './client-address.js';
+import type { SendFileSettings } from './send-file.js';
 
 export interface Settings {
   /** Function or service name on the platform. */
@@ -29,6 +30,8 @@ export interface Settings {
   trustProxy?: TrustProxy;
   /** Methods answered 405 before the app runs, such as `["TRACE"]`. Default: none. */
   refuseMethods?: string[];
+  /** Who sends the files of `sendFile()` and from which folders; see send-file.ts. Default: the app streams them. */
+  sendFile?: SendFileSettings;
   /** Target-specific settings; each target documents and validates its own. */
   [setting: string]: unknown;
 }
@@ -42,8 +45,8 @@ export interface AdaptConfig extends Settings {
   entry?: string;
   /** Stage used when none is given. Default: `dev`. */
   defaultStage?: string;
-  /** Per-stage settings shared by every target. */
-  stages?: Record<string, Settings>;
+  /** Per-stage settings shared by every target; `hosts` picks the stage on those machines (see the CLI's stage-hosts.ts). */
+  stages?: Record<string, Settings & { hosts?: string[] }>;
   /** Per-target settings, each with its own per-stage overrides. */
   targets?: Record<string, TargetConfig>;
 }
@@ -58,7 +61,8 @@ export function resolveSettings(config: AdaptConfig, target: string, stage: stri
   const { stages, targets, entry: _entry, defaultStage: _defaultStage, ...shared } = config;
   const targetConfig = targets?.[target] ?? {};
   const { stages: targetStages, ...targetShared } = targetConfig;
-  const layers: Settings[] = [shared, stages?.[stage] ?? {}, targetShared, targetStages?.[stage] ?? {}];
+  const { hosts: _hosts, ...stageShared } = stages?.[stage] ?? {}; // which machines pick the stage: not a setting
+  const layers: Settings[] = [shared, stageShared, targetShared, targetStages?.[stage] ?? {}];
   const merged: Settings = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {

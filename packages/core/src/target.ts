@@ -3,7 +3,10 @@
  * targets only through it: a new target is a new package, not a change to the CLI.
  * Type-only: nothing here runs inside a user's bundle.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdaptConfig, Settings } from './config.js';
+import type { App } from './contract.js';
+import type { SettingsSchema } from './settings-schema.js';
 
 export interface TargetLogger {
   /** A line of progress (hidden with --json). */
@@ -73,7 +76,27 @@ export interface StartOptions {
   stdout?: 'inherit' | 'stderr';
   /** Called once the server listens, with its URL (the CLI prints it as JSON with --json). */
   onListening?(url: string): void;
+  /** Extra flags a target understands, such as Lambda's `source` and `runtimeApi`. */
+  [option: string]: unknown;
 }
+
+/**
+ * One version of the app served by `adapt dev`: a Node request listener, with the app's lifecycle
+ * when the target runs it itself (else the CLI calls the app's teardown when the version retires).
+ */
+export interface DevListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+}
+
+export interface DevOptions {
+  /** Extra flags a target understands, such as Lambda's `source`. */
+  [option: string]: unknown;
+}
+
+/** How a target serves each freshly built version of the app in `adapt dev`. */
+export type DevServing = (app: App) => DevListener;
 
 export interface DeployOptions {
   dryRun: boolean;
@@ -91,9 +114,16 @@ export interface DeployResult {
 export interface AdaptTarget {
   name: string;
   description: string;
+  /** The target's own settings (beside the shared ones); the CLI refuses any other key under `targets.<name>`. */
+  settings?: SettingsSchema;
   bundle(context: TargetContext): BundleSpec;
   /** Writes the files that sit beside the bundle (package.json, zip, unit files...). */
   package?(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]>;
+  /**
+   * `adapt dev`: how each version of the app (rebuilt in watch mode by the CLI, in this process)
+   * is served, the way this platform would hand it requests. The node target's is the default.
+   */
+  dev?(context: TargetContext, options: DevOptions): Promise<DevServing>;
   /** Runs the build locally the way the platform would; resolves when the process should exit. */
   start?(context: TargetContext, options: StartOptions): Promise<void>;
   deploy?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;

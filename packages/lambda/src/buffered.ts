@@ -1,13 +1,15 @@
 /**
  * @adapt/lambda/buffered — the runtime entry without response streaming, which `adapt build`
- * selects when `targets.lambda.streaming` is off (the variant is chosen at build time, so the
- * bundle carries no streaming code). Everything else is the same as `@adapt/lambda`.
+ * selects when `targets.lambda.streaming` is off (the variant is chosen at build time). Its own
+ * file chain never imports streaming.ts, so the bundle carries no streaming code whatever the
+ * bundler's tree-shaking does. Everything else is the same as `@adapt/lambda`.
  */
 import type { App } from '@adapt/core';
-import { bufferedHandler } from './handler.js';
-import { createRuntime, type LambdaHandler, type LambdaHandlerOptions } from './runtime.js';
+import { bufferedHandler } from './buffered-handler.js';
+import type { LambdaHandler, LambdaHandlerOptions } from './options.js';
+import { createRuntime } from './runtime.js';
 
-export * from './index.js';
+export * from './exports.js';
 
 /** `toLambdaHandler` of `@adapt/lambda`, buffered results only. */
 export function toLambdaHandler(app: App, options: LambdaHandlerOptions = {}): LambdaHandler {

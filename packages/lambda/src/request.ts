@@ -1,6 +1,6 @@
 /**
  * Incoming (AWS => Web): the request parts read from an event become the app's `Request`, a
- * lazy one (core's createLazyRequest): method, URL and headers come straight from the event,
+ * lightweight one (core's createLazyRequest): method, URL and headers come straight from the event,
  * the body is read from the decoded bytes without a stream, `signal` exists only once read, and
  * the real undici `Request` is built only if the app touches something unusual.
  */

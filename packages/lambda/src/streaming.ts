@@ -11,7 +11,11 @@
 import { logError } from '@adapt/core';
 import { answerHead, createAnswer, discardBody, isBodyless, type AnswerHead } from './answer.js';
 import { pickEventSource, type Answer, type EventSource, type RequestInput } from './events/index.js';
-import { Invocation, errorAnswerFor, errorResult, otherEvent, type LambdaHandler, type Runtime } from './runtime.js';
+import { errorAnswerFor, errorResult } from './error-result.js';
+import { Invocation } from './invocation.js';
+import type { LambdaHandler } from './options.js';
+import { otherEvent } from './other-event.js';
+import type { Runtime } from './runtime.js';
 import type { AwsLambdaGlobal, LambdaContext, ResponseStream, StreamPrelude as Prelude } from './types.js';
 
 /** The sources whose integration reads the HTTP prelude from a streamed response. */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetAliasCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lambdaTarget } from '../src/target/index.js';
+import { lambdaTarget } from '../src/tooling/index.js';
 import { readers, useLocalCredentials } from './deploy/aws.js';
 import { fetchAppSource, fixtureProject, type FixtureProject } from './deploy/context.js';
 import { startMoto, type Moto } from './deploy/moto.js';

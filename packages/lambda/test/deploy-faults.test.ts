@@ -5,9 +5,9 @@
  * stage alias on its old version with an error that says so, and the next deploy must succeed.
  */
 import { GetAliasCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { AdaptConfig } from '@adapt/core';
+import { isAdaptError, type AdaptConfig } from '@adapt/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { isLambdaTargetError, type LambdaDeployResult } from '../src/target/index.js';
+import type { LambdaDeployResult } from '../src/tooling/index.js';
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject, type RecordingLogger } from './deploy/context.js';
@@ -49,7 +49,7 @@ describe('faults in the middle of a deploy (moto behind a fault-injecting proxy)
       () => undefined,
       (e: unknown) => e,
     );
-    if (!isLambdaTargetError(error)) throw new Error(`expected the deploy to fail with a LambdaTargetError, got ${String(error)}`);
+    if (!isAdaptError(error)) throw new Error(`expected the deploy to fail with an AdaptError, got ${String(error)}`);
     return error;
   }
   const aliasVersion = async () => (await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }))).FunctionVersion;
@@ -205,7 +205,7 @@ describe('faults in the middle of a deploy (moto behind a fault-injecting proxy)
     proxy.inject({ call: 'iam:CreateRole', error: { status: 403, type: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole' } });
     const uat = freshCtx('uat');
     const error = await target.deploy!(uat, { dryRun: false }).catch((e: unknown) => e);
-    expect(isLambdaTargetError(error) && `${error.message} | ${error.hint}`).toBe(
+    expect(isAdaptError(error) && `${error.message} | ${error.hint}`).toBe(
       'Creating the execution role fixture-app-uat-role failed: this identity may not call iam:CreateRole. | Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.',
     );
     expect(proxy.names()).not.toContain('CreateFunction');

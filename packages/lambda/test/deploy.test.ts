@@ -14,9 +14,9 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { AdaptConfig } from '@adapt/core';
+import { isAdaptError, type AdaptConfig } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { codeSha256, isLambdaTargetError, type LambdaDeployResult, type LambdaListResult } from '../src/target/index.js';
+import { codeSha256, type LambdaDeployResult, type LambdaListResult } from '../src/tooling/index.js';
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
 import { fetchAppSource, fixtureProject, recordingLogger, type FixtureProject } from './deploy/context.js';
@@ -195,10 +195,10 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
     expect(proxy.names().filter((n) => !readOnly.test(n))).toEqual(['UpdateAlias', 'UpdateAlias']);
 
     const missing = await target.rollback!(ctx(), { dryRun: false, to: '99' }).catch((error: unknown) => error);
-    expect(isLambdaTargetError(missing) && missing.code).toBe('VERSION_NOT_FOUND');
+    expect(isAdaptError(missing) && missing.code).toBe('VERSION_NOT_FOUND');
     expect((missing as Error).message).toBe('fixture-app-prod has no version 99.');
     const oldest = await target.rollback!(ctx(), { dryRun: false }).catch((error: unknown) => error);
-    expect(isLambdaTargetError(oldest) && oldest.code).toBe('NOTHING_TO_ROLL_BACK');
+    expect(isAdaptError(oldest) && oldest.code).toBe('NOTHING_TO_ROLL_BACK');
     const dry = await target.rollback!(ctx(), { dryRun: true, to: '3' });
     expect(dry).toMatchObject({ version: '3', previousVersion: '1', dryRun: true });
     expect(await aliasVersion()).toBe('1');
@@ -245,7 +245,7 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
     const context = ctx();
     await queueSmokeAnswer(target, context, (results) => moto.queueInvokeResults(results), '/fail');
     const error = await target.deploy!(context, { dryRun: false }).catch((e: unknown) => e);
-    expect(isLambdaTargetError(error) && error.code).toBe('SMOKE_FAILED');
+    expect(isAdaptError(error) && error.code).toBe('SMOKE_FAILED');
     expect((error as Error).message).toBe(
       'The smoke test failed: GET /fail through Invoke answered 500. The alias live is back on version 3; version 4 stays published but serves no traffic.',
     );
@@ -258,7 +258,7 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
     await build('v5');
     const context = ctx();
     const error = await target.deploy!(context, { dryRun: false }).catch((e: unknown) => e);
-    expect(isLambdaTargetError(error) && error.code).toBe('SMOKE_FAILED');
+    expect(isAdaptError(error) && error.code).toBe('SMOKE_FAILED');
     expect((error as Error).message).toMatch(/^The smoke test failed: the function's answer is not an HTTP result: \{"version":"2.0".*The alias live is back on version 3;/);
     expect(await aliasVersion()).toBe('3');
   });
@@ -283,7 +283,7 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
     await buildFixture(edge());
     proxy.clear();
     const mismatch = await target.deploy!(ctx(), { dryRun: false }).catch((error: unknown) => error);
-    expect(isLambdaTargetError(mismatch) && `${mismatch.code}: ${mismatch.message} | ${mismatch.hint}`).toBe(
+    expect(isAdaptError(mismatch) && `${mismatch.code}: ${mismatch.message} | ${mismatch.hint}`).toBe(
       'BUILD_MISMATCH: The build was made for stage edge with handler options {"streaming":true}; stage prod needs {}. | Rebuild for this stage: adapt build --target lambda --stage prod',
     );
     expect(proxy.names()).toEqual([]);

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { smokeUrl } from '../src/target/deploy/smoke.js';
-import { sdkNodeNotice } from '../src/target/aws.js';
+import { smokeUrl } from '../src/tooling/deploy/smoke.js';
+import { sdkNodeNotice } from '../src/tooling/aws.js';
 
 describe('smoke test through the URL', () => {
   let server: Server;
@@ -50,7 +50,7 @@ describe('smoke test through the URL', () => {
 });
 
 test('without the AWS SDK installed, deploy says what to install', () => {
-  const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/target/aws.js')).href;
+  const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/tooling/aws.js')).href;
   const hook = `export async function resolve(specifier, context, next) {
     if (specifier.startsWith('@aws-sdk/')) { const e = new Error("Cannot find package '" + specifier + "'"); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; }
     return next(specifier, context);
@@ -70,7 +70,7 @@ test('without the AWS SDK installed, deploy says what to install', () => {
 });
 
 describe("the SDK's Node-support warning", () => {
-  const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/target/aws.js')).href;
+  const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/tooling/aws.js')).href;
   /** Makes real clients in a child (as deploy does) and returns what it printed. */
   function makeClients(knob: string | undefined): { stdout: string; stderr: string } {
     const script = `

@@ -2,6 +2,13 @@
  * `workers: n`: the primary forks n workers that each run the same entry (and so call `serve()`
  * again, which listens on the shared port). A worker that dies is replaced; a graceful close asks
  * every worker to drain and waits for all of them.
+ *
+ * SIGHUP (`adapt restart`) replaces the workers one at a time: a new worker is forked (loading the
+ * entry afresh from disk), and only once it listens is the old one asked to drain. The primary
+ * keeps the listening socket the whole time, so a connection is never refused: this is how a
+ * restart loses no request on Node 20 too, where `listen({ reusePort })` does not exist (it came
+ * in Node 22.12/23.1). It logs `adapt: restart complete` or `adapt: restart failed: ...`; a new
+ * worker that exits before listening stops the restart and leaves the old workers serving.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { nodeHttp } from '@adapt/core';
@@ -46,8 +53,9 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
     throw error;
   }
 
+  const retiring = new Set<Worker>();
   cluster.on('exit', (worker, code, signal) => {
-    if (closing) return;
+    if (closing || retiring.delete(worker)) return;
     const now = Date.now();
     restarts.push(now);
     while (restarts.length > 0 && restarts[0] < now - 10_000) restarts.shift();
@@ -80,6 +88,49 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
     return closed;
   };
   const removeSignals = options.handleSignals ? onShutdownSignals(close) : () => {};
+
+  let restarting = false;
+  const restart = async () => {
+    if (restarting || closing) return console.log('adapt: restart already in progress; ignoring SIGHUP');
+    restarting = true;
+    const old = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
+    console.log(`adapt: SIGHUP received; replacing ${old.length} worker${old.length === 1 ? '' : 's'} one at a time`);
+    try {
+      for (const worker of old) {
+        await replacement();
+        if (closing) return;
+        retiring.add(worker);
+        await new Promise<void>((resolve) => {
+          if (worker.isDead()) return resolve();
+          worker.once('exit', () => resolve());
+          worker.send({ adapt: 'shutdown' });
+          setTimeout(() => worker.process.kill('SIGKILL'), options.shutdownTimeout + 5_000).unref();
+        });
+      }
+      console.log(`adapt: restart complete (${old.length} worker${old.length === 1 ? '' : 's'} replaced)`);
+    } catch (error) {
+      console.log(`adapt: restart failed: ${(error as Error).message}; the old workers keep serving`);
+    } finally {
+      restarting = false;
+    }
+  };
+  /** Forks a worker and resolves once it listens; rejects if it exits first. */
+  const replacement = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = fork();
+      const onExit = (code: number | null, signal: string | null) => {
+        worker.off('listening', onListening);
+        retiring.add(worker); // not replaced: a new build that cannot start is not retried in a loop
+        reject(new Error(`new worker ${worker.process.pid} exited before listening (${signal ?? `code ${code}`}); see its error above`));
+      };
+      const onListening = () => {
+        worker.off('exit', onExit);
+        resolve();
+      };
+      worker.once('exit', onExit);
+      worker.once('listening', onListening);
+    });
+  if (options.handleSignals) process.on('SIGHUP', () => void restart());
 
   return { url: serverUrl(options, port), port: options.path ? undefined : port, server: nodeHttp().createServer(), close };
 }

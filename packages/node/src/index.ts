@@ -21,3 +21,5 @@ export {
 } from './options.js';
 export { createStaticHandler, defaultIsImmutable, type StaticHandler, type StaticOptions } from './static.js';
 export { mimeType, mimeTypes } from './mime.js';
+/** The port rule of @adapt/core, for the generated server entry (which imports only @adapt/node). */
+export { parsePort } from '@adapt/core';

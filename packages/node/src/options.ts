@@ -1,6 +1,6 @@
 /** `serve()` options: explicit values, then environment variables, then defaults; checked at startup. */
 import { availableParallelism } from 'node:os';
-import { parseTrustProxy, trustRule, type TrustProxy } from '@adapt/core';
+import { parsePort, parseTrustProxy, portRule, trustRule, type TrustProxy } from '@adapt/core';
 import type { StaticOptions } from './static.js';
 
 export interface ServeOptions {
@@ -34,6 +34,12 @@ export interface ServeOptions {
   refuseMethods?: string[];
   /** Close gracefully on SIGTERM and SIGINT, then exit; a second signal exits at once. Default: true. */
   handleSignals?: boolean;
+  /**
+   * Run as a cluster primary that holds the listening socket even with one worker, so that SIGHUP
+   * replaces the workers one at a time with freshly loaded code and no request is lost (what
+   * `adapt restart` sends). Default: false; always on with `workers` above 1.
+   */
+  supervise?: boolean;
   /** Milliseconds a graceful close waits for in-flight requests before closing their sockets. Default: 10 000. */
   shutdownTimeout?: number;
   /** Milliseconds to receive a request's headers (cuts off slowloris clients). Default: 20 000. */
@@ -66,6 +72,7 @@ export interface ResolvedOptions {
   dev: boolean;
   refuseMethods: string[] | undefined;
   handleSignals: boolean;
+  supervise: boolean;
   shutdownTimeout: number;
   headersTimeout: number;
   requestTimeout: number;
@@ -78,10 +85,8 @@ export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 's
 
 /** Options with env fallbacks and defaults applied; throws a TypeError naming the option or variable. */
 export function resolveOptions(options: ServeOptions = {}, env: Record<string, string | undefined> = process.env): ResolvedOptions {
-  const port = options.port ?? (env.PORT ? parseEnvPort(env.PORT) : defaultPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`adapt: option "port" must be an integer from 0 to 65535; got ${JSON.stringify(options.port)}`);
-  }
+  const port = options.port === undefined ? (env.PORT ? parseEnvPort(env.PORT) : defaultPort) : parsePort(options.port);
+  if (port === undefined) throw new TypeError(`adapt: option "port" must be ${portRule}; got ${JSON.stringify(options.port)}`);
   const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) {
     throw new TypeError(`adapt: option "workers" must be a positive integer or 'auto'; got ${JSON.stringify(options.workers)}`);
@@ -97,6 +102,7 @@ export function resolveOptions(options: ServeOptions = {}, env: Record<string, s
     dev: options.dev ?? env.NODE_ENV === 'development',
     refuseMethods: options.refuseMethods,
     handleSignals: options.handleSignals ?? true,
+    supervise: options.supervise ?? false,
     shutdownTimeout: positive('shutdownTimeout', options.shutdownTimeout, defaultShutdownTimeout),
     headersTimeout: positive('headersTimeout', options.headersTimeout, defaultHeadersTimeout),
     requestTimeout: positive('requestTimeout', options.requestTimeout, defaultRequestTimeout),
@@ -123,10 +129,8 @@ function positive(name: string, value: number | undefined, fallback: number, all
 }
 
 function parseEnvPort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65535) {
-    throw new TypeError(`adapt: environment variable PORT must be a port number from 0 to 65535; got ${JSON.stringify(text)}`);
-  }
+  const port = parsePort(text.trim());
+  if (port === undefined) throw new TypeError(`adapt: environment variable PORT must be a port number, ${portRule}; got ${JSON.stringify(text)}`);
   return port;
 }
 

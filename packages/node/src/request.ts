@@ -1,4 +1,4 @@
-/** Incoming (Node => Web): a lazy `Request` read straight from `IncomingMessage`. */
+/** Incoming (Node => Web): a lightweight `Request` read straight from `IncomingMessage`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   badRequest,
@@ -20,12 +20,12 @@ export interface RequestOptions {
   bodyLimit: number;
 }
 
-/** Builds the lazy Request for one Node request. Throws a 400 HttpError for a URL that cannot be represented. */
+/** Builds the lightweight Request for one Node request. Throws a 400 HttpError for a URL that cannot be represented. */
 export function createRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request {
   return createLazyRequest(new NodeInput(req, res, options));
 }
 
-/** The lazy request's input: plain fields and methods on a prototype, no closures per request. */
+/** The lightweight Request's input: plain fields and methods on a prototype, no closures per request. */
 class NodeInput implements LazyRequestInput {
   readonly method: string;
   readonly url: string;

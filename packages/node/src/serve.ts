@@ -19,7 +19,7 @@ import { onShutdownSignals } from './signals.js';
  */
 export async function serve(app: App, options: ServeOptions = {}): Promise<ServerHandle> {
   const resolved = resolveOptions(options);
-  if (resolved.workers > 1 && cluster.isPrimary) return servePrimary(resolved);
+  if ((resolved.workers > 1 || resolved.supervise) && cluster.isPrimary) return servePrimary(resolved);
   const listener = createListener(app, resolved);
   await listener.setup();
 

@@ -9,7 +9,7 @@ import { createReadStream, realpathSync, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve, sep } from 'node:path';
-import { mimeType } from './mime.js';
+import { mimeType, parseByteRange } from '@adapt/core';
 
 export interface StaticOptions {
   /** The folder. */
@@ -227,27 +227,5 @@ function rangeApplies(ifRange: string | undefined, etag: string, lastModified: s
   return value.startsWith('"') ? value === etag : value === lastModified;
 }
 
-/**
- * One `bytes=` range as [start, end], 'unsatisfiable', or null to send the whole file (several
- * ranges, or a header we do not understand).
- */
-export function parseRange(header: string, size: number): [number, number] | 'unsatisfiable' | null {
-  const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header.trim());
-  if (!match) return null;
-  const [, first, last] = match;
-  if (first === '' && last === '') return null;
-  let start: number;
-  let end: number;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0) return 'unsatisfiable';
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(first);
-    end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-    if (last !== '' && Number(last) < start) return null;
-  }
-  if (start >= size || size === 0) return 'unsatisfiable';
-  return [start, end];
-}
+/** One `bytes=` range: @adapt/core's parser (sendFile streams with the same one). */
+export const parseRange = parseByteRange;

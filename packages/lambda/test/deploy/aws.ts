@@ -2,7 +2,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AdaptTarget, TargetContext } from '@adapt/core';
-import { createLambdaTarget } from '../../src/target/index.js';
+import { createLambdaTarget } from '../../src/tooling/index.js';
 
 export const region = 'us-east-1';
 

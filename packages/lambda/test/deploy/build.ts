@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import type { BuildArtifact, TargetContext } from '@adapt/core';
-import { lambdaTarget } from '../../src/target/index.js';
+import { lambdaTarget } from '../../src/tooling/index.js';
 
 const repoNodeModules = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../node_modules');
 const esmRequireBanner =

@@ -1,9 +1,9 @@
 /** `adapt build`: bundle, package, size report, for one target or every installed one. */
-import type { AdaptTarget } from '@adapt/core';
-import { loadProject } from '../../config.js';
+import { AdaptError, isAdaptError, type AdaptTarget } from '@adapt/core';
+import { loadProject, pickStage } from '../../config.js';
 import { targetContext } from '../../context.js';
 import { buildTarget, type BuildReport } from '../../bundle.js';
-import { CliError, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import { formatBytes, shownPath, type Output } from '../../output.js';
 import { installedTargetNames } from '../../resolve.js';
 import { loadAllTargets, loadTarget } from '../../targets.js';
@@ -24,6 +24,8 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
   }
   const project = await loadProject(options.cwd);
   const targets: AdaptTarget[] = options.target === 'all' ? await loadAllTargets(project.dir) : [await loadTarget(project.dir, options.target)];
+  const picked = pickStage(project.config, options.stage);
+  output.info(`stage ${picked.stage} (${picked.reason})`);
   const reports: BuildReport[] = [];
   const failures: Array<{ target: string; error: unknown }> = [];
   for (const target of targets) {
@@ -40,13 +42,13 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
   if (failures.length > 0) {
     if (!output.json && reports.length > 0) process.stdout.write(reports.map((report) => sizeReport(report, output)).join('\n') + '\n');
     const detail = failures.map(({ target, error }) => `${target}: ${error instanceof Error ? error.message : String(error)}`).join('\n  ');
-    const hint = failures.map(({ error }) => (error as { hint?: unknown }).hint).find((value): value is string => typeof value === 'string');
-    throw new CliError('BUILD_FAILED', `${failures.length} of ${targets.length} targets failed to build (${reports.map((report) => report.target).join(', ') || 'none'} built):\n  ${detail}`, {
+    const hint = failures.map(({ error }) => (isAdaptError(error) ? error.hint : undefined)).find((value) => value !== undefined);
+    throw new AdaptError('BUILD_FAILED', `${failures.length} of ${targets.length} targets failed to build (${reports.map((report) => report.target).join(', ') || 'none'} built):\n  ${detail}`, {
       hint: hint ?? 'fix the errors above and build again',
       cause: failures[0].error,
     });
   }
-  output.result({ ok: true, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
+  output.result({ ok: true, stage: picked, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
   return reports;
 }
 

@@ -21,6 +21,8 @@ export interface DeployRunOptions extends PlatformOptions {
   list: boolean;
   /** Build first (the default); false deploys the build already in the out folder. */
   build: boolean;
+  /** Where to deploy, for targets that deploy to a place (iisnode: a folder). */
+  to?: string;
 }
 
 export interface RollbackRunOptions extends PlatformOptions {
@@ -28,7 +30,13 @@ export interface RollbackRunOptions extends PlatformOptions {
 }
 
 export async function runDeploy(options: DeployRunOptions, output: Output): Promise<DeployResult> {
-  return runPlatformAction('deploy', options, { dryRun: Boolean(options.dryRun), list: Boolean(options.list) }, output, options.build && !options.list);
+  return runPlatformAction(
+    'deploy',
+    options,
+    { dryRun: Boolean(options.dryRun), list: Boolean(options.list), ...(options.to === undefined ? {} : { to: options.to }) },
+    output,
+    options.build && !options.list,
+  );
 }
 
 export async function runRollback(options: RollbackRunOptions, output: Output): Promise<DeployResult> {

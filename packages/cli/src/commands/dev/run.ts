@@ -2,25 +2,30 @@
  * `adapt dev`: one http.Server for the whole session; esbuild's watch mode rebuilds the app on
  * change, each build is written under a new file name (so the ESM cache never hands back an old
  * version) and imported, and the server's request handler switches to it. Requests already in
- * flight finish on the version that accepted them.
+ * flight finish on the version that accepted them. How a version is served is the target's
+ * (`AdaptTarget.dev`): node by default, lambda turns each request into its event source's event.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { appFetch, resolveSettings, type App } from '@adapt/core';
-import { findEntry, loadProject, selectStage } from '../../config.js';
+import { AdaptError, appFetch, type App } from '@adapt/core';
+import { loadProject } from '../../config.js';
+import { targetContext } from '../../context.js';
 import { describeBuildErrors, esmRequireBanner } from '../../bundle.js';
-import { CliError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import { portFromEnv } from '../../ports.js';
-import { resolveFrom } from '../../resolve.js';
-import { DevServer, type CreateListener } from './server.js';
+import { loadTarget, requireCapability } from '../../targets.js';
+import { DevServer } from './server.js';
 
 export interface DevOptions {
   cwd: string;
   port?: number;
   host: string;
   stage?: string;
+  /** The target whose way of serving applies. Default: node. */
+  target?: string;
+  /** Lambda: the event source each request becomes. */
+  source?: string;
 }
 
 export interface DevSession {
@@ -33,25 +38,21 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
   // dev is a server: its progress lines go to stderr even with --json (stdout holds the one JSON document)
   const say = (line: string) => process.stderr.write(line + '\n');
   const project = await loadProject(options.cwd);
-  const entry = findEntry(project);
-  const stage = selectStage(project.config, options.stage);
-  const settings = resolveSettings(project.config, 'node', stage);
-  const createListener = await loadCreateListener(project.dir);
+  const target = await loadTarget(project.dir, options.target ?? 'node');
+  const dev = await requireCapability(project.dir, target, 'dev');
+  const targetCtx = targetContext(project, target, output, { stage: options.stage, production: false });
+  const { entry, stage, settings } = targetCtx;
+  const serving = await dev(targetCtx, options.source === undefined ? {} : { source: options.source });
   // like other dev servers: libraries read it at run time (the bundle does not inline it)
   process.env.NODE_ENV ??= 'development';
   // the stage's env, as the deployed app gets it (config wins over the shell, as with adapt start)
-  for (const [name, value] of Object.entries(settings.env ?? {})) process.env[name] = value;
+  for (const [name, value] of Object.entries(settings.env ?? {})) process.env[name] = String(value);
   process.setSourceMapsEnabled?.(true);
 
   const buildDir = join(project.dir, '.adapt', 'dev');
   rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(buildDir, { recursive: true });
-  const listenerOptions = {
-    dev: true,
-    ...(settings.static ? { static: resolve(project.dir, settings.static) } : {}),
-    ...(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
-  };
-  const server = new DevServer({ createListener, listenerOptions, output });
+  const server = new DevServer({ serving, output });
 
   const { context, formatMessages } = await import('esbuild');
   let buildNumber = 0;
@@ -124,13 +125,13 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
   } catch (error) {
     await ctx.dispose();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError('DEV_FAILED', `cannot listen on ${options.host}:${port}: ${(error as Error).message}`, {
+    throw new AdaptError('DEV_FAILED', `cannot listen on ${options.host}:${port}: ${(error as Error).message}`, {
       hint: code === 'EADDRINUSE' ? `port ${port} is taken; pass --port 0 for any free port, or another number` : 'check --host and --port',
       cause: error,
     });
   }
-  output.result({ ok: true, url, port: server.port, stage, entry }, () => '');
-  say(`${output.colors.bold('adapt dev')} ${output.colors.cyan(url)} (stage ${stage}); watching for changes, Ctrl+C to stop`);
+  output.result({ ok: true, url, port: server.port, target: target.name, stage, entry }, () => '');
+  say(`${output.colors.bold('adapt dev')} ${output.colors.cyan(url)} (${target.name}, stage ${stage}); watching for changes, Ctrl+C to stop`);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -147,14 +148,4 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return { url, close };
-}
-
-async function loadCreateListener(projectDir: string): Promise<CreateListener> {
-  const file = resolveFrom(projectDir, '@adapt/node');
-  if (!file) throw new CliError('DEV_FAILED', 'adapt dev needs @adapt/node, which is not installed', { hint: 'run: npm install @adapt/node' });
-  const loaded = (await import(pathToFileURL(file).href)) as { createListener?: CreateListener };
-  if (typeof loaded.createListener !== 'function') {
-    throw new CliError('DEV_FAILED', '@adapt/node has no createListener export', { hint: 'update @adapt/node to the version made for this CLI' });
-  }
-  return loaded.createListener;
 }

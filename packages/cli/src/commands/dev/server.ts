@@ -9,28 +9,20 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appFetch, getNodeHandler, type App, type AppObject } from '@adapt/core';
+import { appFetch, getNodeHandler, type App, type AppObject, type DevListener, type DevServing } from '@adapt/core';
 import type { Output } from '../../output.js';
-
-/** @adapt/node's listener: a (req, res) function with the app's lifecycle. */
-export interface NodeListener {
-  (req: IncomingMessage, res: ServerResponse): void;
-  setup?(): Promise<void>;
-  teardown?(): Promise<void>;
-}
-export type CreateListener = (app: App, options: Record<string, unknown>) => NodeListener;
 
 interface Version {
   number: number;
   app: App;
-  listener: NodeListener;
+  listener: DevListener;
   inFlight: number;
   retired: boolean;
 }
 
 export interface DevServerOptions {
-  createListener: CreateListener;
-  listenerOptions: Record<string, unknown>;
+  /** The target's way of serving one version (AdaptTarget.dev). */
+  serving: DevServing;
   output: Output;
 }
 
@@ -77,7 +69,7 @@ export class DevServer {
    */
   async swap(app: App, number: number): Promise<void> {
     const withBanner = decorateForBuildErrors(app, () => this.#buildError);
-    const listener = this.#options.createListener(withBanner, this.#options.listenerOptions);
+    const listener = this.#options.serving(withBanner);
     await listener.setup?.();
     const previous = this.#current;
     this.#current = { number, app, listener, inFlight: 0, retired: false };

@@ -1,8 +1,8 @@
 /** `adapt init`: copies a template (fetch, hono, express) and fills in the app name. */
+import { AdaptError } from '@adapt/core';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import type { TemplateName } from './index.js';
 import { checkoutOfThisCli, findAdaptSource, pointAtSource, type AdaptSource } from './sources.js';
@@ -35,11 +35,11 @@ const renamed: Record<string, string> = { gitignore: '.gitignore' };
 export async function runInit(options: InitOptions, output: Output): Promise<InitResult> {
   const dir = resolve(options.cwd, options.dir);
   const source = join(templatesDir, options.template);
-  if (!existsSync(source)) throw new CliError('INIT_FAILED', `template "${options.template}" is missing from this install (${source})`, { hint: 'reinstall @adapt/cli' });
+  if (!existsSync(source)) throw new AdaptError('INIT_FAILED', `template "${options.template}" is missing from this install (${source})`, { hint: 'reinstall @adapt/cli' });
   const name = validName(options.name ?? basename(dir));
   const adaptFrom = options.adaptFrom === undefined ? null : findAdaptSource(options.cwd, options.adaptFrom);
   if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
-    throw new CliError('INIT_FAILED', `${relative(options.cwd, dir) || '.'} is not empty`, {
+    throw new AdaptError('INIT_FAILED', `${relative(options.cwd, dir) || '.'} is not empty`, {
       hint: 'choose a new folder, such as: adapt init my-app, or add --force to write the template files into it',
     });
   }
@@ -99,6 +99,6 @@ function registryNote(options: InitOptions): string[] {
 
 function validName(raw: string): string {
   const name = raw.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '');
-  if (!name) throw new CliError('USAGE', `"${raw}" cannot be turned into a package name`, { hint: 'pass --name my-app', exitCode: 2 });
+  if (!name) throw new AdaptError('USAGE', `"${raw}" cannot be turned into a package name`, { hint: 'pass --name my-app', exitCode: 2 });
   return name;
 }

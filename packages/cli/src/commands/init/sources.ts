@@ -3,9 +3,9 @@
  * published yet; `adapt init --adapt-from <dir>` points the app at a folder of tarballs written by
  * `npm run pack` in an adapt checkout, or at the checkout itself (its packages linked with `file:`).
  */
+import { AdaptError } from '@adapt/core';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CliError } from '../../errors.js';
 
 export interface AdaptSource {
   kind: 'tarballs' | 'checkout';
@@ -22,12 +22,12 @@ const packHint = 'in an adapt checkout, run: npm ci && npm run pack (it writes .
 export function findAdaptSource(cwd: string, from: string): AdaptSource {
   const dir = resolve(cwd, from);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError('USAGE', `--adapt-from ${from}: no such folder`, { hint: packHint, exitCode: 2 });
+    throw new AdaptError('USAGE', `--adapt-from ${from}: no such folder`, { hint: packHint, exitCode: 2 });
   }
   if (existsSync(join(dir, 'packages', 'core', 'package.json'))) return checkoutSource(dir);
   const tarballs = readdirSync(dir).filter((file) => tarballName.test(file));
   if (tarballs.length === 0) {
-    throw new CliError('USAGE', `--adapt-from ${from} holds neither @adapt tarballs (adapt-*.tgz) nor an adapt checkout (packages/core/package.json)`, {
+    throw new AdaptError('USAGE', `--adapt-from ${from} holds neither @adapt tarballs (adapt-*.tgz) nor an adapt checkout (packages/core/package.json)`, {
       hint: packHint,
       exitCode: 2,
     });
@@ -36,7 +36,7 @@ export function findAdaptSource(cwd: string, from: string): AdaptSource {
   for (const file of tarballs.sort()) {
     const name = `@adapt/${tarballName.exec(file)![1]}`;
     if (packages[name]) {
-      throw new CliError('USAGE', `--adapt-from ${from} holds more than one tarball of ${name}: ${relative(dir, packages[name])}, ${file}`, {
+      throw new AdaptError('USAGE', `--adapt-from ${from} holds more than one tarball of ${name}: ${relative(dir, packages[name])}, ${file}`, {
         hint: 'keep one of them (npm run pack empties .adapt-pack/ before it writes)',
         exitCode: 2,
       });
@@ -58,7 +58,7 @@ function checkoutSource(dir: string): AdaptSource {
   }
   const unbuilt = Object.values(packages).filter((folder) => !existsSync(join(folder, 'dist')));
   if (unbuilt.length > 0 || !existsSync(join(dir, 'node_modules'))) {
-    throw new CliError('INIT_FAILED', `the adapt checkout at ${dir} is not installed and built (no ${unbuilt.length ? join(relative(dir, unbuilt[0]), 'dist') : 'node_modules'})`, {
+    throw new AdaptError('INIT_FAILED', `the adapt checkout at ${dir} is not installed and built (no ${unbuilt.length ? join(relative(dir, unbuilt[0]), 'dist') : 'node_modules'})`, {
       hint: `run: cd ${dir} && npm ci && npm run build, then adapt init again`,
     });
   }
@@ -93,7 +93,7 @@ export function pointAtSource(manifest: Manifest, source: AdaptSource, appDir: s
   };
   const next: Manifest = { ...manifest, dependencies: rewrite(manifest.dependencies), devDependencies: rewrite(manifest.devDependencies) };
   if (missing.length > 0) {
-    throw new CliError('INIT_FAILED', `${source.dir} has no ${missing.join(', ')}, which the template needs`, {
+    throw new AdaptError('INIT_FAILED', `${source.dir} has no ${missing.join(', ')}, which the template needs`, {
       hint: source.kind === 'tarballs' ? 'run npm run pack again in the adapt checkout; it packs every package' : 'update the checkout (git pull) and build it',
     });
   }

@@ -1,10 +1,10 @@
 /** `adapt invoke`: load the target and run one input through its built entry. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { InvokeResult } from '@adapt/core';
+import { AdaptError, type InvokeResult } from '@adapt/core';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
-import { CliError, usageError } from '../../errors.js';
+import { usageError } from '../../errors.js';
 import type { Output } from '../../output.js';
 import { installedTargetNames } from '../../resolve.js';
 import { loadTarget, requireCapability } from '../../targets.js';
@@ -24,7 +24,7 @@ export async function runInvoke(options: InvokeRunOptions, output: Output): Prom
     throw usageError('invoke needs one --target', `choose one of: ${installedTargetNames(options.cwd).join(', ')}`);
   }
   const event = options.event === undefined ? undefined : resolve(options.cwd, options.event);
-  if (event && !existsSync(event)) throw new CliError('USAGE', `event file ${options.event} does not exist`, { hint: 'give the path of a JSON event file', exitCode: 2 });
+  if (event && !existsSync(event)) throw new AdaptError('USAGE', `event file ${options.event} does not exist`, { hint: 'give the path of a JSON event file', exitCode: 2 });
   const project = await loadProject(options.cwd);
   const target = await loadTarget(project.dir, options.target);
   const invoke = await requireCapability(project.dir, target, 'invoke');

@@ -1,11 +1,12 @@
 /** `adapt start`: hands the build to its target, which runs it as the platform would. */
+import { AdaptError } from '@adapt/core';
 import { existsSync } from 'node:fs';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
-import { CliError } from '../../errors.js';
 import { shownPath, type Output } from '../../output.js';
 import { portFromEnv } from '../../ports.js';
 import { loadTarget, requireCapability } from '../../targets.js';
+import { startDaemon } from './daemon.js';
 
 export interface StartOptions {
   cwd: string;
@@ -14,6 +15,9 @@ export interface StartOptions {
   host: string;
   out?: string;
   stage?: string;
+  source?: string;
+  runtimeApi?: boolean;
+  daemon?: boolean;
 }
 
 export async function runStart(options: StartOptions, output: Output): Promise<void> {
@@ -25,13 +29,16 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
   const configured = context.settings.port;
   const port = options.port ?? portFromEnv(process.env.PORT) ?? (typeof configured === 'number' ? configured : 3000);
   if (!existsSync(context.outDir)) {
-    throw new CliError('NOT_BUILT', `no ${target.name} build in ${shownPath(context.outDir)}`, {
+    throw new AdaptError('NOT_BUILT', `no ${target.name} build in ${shownPath(context.outDir)}`, {
       hint: `build it first: adapt build --target ${target.name}${options.stage ? ` --stage ${options.stage}` : ''}${options.out ? ` --out ${options.out}` : ''}`,
     });
   }
+  if (options.daemon) return startDaemon(project, target.name, context, start, port, options, output);
   await start(context, {
     port,
     host: options.host,
+    ...(options.source !== undefined ? { source: options.source } : {}),
+    ...(options.runtimeApi ? { runtimeApi: true } : {}),
     ...(output.json
       ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') }
       : {}),

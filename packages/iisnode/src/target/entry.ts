@@ -1,0 +1,47 @@
+/**
+ * The two files IIS runs: server.mjs (the ES module bundle: the app and serveIisnode, with the
+ * build's settings; top-level await allowed) and index.cjs, the CommonJS shim iisnode's
+ * interceptor loads with require() and which import()s the bundle. require() of an ES module with
+ * top-level await fails (ERR_REQUIRE_ASYNC_MODULE); import() from CommonJS does not.
+ */
+import type { IisnodeTargetSettings } from './settings.js';
+import { bundleFile } from './web-config.js';
+
+export function serverEntrySource(importApp: string, settings: IisnodeTargetSettings, appName: string): string {
+  const options = {
+    basePath: settings.basePath || undefined,
+    // HttpPlatformHandler always forwards the client as X-Forwarded-For
+    enableXFF: settings.mode === 'httpPlatform' ? true : settings.enableXFF,
+    promoteServerVars: settings.promoteServerVars.length > 0 ? settings.promoteServerVars : undefined,
+    trustProxy: settings.trustProxy,
+    refuseMethods: settings.refuseMethods,
+    bodyLimit: settings.bodyLimit,
+  };
+  return `import { serveIisnode } from '@adapt/iisnode';
+import * as appModule from ${JSON.stringify(importApp)};
+
+const app = appModule.default ?? appModule.app;
+if (app === undefined) {
+  console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
+  process.exit(1);
+}
+const server = await serveIisnode(app, ${JSON.stringify(options)});
+console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
+`;
+}
+
+/** index.cjs: what web.config names and iisnode require()s. */
+export function shimSource(): string {
+  return `'use strict';
+// written by adapt build --target iisnode. iisnode's interceptor loads this file with require();
+// the app is an ES module (it may use top-level await), so it is import()ed from here.
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+
+import(pathToFileURL(join(__dirname, ${JSON.stringify(bundleFile)})).href).catch((error) => {
+  console.error('adapt: the app failed to start:', error && error.message ? error.message : error);
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 100).unref();
+});
+`;
+}

@@ -1,0 +1,93 @@
+/**
+ * `@adapt/node/target`: how `adapt build --target node` lays out .adapt/node/ (server.mjs, a
+ * package.json, a systemd unit, an nginx site, the static folder) and how `adapt start` runs it.
+ * Build-time code: never imported by the runtime entry.
+ */
+import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
+import { serverEntrySource } from './entry.js';
+import { nginxSite } from './nginx.js';
+import { nodeSettings, nodeSettingsSchema } from './settings.js';
+import { startServer } from './start.js';
+import { supervisordProgram, systemdUnit } from './systemd.js';
+
+export { nginxSite } from './nginx.js';
+export { supervisordProgram, systemdUnit } from './systemd.js';
+export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
+
+/**
+ * The oldest Node the built server runs on. The server runs on whatever Node the machine has, not
+ * the one that built it, so the bundle follows the `engines` it writes (`>=20`, the range of
+ * @adapt/node itself) rather than the Node running the build.
+ */
+export const serverMinimumNode = 20;
+
+export const nodeTarget: AdaptTarget = {
+  name: 'node',
+  description: 'a plain Node.js server: server.mjs, a systemd unit and an nginx site',
+  settings: nodeSettingsSchema,
+  bundle(context) {
+    const settings = nodeSettings(context);
+    return {
+      entrySource: (importApp) => serverEntrySource(importApp, settings, context.appName),
+      fileName: 'server.mjs',
+      format: 'esm',
+      nodeTarget: `node${serverMinimumNode}`,
+    };
+  },
+  async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
+    const settings = nodeSettings(context);
+    const artifacts: BuildArtifact[] = [];
+    const write = (path: string, text: string, description: string) => {
+      writeFileSync(join(context.outDir, path), text);
+      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
+    };
+    const manifest = {
+      name: context.appName,
+      private: true,
+      type: 'module',
+      engines: { node: `>=${serverMinimumNode}` },
+      scripts: { start: 'node server.mjs' },
+    };
+    write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');
+    let hasStatic = false;
+    if (settings.static) {
+      const source = resolve(context.cwd, settings.static);
+      if (!existsSync(source) || !statSync(source).isDirectory()) {
+        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
+      }
+      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
+      hasStatic = true;
+      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)` });
+    }
+    write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
+    write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
+    write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
+    context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
+    return artifacts;
+  },
+  /** `adapt dev`: each version through this package's own listener, with stack traces in 500s. */
+  async dev(context: TargetContext) {
+    const settings = nodeSettings(context);
+    const { createListener } = await import('../listener.js');
+    const options = {
+      dev: true,
+      ...(settings.static ? { static: resolve(context.cwd, settings.static) } : {}),
+      ...(settings.bodyLimit ? { bodyLimit: settings.bodyLimit } : {}),
+    };
+    return (app) => createListener(app, options);
+  },
+  start: startServer,
+};
+
+function folderBytes(folder: string): number {
+  let total = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+export default nodeTarget;
