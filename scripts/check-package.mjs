@@ -5,10 +5,11 @@
 // 2. In a package that also has a `./target` entry (its build/deploy side, loaded only by the
 //    CLI), every other entry of `exports` is a runtime entry: bundled as a user's bundle would be,
 //    it holds nothing from the build/deploy side: no AWS SDK, esbuild, commander, and no file of
-//    the `./target` entry's own module graph: the package's files that loading the entry loads
-//    (static imports; a dynamic `import()` of the runtime, as `dev` does, is not part of it, and
-//    other packages, the package's own runtime through its name included, are outside it).
-//    Runtime packages ship inside users' bundles.
+//    the `./target` entry's own module graph that lives in that entry's folder (the folder comes
+//    from the exports map, such as dist/tooling/; static imports only: a dynamic `import()` of the
+//    runtime, as `dev` does, is not part of it). Runtime modules the build side also imports
+//    (a base-path rule, a header filter) stay runtime modules. Runtime packages ship inside
+//    users' bundles.
 // 3. The package as `npm pack` writes it (unless "private"): every package its shipped .js and
 //    .d.ts files import is declared in its own dependencies, peerDependencies or
 //    optionalDependencies (workspace hoisting hides a missing one until the package is installed
@@ -48,7 +49,9 @@ const runtimeEntries = targetEntry
 if (targetEntry && existsSync(join(dir, targetEntry))) {
   const bundleOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, metafile: true, logLevel: 'silent' };
   const tooling = await build({ ...bundleOptions, entryPoints: [join(dir, targetEntry)], packages: 'external' });
-  const toolingFiles = staticGraph(tooling.metafile, targetEntry.replace(/^\.\//, ''));
+  const toolingEntry = targetEntry.replace(/^\.\//, '');
+  const toolingFolder = `${dirname(toolingEntry)}/`;
+  const toolingFiles = new Set([...staticGraph(tooling.metafile, toolingEntry)].filter((file) => file.startsWith(toolingFolder)));
   for (const [name, file] of runtimeEntries) {
     const result = await build({ ...bundleOptions, entryPoints: [join(dir, file)], minify: true });
     const inputs = Object.keys(result.metafile.inputs);

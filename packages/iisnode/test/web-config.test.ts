@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { TargetContext } from '@adapt/core';
 import { describe, expect, it } from 'vitest';
-import { checkIisnodeYml, iisnodeSettings, iisnodeYml, iisnodeYmlKeys, watchedFile, webConfig } from '../src/target/index.js';
+import { checkIisnodeYml, iisnodeSettings, iisnodeYml, iisnodeYmlKeys, watchedFile, webConfig } from '../src/tooling/index.js';
 import { iisnodeSchema, validateWebConfig } from './helpers/schema.js';
 
 function settingsFor(settings: Record<string, unknown>, production = true) {

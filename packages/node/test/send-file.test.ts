@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
 import { send, text } from '@adapt/conformance/http';
 import { requireComponent } from '../../../test/components.js';
-import { nginxSite } from '../src/target/nginx.js';
-import type { NodeTargetSettings } from '../src/target/settings.js';
+import { nginxSite } from '../src/tooling/nginx.js';
+import type { NodeTargetSettings } from '../src/tooling/settings.js';
 import { startChild, stopChildren, type ChildServer } from './helpers/child.js';
 
 const MiB = 1024 * 1024;
