@@ -16,7 +16,7 @@
  *   names `loopback`, `linklocal` and `uniquelocal`, or the same list as one comma-separated
  *   string: trust the hops whose address is in it.
  */
-import { BlockList, isIP } from 'node:net';
+import type * as Net from 'node:net';
 
 export type TrustProxy = boolean | number | string | readonly string[];
 
@@ -54,6 +54,11 @@ export function trustProxyProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** node:net, loaded on first use: importing it costs a cold start some 10 ms, and most apps trust no proxy. */
+function net(): typeof Net {
+  return process.getBuiltinModule('node:net') as typeof Net;
+}
+
 /** Compiles `trustProxy`; throws a TypeError naming the option when it is not valid. */
 export function trustRule(setting: TrustProxy | undefined, name = 'trustProxy'): TrustRule {
   if (setting === undefined || setting === false || setting === 0) return trustNone;
@@ -61,6 +66,7 @@ export function trustRule(setting: TrustProxy | undefined, name = 'trustProxy'):
   const problem = trustProxyProblem(setting);
   if (problem) throw new TypeError(`adapt: option "${name}" must be ${problem}; got ${JSON.stringify(setting)}`);
   if (typeof setting === 'number') return (_address, index) => index < setting;
+  const { BlockList, isIP } = net();
   const ranges = new BlockList();
   for (const raw of typeof setting === 'string' ? setting.split(',') : setting) {
     const entry = raw.trim();
@@ -139,7 +145,7 @@ interface Range {
 function parseRange(text: string): Range | undefined {
   const slash = text.indexOf('/');
   const address = slash === -1 ? text : text.slice(0, slash);
-  const version = isIP(address);
+  const version = net().isIP(address);
   if (version === 0) return undefined;
   const max = version === 4 ? 32 : 128;
   const prefix = slash === -1 ? String(max) : text.slice(slash + 1);

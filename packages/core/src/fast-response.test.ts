@@ -287,3 +287,97 @@ describe('responseParts on a fetch() response (an app proxying)', () => {
     expect(parts.headers).toContain('content-encoding');
   });
 });
+
+describe('lightweight Response against the standard, case by case', () => {
+  const outcome = async (run: () => unknown): Promise<unknown> => {
+    try {
+      const value = await run();
+      if (value instanceof Standard) {
+        const response = value as Response;
+        return { status: response.status, statusText: response.statusText, type: response.type, headers: [...response.headers], body: await response.text() };
+      }
+      return { value };
+    } catch (error) {
+      return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
+    }
+  };
+  const cases: Array<[string, (R: typeof Response) => unknown]> = [
+    ['status 99', (R) => new R('x', { status: 99 })],
+    ['status 600', (R) => new R('x', { status: 600 })],
+    ['status 200.5', (R) => new R('x', { status: 200.5 })],
+    ['status "201"', (R) => new R('x', { status: '201' as unknown as number })],
+    ['a body on 204', (R) => new R('x', { status: 204 })],
+    ['a body on 304', (R) => new R(new Uint8Array(1), { status: 304 })],
+    ['an empty body on 205', (R) => new R('', { status: 205 })],
+    ['no body on 204', (R) => new R(null, { status: 204 })],
+    ['statusText with LF', (R) => new R('x', { statusText: 'a\nb' })],
+    ['an invalid header name', (R) => new R('x', { headers: { 'a b': 'c' } })],
+    ['an invalid header value', (R) => new R('x', { headers: [['a', 'b\r\nc']] })],
+    ['a pair of three', (R) => new R('x', { headers: [['a', 'b', 'c']] as unknown as HeadersInit })],
+    ['a number as headers', (R) => new R('x', { headers: 5 as unknown as HeadersInit })],
+    ['a header value above 0xff', (R) => new R('x', { headers: { a: '\u0100' } })],
+    ['init not an object', (R) => new R('x', 5 as unknown as ResponseInit)],
+    [
+      'headers made with the global class',
+      (R) =>
+        new R('x', {
+          headers: new Headers([
+            ['set-cookie', 'a=1'],
+            ['set-cookie', 'b=2'],
+            ['x', ' y '],
+          ]),
+        }),
+    ],
+    [
+      'a used body read again',
+      async (R) => {
+        const response = new R('x');
+        await response.text();
+        return response.text();
+      },
+    ],
+    [
+      'bodyUsed after a read',
+      async (R) => {
+        const response = new R('x');
+        await response.arrayBuffer();
+        return response.bodyUsed;
+      },
+    ],
+    ['Response.json', (R) => R.json({ a: 1 }, { status: 201, headers: { 'x-a': '1' } })],
+    ['Response.json with its own content-type', (R) => R.json([1], { headers: { 'Content-Type': 'application/vnd+json' } })],
+    ['Response.json of undefined', (R) => R.json(undefined)],
+    ['Response.json on 204', (R) => R.json({}, { status: 204 })],
+    [
+      'Response.json of a cycle',
+      (R) => {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        return R.json(cycle);
+      },
+    ],
+    ['Response.redirect', (R) => R.redirect('https://example.com/a b?x=1#f')],
+    ['Response.redirect 301', (R) => R.redirect('http://EXAMPLE.com:80/./x', 301)],
+    ['Response.redirect 200', (R) => R.redirect('https://example.com/', 200)],
+    ['Response.redirect relative', (R) => R.redirect('/x')],
+    ['Response.redirect a URL object', (R) => R.redirect(new URL('https://example.com/u'), 307)],
+    ["a redirect's headers are immutable", (R) => R.redirect('https://example.com/').headers.set('location', '/x')],
+    ["a redirect's headers refuse a bad name first", (R) => R.redirect('https://example.com/').headers.append('a b', 'c')],
+    ["a redirect's clone keeps immutable headers", (R) => R.redirect('https://example.com/').clone().headers.append('a', 'c')],
+    ['Response.error', (R) => R.error()],
+    [
+      'headers changed after construction',
+      (R) => {
+        const response = new R('x', { headers: { a: '1' } });
+        response.headers.append('a', '2');
+        response.headers.set('content-type', 'text/html');
+        return response;
+      },
+    ],
+  ];
+  for (const [name, run] of cases) {
+    it(name, async () => {
+      expect(await outcome(() => run(Fast))).toEqual(await outcome(() => run(Standard)));
+    });
+  }
+});

@@ -14,18 +14,23 @@
  *
  * `responseParts` works on any Response (a real one from `fetch()`, `Response.redirect()`...),
  * so adapters need no second path. After `installFastResponse()`, `new Response(...)` makes the
- * lightweight class, `instanceof Response` holds for both kinds, and everything observable
- * (errors thrown by the constructor, `headers`, `body`, `bodyUsed`, `clone()`, the body readers,
- * `Response.json/redirect/error`) behaves like the standard class.
+ * lightweight class (and `new Headers(...)` core's lightweight Headers), `instanceof Response`
+ * holds for both kinds, and everything observable (errors thrown by the constructor, `headers`,
+ * `body`, `bodyUsed`, `clone()`, the body readers, `Response.json/redirect/error`) behaves like
+ * the standard class. `headers` is a lightweight Headers over the response's own list (immutable
+ * after `Response.redirect`, as the standard's); `Response.json` and `Response.redirect` are
+ * answered without undici. Undici is loaded only when the app reads its own response's body,
+ * clones it, or gives something unusual (a Blob, FormData, a real Headers...).
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
-import { forwardToReal } from './forward.js';
-import { httpToken } from './token.js';
+import { defineInspect, forwardByName, forwardToReal } from './forward.js';
+import { fillList, headerList, headersForwardingTo, headersOver, installLightweightHeaders, isLightweightHeaders, switchToReal } from './lightweight-headers.js';
+import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 
-// The standard class, captured on first use: touching globalThis.Response loads undici (~40 ms),
-// which importers of @adapt/core that never answer a request (the CLI) should not pay.
+// The standard class, known once undici is loaded (standard-classes.ts): loading it costs
+// 45-65 ms, which an app using only what the lightweight classes answer never pays.
 let GlobalResponse: typeof Response;
 let stateKey: symbol | undefined;
 
@@ -42,7 +47,9 @@ type FastBody = string | Uint8Array | ReadableStream<Uint8Array> | null;
 const bodyKey = Symbol('fast.body');
 const statusKey = Symbol('fast.status');
 const statusTextKey = Symbol('fast.statusText');
+const listKey = Symbol('fast.list');
 const headersKey = Symbol('fast.headers');
+const immutableKey = Symbol('fast.immutable');
 const realKey = Symbol('fast.real');
 
 const textPlain = 'text/plain;charset=UTF-8';
@@ -53,34 +60,65 @@ class FastResponse {
   declare [bodyKey]: FastBody;
   declare [statusKey]: number;
   declare [statusTextKey]: string;
-  declare [headersKey]: string[];
+  /** The header list (flat, lower-case names), shared with the lightweight `headers` once read. */
+  declare [listKey]: string[];
+  declare [headersKey]: Headers | undefined;
+  declare [immutableKey]: boolean;
   declare [realKey]: Response | undefined;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     this[realKey] = undefined;
+    this[headersKey] = undefined;
+    this[immutableKey] = false;
     if (!fastInit(this, body, init)) {
       // anything unusual: the standard class does the work (and throws the standard errors)
-      this[realKey] = new GlobalResponse(body, init);
+      this[realKey] = new (load())(body, init);
       // a string body is kept for responseParts (Node 24's undici hides its own copy in private state)
       this[bodyKey] = typeof body === 'string' ? body : body instanceof URLSearchParams ? body.toString() : null;
+      this[listKey] = [];
     }
   }
 
   static json(data: unknown, init?: ResponseInit): Response {
     const text = JSON.stringify(data);
-    if (text === undefined) return GlobalResponse.json(data, init); // throws the standard TypeError
-    const headers = init?.headers;
-    const hasType = headers != null && new Headers(headers).has('content-type');
-    return new FastResponse(text, {
-      ...init,
-      headers: hasType ? headers : appendPair(headers, 'content-type', 'application/json'),
-    }) as unknown as Response;
+    if (text !== undefined) {
+      const response = new FastResponse(null, init);
+      const status = response[statusKey];
+      if (!response[realKey] && status !== 204 && status !== 205 && status !== 304) {
+        response[bodyKey] = text;
+        if (!hasName(response[listKey], 'content-type')) response[listKey].push('content-type', 'application/json');
+        return response as unknown as Response;
+      }
+    }
+    return load().json(data, init); // the standard's answer or its TypeError
+  }
+
+  static redirect(url: string | URL, status?: number): Response {
+    if (typeof url === 'string' && (status === undefined || status === 301 || status === 302 || status === 303 || status === 307 || status === 308)) {
+      let location: string | undefined;
+      try {
+        location = new URL(url).href;
+      } catch {
+        location = undefined; // relative or invalid: the standard says what happens
+      }
+      if (location !== undefined) {
+        const response = new FastResponse(null, { status: status ?? 302 });
+        response[listKey].push('location', location);
+        response[immutableKey] = true;
+        return response as unknown as Response;
+      }
+    }
+    return load().redirect(url, status);
+  }
+
+  static error(): Response {
+    return load().error();
   }
 
   static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
-    // real Responses (from fetch, Response.redirect...) are Responses too; subclasses check as usual
+    // real Responses (from fetch, Response.error...) are Responses too; subclasses check as usual
     if (this !== FastResponse) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return value instanceof GlobalResponse;
+    return isFast(value) || (undiciLoaded() && value instanceof standardClasses().Response);
   }
 
   get status(): number {
@@ -113,70 +151,86 @@ class FastResponse {
     return real ? real.redirected : false;
   }
 
+  get headers(): Headers {
+    if (!isFast(this)) return standardGetter('headers', this);
+    const own = this[headersKey];
+    if (own) return own;
+    const real = this[realKey];
+    return (this[headersKey] = real ? headersForwardingTo(real.headers) : headersOver(this[listKey], this[immutableKey]));
+  }
+
   get bodyUsed(): boolean {
     const real = this[realKey];
     if (real) return real.bodyUsed;
     const body = this[bodyKey];
-    return body instanceof ReadableStream && isDisturbed(body); // the app read or cancelled its own stream
+    return isStream(body) && isDisturbed(body); // the app read or cancelled its own stream
   }
 }
 
-function appendPair(headers: HeadersInit | undefined, name: string, value: string): HeadersInit {
-  if (headers == null) return [[name, value]];
-  if (headers instanceof Headers) {
-    const copy = new Headers(headers);
-    copy.set(name, value);
-    return copy;
-  }
-  if (Array.isArray(headers)) return [...headers, [name, value]];
-  return { ...(headers as Record<string, string>), [name]: value };
+function standardGetter(name: string, self: unknown): any {
+  return Object.getOwnPropertyDescriptor(load().prototype, name)!.get!.call(self);
 }
 
-/** The real Response behind a fast one, built once. */
+/** Loads undici (once) and returns the standard Response class. */
+function load(): typeof Response {
+  return standardClasses().Response;
+}
+
+/** The real Response behind a fast one, built once; the lightweight headers forward to its own. */
 function realResponse(response: FastResponse): Response {
+  if (!isFast(response)) throw new TypeError('Illegal invocation');
   const existing = response[realKey];
   if (existing) return existing;
+  const light = response[headersKey];
+  const flat = light ? headerList(light) : response[listKey];
   const pairs: Array<[string, string]> = [];
-  const flat = response[headersKey];
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
   let body = response[bodyKey];
   // the app read, cancelled or locked the stream it gave: the standard class would refuse it now,
   // so the real one gets a stand-in in the same state (its body reads reject, as the standard's do)
-  const unusable = body instanceof ReadableStream && (isDisturbed(body) ? 'disturbed' : body.locked ? 'locked' : undefined);
+  const unusable = isStream(body) && (isDisturbed(body) ? 'disturbed' : body.locked ? 'locked' : undefined);
   if (unusable) body = new ReadableStream<Uint8Array>();
-  const real = new GlobalResponse(body as BodyInit | null, {
-    status: response[statusKey],
-    statusText: response[statusTextKey],
-    headers: pairs,
-  });
+  const Standard = load();
+  const real = response[immutableKey]
+    ? Standard.redirect(flat[flat.indexOf('location') + 1], response[statusKey])
+    : new Standard(body as BodyInit | null, { status: response[statusKey], statusText: response[statusTextKey], headers: pairs });
   if (unusable === 'disturbed') real.body!.cancel().catch(() => {});
   else if (unusable === 'locked') real.body!.getReader();
+  if (light && isLightweightHeaders(light)) switchToReal(light, real.headers);
   response[realKey] = real;
   return real;
 }
 
+/** The standard members the lightweight class hands to the real Response ("get " marks a getter). */
+const responseMembers = ['get body', 'clone', 'blob', 'arrayBuffer', 'text', 'json', 'formData', 'bytes'];
+
 let prepared = false;
 
-/** Wires the lightweight class to the standard one, once. */
+/** Gives the lightweight class its forwarders, once, without loading undici. */
 function prepare(): void {
   if (prepared) return;
   prepared = true;
-  GlobalResponse = globalThis.Response;
-  const sample = new GlobalResponse('');
-  stateKey = Reflect.ownKeys(sample).find((key): key is symbol => typeof key === 'symbol' && key.description === 'state');
-  // The rest (headers, body, clone, text, json, arrayBuffer, blob, formData, bytes) is the real
-  // Response's: `headers` must be one live object, and bodies are read once.
-  forwardToReal<FastResponse>(
-    FastResponse.prototype,
-    GlobalResponse.prototype,
-    sample,
-    realResponse,
-    (response) => response[realKey] ?? `Response (lightweight) { status: ${response[statusKey]}, body: ${describeValue(response[bodyKey])} }`,
-  );
-  Object.setPrototypeOf(FastResponse, GlobalResponse);
+  forwardByName<FastResponse>(FastResponse.prototype, responseMembers, realResponse);
+  Object.defineProperty(FastResponse.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+  defineInspect<FastResponse>(FastResponse.prototype, inspectResponse);
 }
 
+function inspectResponse(response: FastResponse): unknown {
+  return response[realKey] ?? `Response (lightweight) { status: ${response[statusKey]}, body: ${describeValue(response[bodyKey])} }`;
+}
+
+// The rest (body, clone, text, json, arrayBuffer, blob, formData, bytes) is the real Response's,
+// once undici is loaded: bodies are read once.
+onStandardLoad((standard) => {
+  GlobalResponse = standard.Response;
+  const sample = new GlobalResponse('');
+  stateKey = Reflect.ownKeys(sample).find((key): key is symbol => typeof key === 'symbol' && key.description === 'state');
+  forwardToReal<FastResponse>(FastResponse.prototype, GlobalResponse.prototype, sample, realResponse, inspectResponse);
+  Object.setPrototypeOf(FastResponse, GlobalResponse);
+});
+
 Object.defineProperty(FastResponse, 'name', { value: 'Response' });
+Object.defineProperty(FastResponse, 'length', { value: 0 });
 
 /** The lightweight Response class (named `Response`), wired to the standard one. */
 export function lightweightResponseClass(): typeof Response {
@@ -187,15 +241,19 @@ export function lightweightResponseClass(): typeof Response {
 /** The standard Response class, as it was before `installFastResponse`. */
 export function standardResponseClass(): typeof Response {
   prepare();
-  return GlobalResponse;
+  return load();
 }
 
 /** Makes `new Response(...)` build the lightweight class everywhere in this process. Idempotent. */
 export function installFastResponse(): void {
   prepare();
-  if (globalThis.Response === (FastResponse as unknown)) return;
-  Object.defineProperty(globalThis, 'Response', { value: FastResponse, writable: true, configurable: true, enumerable: false });
+  installLightweightHeaders();
+  if (installed) return; // (reading globalThis.Response would load undici)
+  installed = true;
+  installGlobal('Response', FastResponse);
 }
+
+let installed = false;
 
 /**
  * What an adapter sends for `response`: status, headers, and the body as the app gave it when it
@@ -209,8 +267,9 @@ export function responseParts(response: Response): ResponseParts {
     const real = fast[realKey];
     if (!real) {
       const body = fast[bodyKey];
-      if (body instanceof ReadableStream && (body.locked || isDisturbed(body))) throw new TypeError('Response body object should not be disturbed or locked');
-      return { status: fast[statusKey], statusText: fast[statusTextKey], headers: fast[headersKey], body };
+      if (isStream(body) && (body.locked || isDisturbed(body))) throw new TypeError('Response body object should not be disturbed or locked');
+      const light = fast[headersKey];
+      return { status: fast[statusKey], statusText: fast[statusTextKey], headers: light ? headerList(light) : fast[listKey], body };
     }
     const body = fast[bodyKey];
     const parts = realParts(real);
@@ -218,7 +277,8 @@ export function responseParts(response: Response): ResponseParts {
     if ((typeof body === 'string' || body instanceof Uint8Array) && !real.bodyUsed && !real.body?.locked) parts.body = body;
     return parts;
   }
-  if (!(response instanceof GlobalResponse)) {
+  // not a fast one: a real Response exists only once undici is loaded (so this costs nothing then)
+  if (!(response instanceof load())) {
     throw new HttpError(500, 'APP_ERROR', `the app returned ${describeValue(response)} instead of a Response`);
   }
   return realParts(response);
@@ -288,72 +348,14 @@ function fastInit(target: FastResponse, body: BodyInit | null | undefined, init:
     return false;
   }
   if (fastBody !== null && (status === 204 || status === 205 || status === 304)) return false;
-  const headers = flatHeaders(headerInit);
-  if (!headers) return false;
+  const headers: string[] = [];
+  if (headerInit !== undefined && !fillList(headers, headerInit)) return false;
   if (defaultType && !hasName(headers, 'content-type')) headers.push('content-type', defaultType);
   target[statusKey] = status;
   target[statusTextKey] = statusText;
-  target[headersKey] = headers;
+  target[listKey] = headers;
   target[bodyKey] = fastBody;
   return true;
-}
-
-/** Validated, normalized header pairs; undefined when the standard `Headers` must decide. */
-function flatHeaders(init: HeadersInit | undefined): string[] | undefined {
-  const flat: string[] = [];
-  if (init == null) return flat;
-  if (init instanceof Headers) {
-    for (const [name, value] of init) flat.push(name, value);
-    return flat;
-  }
-  if (Array.isArray(init)) {
-    for (const pair of init) {
-      if (!Array.isArray(pair) || pair.length !== 2) return undefined;
-      if (!addHeader(flat, pair[0], pair[1])) return undefined;
-    }
-    return flat;
-  }
-  if (typeof init !== 'object') return undefined;
-  const proto = Object.getPrototypeOf(init);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  const record = init as Record<string, unknown>;
-  for (const name in record) {
-    // for-in over a literal allocates nothing; own keys only, as the standard reads a record
-    if (!Object.prototype.hasOwnProperty.call(record, name)) continue;
-    if (!addHeader(flat, name, record[name])) return undefined;
-  }
-  // two names differing only in case would be combined by Headers
-  for (let i = 0; i < flat.length; i += 2) {
-    for (let j = i + 2; j < flat.length; j += 2) if (flat[i] === flat[j]) return undefined;
-  }
-  return flat;
-}
-
-// header names seen before, validated, to their lower-case form
-const knownNames = new Map<string, string>();
-
-function addHeader(flat: string[], name: unknown, value: unknown): boolean {
-  if (typeof name !== 'string' || typeof value !== 'string') return false;
-  let lower = knownNames.get(name);
-  if (lower === undefined) {
-    if (!httpToken.test(name)) return false;
-    lower = name.toLowerCase();
-    if (knownNames.size < 1024) knownNames.set(name, lower);
-  }
-  let start = 0;
-  let end = value.length;
-  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
-  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
-  for (let i = start; i < end; i++) {
-    const code = value.charCodeAt(i);
-    if (code === 0 || code === 10 || code === 13 || code > 0xff) return false;
-  }
-  flat.push(lower, start === 0 && end === value.length ? value : value.slice(start, end));
-  return true;
-}
-
-function isHttpWhitespace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 function hasName(flat: readonly string[], name: string): boolean {
@@ -361,7 +363,16 @@ function hasName(flat: readonly string[], name: string): boolean {
   return false;
 }
 
+/** Whether a body is a stream (a string or bytes never touch the ReadableStream global, which Node loads on first use). */
+function isStream(body: FastBody): body is ReadableStream<Uint8Array> {
+  return typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && body instanceof ReadableStream;
+}
+
+// node:stream, taken on first use (a cold start that answers a string never needs it)
+let streamModule: typeof import('node:stream') | undefined;
+
 /** Whether a stream was read from or cancelled (node:stream knows; the web stream API does not say). */
 function isDisturbed(stream: ReadableStream): boolean {
-  return Readable.isDisturbed(stream as unknown as Readable);
+  streamModule ??= process.getBuiltinModule('node:stream') as typeof import('node:stream');
+  return streamModule.Readable.isDisturbed(stream as unknown as Readable);
 }

@@ -7,10 +7,11 @@
  * writes an HTTP/1.1 head into that socket as it would on the wire (status, headers, each
  * Set-Cookie apart); we read the head back and hand the body on as a stream, with backpressure.
  */
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
 import type { AppContext, AppObject } from './contract.js';
 import { HttpError } from './errors.js';
+import { nodeHttp } from './node-http.js';
 import { hopByHopHeaders } from './headers.js';
 import { encodeUnsafe } from './url.js';
 
@@ -132,7 +133,7 @@ export function runNodeRequest(handler: NodeHandler, input: NodeRequestInput): P
   return new Promise<Response>((resolve, reject) => {
     const socket = new CaptureSocket(input.encrypted, input.remoteAddress);
     const req = createIncomingMessage(input, socket);
-    const res = new ServerResponse(req);
+    const res = new (nodeHttp().ServerResponse)(req);
     res.sendDate = false;
     res.useChunkedEncodingByDefault = false; // raw body bytes on the socket, never chunk framing
     res.shouldKeepAlive = false;
@@ -174,7 +175,7 @@ export function runNodeRequest(handler: NodeHandler, input: NodeRequestInput): P
 }
 
 function createIncomingMessage(input: NodeRequestInput, socket: CaptureSocket): IncomingMessage {
-  const req = new IncomingMessage(socket as never);
+  const req = new (nodeHttp().IncomingMessage)(socket as never);
   req.method = input.method;
   req.url = input.target;
   req.httpVersionMajor = 1;

@@ -8,6 +8,7 @@ export * from './body.js';
 export * from './method.js';
 export * from './config.js';
 export * from './from-node.js';
+export * from './node-http.js';
 export type * from './target.js';
 export * from './adapt-error.js';
 export * from './lazy-request.js';

@@ -13,16 +13,20 @@
  *     });
  *
  * What the app sees behaves like the standard class (a differential test holds it to undici's):
- * `instanceof Request`, `constructor`, the prototype, `headers` (a real `Headers`, same object
- * every time, standard iteration order, changes kept by every copy), `bodyUsed`, body read once
- * (later reads reject), `clone()`, `new Request(request)` and `fetch(request)`. The first lazy
- * request installs the lightweight class as `globalThis.Request` and wraps `globalThis.fetch`:
- * undici reads its own private state from a Request (Node 24), so both hand it the real one.
- * `text()`, `json()`, `arrayBuffer()` and `bytes()` read through `body.bytes()` without any
- * stream when the adapter gives it. `util.inspect` shows `Request (lightweight)`.
+ * `instanceof Request`, `constructor`, the prototype, `headers` (core's lightweight `Headers`,
+ * same object every time, standard iteration order, changes kept by every copy), `bodyUsed`, body
+ * read once (later reads reject), `clone()`, `new Request(request)` and `fetch(request)`. The
+ * first lazy request installs the lightweight classes as the global `Request` and `Headers`
+ * and wraps the global `fetch`, all without loading undici (see standard-classes.ts): undici reads its own private state from a Request (Node 24), so
+ * `new Request(lazy)` and `fetch(lazy)` hand it the real one. `text()`, `json()`,
+ * `arrayBuffer()` and `bytes()` read through `body.bytes()` without any stream when the adapter
+ * gives it. Undici is loaded only when the app touches something else (`fetch`, `formData()`,
+ * `clone()`, `body`, `new Request(...)`...). `util.inspect` shows `Request (lightweight)`.
  */
 import { badRequest } from './errors.js';
-import { forwardToReal } from './forward.js';
+import { defineInspect, forwardByName, forwardToReal } from './forward.js';
+import { headersForwardingTo, installLightweightHeaders, isLightweightHeaders, toRealHeaders } from './lightweight-headers.js';
+import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 import { isHex } from './token.js';
 
 export interface LazyBody {
@@ -45,7 +49,7 @@ export interface LazyRequestInput {
   signal?: () => AbortSignal;
 }
 
-// captured on first use: touching globalThis.Request loads undici (~40 ms)
+// the standard ones, known once undici is loaded (standard-classes.ts)
 let GlobalRequest: typeof Request;
 let globalFetch: typeof fetch;
 
@@ -59,7 +63,9 @@ const usedKey = Symbol('lazy.used');
 /** Passed as the first constructor argument by `createLazyRequest`; an app cannot reach it. */
 const lazyToken = Symbol('lazy.create');
 /** The input of a lightweight Request made by `new Request(...)`: everything comes from its real one. */
-const noInput: LazyRequestInput = { method: 'GET', url: '', headers: () => new Headers(), body: null };
+const noInput: LazyRequestInput = { method: 'GET', url: '', headers: () => noHeaders, body: null };
+/** Never read: a Request made from a real one takes its headers from there. */
+const noHeaders = {} as Headers;
 
 const decoder = new TextDecoder();
 
@@ -86,6 +92,7 @@ class LightweightRequest {
       this[realKey] = undefined;
     } else {
       prepare();
+      load();
       // the standard class does the work (and throws the standard errors); a lightweight input gives its real one
       const real = new GlobalRequest(isLightweight(input) ? realRequest(input) : (input as RequestInfo), init as RequestInit | undefined);
       this[inputKey] = noInput;
@@ -101,7 +108,7 @@ class LightweightRequest {
   static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
     // real Requests (made before the install, or by undici itself) are Requests too; subclasses check as usual
     if (this !== LightweightRequest) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return value instanceof GlobalRequest;
+    return isLightweight(value) || (undiciLoaded() && value instanceof standardClasses().Request);
   }
 
   get method(): string {
@@ -132,6 +139,7 @@ class LightweightRequest {
   }
 
   clone(): Request {
+    if (!isLightweight(this)) return load().prototype.clone.call(this);
     return wrapReal(realRequest(this).clone());
   }
 
@@ -179,6 +187,7 @@ function wrapReal(real: Request): Request {
 type FastMethod = 'text' | 'json' | 'arrayBuffer' | 'bytes';
 
 function readFast<T>(request: LightweightRequest, method: FastMethod, convert: (bytes: Uint8Array) => T): Promise<T> {
+  if (!isLightweight(request)) return (load().prototype[method] as () => Promise<T>).call(request); // the standard's brand check
   const input = request[inputKey];
   const body = hasBody(request) ? input.body : null;
   try {
@@ -207,10 +216,12 @@ function hasBody(request: LightweightRequest): boolean {
  * on every use. After a fast read, the real one is built used, as a read standard Request is.
  */
 function realRequest(request: LightweightRequest): Request {
+  if (!isLightweight(request)) throw new TypeError('Illegal invocation');
+  load();
   const existing = request[realKey];
   if (existing) {
     const own = request[headersKey];
-    if (own && own !== existing.headers) syncHeaders(own, existing.headers);
+    if (own && own !== existing.headers && !isLightweightHeaders(own)) syncHeaders(own, existing.headers);
     return existing;
   }
   const input = request[inputKey];
@@ -225,8 +236,11 @@ function realRequest(request: LightweightRequest): Request {
   }
   const real = new GlobalRequest(request[urlKey], init);
   const own = request[headersKey];
-  copyHeaders(own ?? input.headers(), real.headers);
-  if (!own) request[headersKey] = real.headers;
+  const headers = own ?? input.headers();
+  // lightweight headers (what the app holds) forward to the real Request's from now on
+  if (isLightweightHeaders(headers) && headers !== noHeaders) toRealHeaders(headers, real.headers);
+  else copyHeaders(headers, real.headers);
+  if (!own) request[headersKey] = headersForwardingTo(real.headers);
   request[realKey] = real;
   if (body && used) real.arrayBuffer().catch(() => {}); // disturbed and locked, like a read standard Request
   return real;
@@ -263,33 +277,65 @@ function syncHeaders(from: Headers, to: Headers): void {
 
 let prepared = false;
 
-/** Wires the lightweight class to the standard one and installs it as `Request` (and `fetch` to match), once. */
+/** Installs the lightweight class as `Request` (and `Headers`, and `fetch` to match), once, without loading undici. */
 function prepare(): void {
   if (prepared) return;
   prepared = true;
-  GlobalRequest = globalThis.Request;
-  globalFetch = globalThis.fetch;
-  forwardToReal<LightweightRequest>(
-    LightweightRequest.prototype,
-    GlobalRequest.prototype,
-    new GlobalRequest('http://localhost/'),
-    realRequest,
-    (request) => request[realKey] ?? `Request (lightweight) { method: '${request.method}', url: '${request.url}' }`,
-  );
-  Object.setPrototypeOf(LightweightRequest, GlobalRequest);
-  // undici reads its own private state from a Request (Node 24): `new Request(lazy)` and
-  // `fetch(lazy)` must reach the real one. `new Request(...)` now makes the lightweight class.
-  Object.defineProperty(globalThis, 'Request', { value: LightweightRequest, writable: true, configurable: true, enumerable: false });
+  forwardByName<LightweightRequest>(LightweightRequest.prototype, requestMembers, realRequest);
+  Object.defineProperty(LightweightRequest.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+  defineInspect<LightweightRequest>(LightweightRequest.prototype, inspectRequest);
+  installLightweightHeaders();
+  const original = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  const nodeFetch = original?.value as typeof fetch;
+  installGlobal('Request', LightweightRequest);
+  // undici reads its own private state from a Request (Node 24): `fetch(lazy)` must reach the real one
   const fetch = function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
+      load();
       return globalFetch(isLightweight(input) ? realRequest(input) : input, init);
     } catch (error) {
       return Promise.reject(error);
     }
   };
-  Object.defineProperty(fetch, 'length', { value: globalFetch.length });
-  Object.defineProperty(globalThis, 'fetch', { value: fetch, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(fetch, 'length', { value: nodeFetch?.length ?? 0 });
+  installGlobal('fetch', fetch);
 }
+
+/** The standard members the lightweight class hands to the real Request ("get " marks a getter). */
+const requestMembers = [
+  'get destination',
+  'get referrer',
+  'get referrerPolicy',
+  'get mode',
+  'get credentials',
+  'get cache',
+  'get redirect',
+  'get integrity',
+  'get keepalive',
+  'get isReloadNavigation',
+  'get isHistoryNavigation',
+  'get body',
+  'get duplex',
+  'blob',
+  'formData',
+];
+
+function inspectRequest(request: LightweightRequest): unknown {
+  return request[realKey] ?? `Request (lightweight) { method: '${request.method}', url: '${request.url}' }`;
+}
+
+/** Loads undici (once) and returns the standard Request class. */
+function load(): typeof Request {
+  return standardClasses().Request;
+}
+
+// wires the lightweight class to the standard one once undici is loaded
+onStandardLoad((standard) => {
+  GlobalRequest = standard.Request;
+  globalFetch = standard.fetch;
+  forwardToReal<LightweightRequest>(LightweightRequest.prototype, GlobalRequest.prototype, new GlobalRequest('http://localhost/'), realRequest, inspectRequest);
+  Object.setPrototypeOf(LightweightRequest, GlobalRequest);
+});
 
 Object.defineProperty(LightweightRequest, 'name', { value: 'Request' });
 Object.defineProperty(LightweightRequest, 'length', { value: 1 }); // as the standard's (input, init?)
@@ -303,7 +349,7 @@ export function lightweightRequestClass(): typeof Request {
 /** The standard Request class, as it was before the lightweight one was installed. */
 export function standardRequestClass(): typeof Request {
   prepare();
-  return GlobalRequest;
+  return load();
 }
 
 /** Makes a lazy `Request` from a platform's input. */
@@ -410,13 +456,4 @@ function pathIsClean(url: string, from: number): boolean {
   return true;
 }
 
-/** Headers from a flat `[name, value, name, value...]` list (Node's `rawHeaders`); HTTP/2 pseudo-headers are skipped. */
-export function headersFromFlatList(list: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i < list.length; i += 2) {
-    const name = list[i];
-    if (name.charCodeAt(0) === 58 /* : */) continue;
-    headers.append(name, list[i + 1]);
-  }
-  return headers;
-}
+export { headersFromFlatList } from './lightweight-headers.js';

@@ -20,6 +20,7 @@ export function checkMethod(method: unknown): string {
 
 /** Throws a 405 for a method a fetch app cannot be given (the standard `Request` refuses it). */
 export function checkFetchMethod(method: string): string {
+  if (method === 'GET' || method === 'POST' || method === 'HEAD') return method; // most requests: no upper-casing
   if (fetchForbiddenMethods.has(method.toUpperCase())) {
     throw new HttpError(405, 'BAD_METHOD', `method ${method} is not supported: a fetch Request cannot carry it (a fromNodeHandler app can)`);
   }

@@ -14,8 +14,10 @@ import {
   responseParts,
   type BinaryRuleOptions,
 } from '@adapt/core';
-import { isUtf8 } from 'node:buffer';
 import type { Answer } from './events/_shared.js';
+
+// node:buffer's own exports, not its ESM namespace (which reads Blob and File: more modules to load at a cold start)
+const { isUtf8 } = process.getBuiltinModule('node:buffer') as typeof import('node:buffer');
 
 /** Lambda's limit for a buffered (non-streamed) response, in bytes of JSON. */
 export const BUFFERED_RESPONSE_LIMIT = 6 * 1024 * 1024;

@@ -11,8 +11,8 @@ import { streamingHandler } from './streaming.js';
 
 /**
  * Turns an app into an AWS Lambda handler for API Gateway (REST and HTTP APIs), Function URLs,
- * ALB and VPC Lattice. The app's `setup()` starts at init (cold start); Request and Response are
- * warmed up there too.
+ * ALB and VPC Lattice. The app's `setup()` starts at init (cold start); the event path is warmed
+ * up there too (without loading undici: core's lightweight classes answer common apps).
  *
  * @example
  * import { toLambdaHandler } from '@adapt/lambda';

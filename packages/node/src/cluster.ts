@@ -11,7 +11,7 @@
  * worker that exits before listening stops the restart and leaves the old workers serving.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { createServer } from 'node:http';
+import { nodeHttp } from '@adapt/core';
 import type { ResolvedOptions } from './options.js';
 import { serverUrl, type ServerHandle } from './server-handle.js';
 import { onShutdownSignals } from './signals.js';
@@ -132,5 +132,5 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
     });
   if (options.handleSignals) process.on('SIGHUP', () => void restart());
 
-  return { url: serverUrl(options, port), port: options.path ? undefined : port, server: createServer(), close };
+  return { url: serverUrl(options, port), port: options.path ? undefined : port, server: nodeHttp().createServer(), close };
 }

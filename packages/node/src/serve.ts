@@ -1,8 +1,8 @@
 /** `serve(app)`: a plain Node HTTP server for an adapt app, with limits and graceful shutdown. */
 import cluster from 'node:cluster';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from '@adapt/core';
+import { nodeHttp, type App } from '@adapt/core';
 import { servePrimary } from './cluster.js';
 import { createListener } from './listener.js';
 import { resolveOptions, type ResolvedOptions, type ServeOptions } from './options.js';
@@ -25,7 +25,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
 
   const headersTimeout = resolved.requestTimeout > 0 ? Math.min(resolved.headersTimeout, resolved.requestTimeout) : resolved.headersTimeout;
   const shortest = Math.min(headersTimeout || Infinity, resolved.requestTimeout || Infinity);
-  const server = createServer(
+  const server = nodeHttp().createServer(
     {
       headersTimeout,
       requestTimeout: resolved.requestTimeout,

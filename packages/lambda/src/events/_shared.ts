@@ -2,8 +2,7 @@
  * What every event source shares: the request parts it produces, the answer it shapes, and the
  * small checks that turn a malformed event into a 400 instead of a crash.
  */
-import { STATUS_CODES } from 'node:http';
-import { appendHeader, badRequest, buildRequestUrl, clientAddress, decodeBase64, forwardedForList, trustNone, type TrustRule } from '@adapt/core';
+import { appendHeader, badRequest, buildRequestUrl, clientAddress, decodeBase64, forwardedForList, nodeHttp, trustNone, type TrustRule } from '@adapt/core';
 import type { LambdaHttpResult } from '../types.js';
 
 export type SourceName = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb' | 'lattice-v1' | 'lattice-v2';
@@ -206,9 +205,9 @@ export function reportedClient(sourceIp: unknown, headers: Headers, trust: Trust
   return clientAddress(sourceIp, own === -1 ? entries : entries.slice(0, own), trust);
 }
 
-/** `200 OK`, the status line ALB and Lattice want in `statusDescription` (node:http is loaded already: undici uses it). */
+/** `200 OK`, the status line ALB and Lattice want in `statusDescription` (from node:http, taken without an ESM import). */
 export function statusDescription(status: number): string {
-  return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
+  return `${status} ${nodeHttp().STATUS_CODES[status] ?? 'Unknown'}`;
 }
 
 /** A multi-value record, each cookie its own entry. */

@@ -1,0 +1,108 @@
+/**
+ * The standard (undici) `Headers`, `Request`, `Response` and `fetch`, reached without loading
+ * undici until something needs them.
+ *
+ * Node defines those globals lazily: the first read loads undici (45-65 ms). On Node 22 and later
+ * they are lazy data properties that load it even when only their descriptor is read, and once a
+ * global is overwritten its standard value is gone for good (no public module exports it). So a
+ * lightweight class is installed as a script-level `let` binding of that name (`installGlobal`):
+ * every bare `Response` in scripts and modules resolves to it before the global object's property,
+ * which stays as Node made it, unread. `standardClasses()` reads those properties the first time it
+ * is called (an app touched something the lightweight classes hand to the real ones), then makes
+ * the global properties the lightweight classes too, and runs every `onStandardLoad` hook, which
+ * wires a lightweight class to its standard one (prototype chain, forwarders). Before that,
+ * `globalThis.Response` (spelled out) still gives the standard class, which works with every part
+ * of core as a real one does.
+ */
+
+export interface StandardClasses {
+  Headers: typeof Headers;
+  Request: typeof Request;
+  Response: typeof Response;
+  fetch: typeof fetch;
+}
+
+type GlobalName = keyof StandardClasses;
+
+const names: GlobalName[] = ['Headers', 'Request', 'Response', 'fetch'];
+/** What core installed under each name. */
+const installed = new Map<GlobalName, unknown>();
+/**
+ * Shared by every copy of core in the process (two bundles loaded side by side, as a test or a
+ * monorepo may): the assigner of each script-level binding, declared once per process, and the
+ * standard classes once read (after that, the global properties hold a lightweight class).
+ */
+interface Registry {
+  bindings: Map<GlobalName, (value: unknown) => void>;
+  standard: StandardClasses | undefined;
+}
+const registryKey = Symbol.for('adapt.core.standard-classes');
+const registry: Registry = (() => {
+  const existing = (globalThis as Record<symbol, Registry | undefined>)[registryKey];
+  if (existing) return existing;
+  const created: Registry = { bindings: new Map(), standard: undefined };
+  Object.defineProperty(globalThis, registryKey, { value: created });
+  return created;
+})();
+const bindings = registry.bindings;
+const hooks: Array<(standard: StandardClasses) => void> = [];
+let loaded: StandardClasses | undefined;
+
+/** Installs `value` as the global `name` (a bare `name` anywhere gives it) without reading the standard one. */
+export function installGlobal(name: GlobalName, value: unknown): void {
+  installed.set(name, value);
+  if (loaded !== undefined) {
+    defineGlobal(name, value);
+    return;
+  }
+  let assign = bindings.get(name);
+  if (assign === undefined) {
+    const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
+    try {
+      assign = vm.runInThisContext(`let ${name}; (value) => { ${name} = value; }`, { filename: 'adapt-lightweight-globals' }) as (value: unknown) => void;
+    } catch {
+      // a script of the app's declared that name at its top level already: install the plain way
+      standardClasses();
+      defineGlobal(name, value);
+      return;
+    }
+    bindings.set(name, assign);
+  }
+  assign(value);
+  // real instances may already exist (a test runner, the app's own code): wire at once, it costs nothing then
+  if (undiciLoaded()) standardClasses();
+}
+
+function defineGlobal(name: GlobalName, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: name === 'fetch' });
+}
+
+/**
+ * Whether Node has loaded undici already (so reading the standard classes is free), from the list
+ * of built-in modules the process has loaded; true when that list is not there, to stay correct.
+ */
+export function undiciLoaded(): boolean {
+  if (loaded !== undefined || registry.standard !== undefined) return true;
+  const list = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  return !Array.isArray(list) || list.includes('NativeModule internal/deps/undici/undici');
+}
+
+/** The standard classes; loads undici on the first call. */
+export function standardClasses(): StandardClasses {
+  if (loaded !== undefined) return loaded;
+  if (registry.standard === undefined) {
+    const found: Partial<Record<GlobalName, unknown>> = {};
+    for (const name of names) found[name] = (globalThis as Record<string, unknown>)[name];
+    registry.standard = found as unknown as StandardClasses;
+  }
+  for (const [name, value] of installed) defineGlobal(name, value);
+  loaded = registry.standard;
+  for (const hook of hooks) hook(loaded);
+  return loaded;
+}
+
+/** Runs `hook` when the standard classes are loaded (at once if they are). */
+export function onStandardLoad(hook: (standard: StandardClasses) => void): void {
+  if (loaded !== undefined) hook(loaded);
+  else hooks.push(hook);
+}
