@@ -9,12 +9,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lightweightResponseClass } from './fast-response.js';
+import { lightweightResponseClass } from './lightweight-response.js';
 import { lightweightHeadersClass } from './lightweight-headers.js';
 import { standardClasses } from './standard-classes.js';
 
 const Light = lightweightHeadersClass();
-const FastResponse = lightweightResponseClass();
+const LightweightResponse = lightweightResponseClass();
 const { Headers: Standard, Response: StandardResponse } = standardClasses();
 const runs = Number(process.env.ADAPT_DIFF_RUNS ?? 1000);
 const seed = Number(process.env.ADAPT_DIFF_SEED ?? 20261202);
@@ -118,7 +118,7 @@ function makeInit(init: Init): unknown {
 function build(init: Init, Class: typeof Headers): { headers: Headers } | { error: string } {
   try {
     if (init.kind === 'immutable') {
-      const ResponseClass = Class === Light ? FastResponse : StandardResponse;
+      const ResponseClass = Class === Light ? LightweightResponse : StandardResponse;
       return { headers: ResponseClass.redirect('https://example.com/a', 302).headers };
     }
     const given = makeInit(init);
@@ -241,7 +241,7 @@ describe('lightweight Headers against the standard class', () => {
       ['set-cookie', 'c=3'],
     ]);
     expect([...new Light(standard)]).toEqual([...standard]);
-    const response = new FastResponse('x', { headers: standard });
+    const response = new LightweightResponse('x', { headers: standard });
     expect(response.headers.getSetCookie()).toEqual(['c=3']);
     expect(await response.text()).toBe('x');
   });

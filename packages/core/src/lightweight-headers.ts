@@ -1,5 +1,5 @@
 /**
- * A lightweight `Headers`, installed as `globalThis.Headers` with the fast Response and the lazy
+ * A lightweight `Headers`, installed as `globalThis.Headers` with the lightweight Response and the lazy
  * Request, so an app that only reads and writes headers never loads undici.
  *
  * It keeps the Fetch standard's header list (lower-case names, values normalized, in order) and

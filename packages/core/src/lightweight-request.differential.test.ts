@@ -1,5 +1,5 @@
 /**
- * The lazy Request against the standard class, as an oracle: random requests (methods, raw
+ * The lightweight Request against the standard class, as an oracle: random requests (methods, raw
  * paths, repeated and empty headers, text, binary, JSON, form and multipart bodies, given as
  * bytes or as a stream) are built both as undici's `Request` and as adapt's lazy one, the same
  * random operations are applied to both, and every observable outcome must be the same (values,
@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLazyRequest, headersFromFlatList, lightweightRequestClass, standardRequestClass } from './lazy-request.js';
+import { createLightweightRequest, headersFromFlatList, lightweightRequestClass, standardRequestClass } from './lightweight-request.js';
 
 const Lightweight = lightweightRequestClass();
 const Standard = standardRequestClass();
@@ -136,7 +136,7 @@ function build(s: Scenario): { standard: Request; lazy: Request } {
     headers,
     ...(carriesBody ? { body: s.asStream ? streamOf(body.bytes, s.cuts) : body.bytes.slice(), duplex: 'half' } : {}),
   } as RequestInit);
-  const lazy = createLazyRequest({
+  const lazy = createLightweightRequest({
     method: s.method,
     url,
     headers: () => headersFromFlatList(headers.flat()),
@@ -279,7 +279,7 @@ async function run(s: Scenario): Promise<{ standard: unknown[]; lazy: unknown[] 
   return seen;
 }
 
-describe('the lazy Request against the standard class', () => {
+describe('the lightweight Request against the standard class', () => {
   it(`behaves the same in ${runs} random scenarios (seed ${seed})`, async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {

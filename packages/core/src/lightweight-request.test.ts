@@ -2,16 +2,16 @@ import { inspect } from 'node:util';
 import { describe, expect, it, test } from 'vitest';
 import { HttpError } from './errors.js';
 import {
-  createLazyRequest,
+  createLightweightRequest,
   headersFromFlatList,
-  isLazyRequest,
-  lazyBodyTouched,
+  isUnbuiltLightweightRequest,
+  lightweightBodyTouched,
   lightweightRequestClass,
   normalizeMethod,
   normalizeRequestUrl,
   standardRequestClass,
-  type LazyRequestInput,
-} from './lazy-request.js';
+  type LightweightRequestInput,
+} from './lightweight-request.js';
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
@@ -24,11 +24,11 @@ function streamOf(...chunks: string[]): ReadableStream<Uint8Array> {
   });
 }
 
-/** A lazy request and counters of what the adapter was asked for. */
-function lazy(overrides: Partial<LazyRequestInput> = {}, body?: string, withBytes = true) {
+/** A lightweight request and counters of what the adapter was asked for. */
+function lazy(overrides: Partial<LightweightRequestInput> = {}, body?: string, withBytes = true) {
   const calls = { headers: 0, stream: 0, bytes: 0, signal: 0 };
   const controller = new AbortController();
-  const request = createLazyRequest({
+  const request = createLightweightRequest({
     method: 'POST',
     url: 'http://example.com/a/b?x=1&x=2',
     headers: () => {
@@ -59,7 +59,7 @@ function lazy(overrides: Partial<LazyRequestInput> = {}, body?: string, withByte
   return { request, calls, controller };
 }
 
-describe('createLazyRequest', () => {
+describe('createLightweightRequest', () => {
   it('is a Request and answers method, url and headers without building one', () => {
     const { request, calls } = lazy();
     expect(request).toBeInstanceOf(Request);
@@ -71,7 +71,7 @@ describe('createLazyRequest', () => {
     expect(request.headers).toBeInstanceOf(Headers);
     expect(request.headers).toBe(request.headers);
     expect(calls.headers).toBe(1);
-    expect(isLazyRequest(request)).toBe(true);
+    expect(isUnbuiltLightweightRequest(request)).toBe(true);
     expect(inspect(request)).toContain('(lightweight)');
   });
 
@@ -91,8 +91,8 @@ describe('createLazyRequest', () => {
     expect(request.bodyUsed).toBe(true);
     await expect(request.text()).rejects.toThrow(TypeError);
     await expect(request.json()).rejects.toThrow(TypeError);
-    expect(isLazyRequest(request)).toBe(true);
-    expect(lazyBodyTouched(request)).toBe(true);
+    expect(isUnbuiltLightweightRequest(request)).toBe(true);
+    expect(lightweightBodyTouched(request)).toBe(true);
   });
 
   test.each([
@@ -118,7 +118,7 @@ describe('createLazyRequest', () => {
     const body = request.body!;
     expect(body).toBeInstanceOf(ReadableStream);
     expect(calls).toMatchObject({ stream: 1, bytes: 0 });
-    expect(isLazyRequest(request)).toBe(false);
+    expect(isUnbuiltLightweightRequest(request)).toBe(false);
     expect(request.bodyUsed).toBe(false);
     expect(await request.text()).toBe('streamed');
     expect(request.bodyUsed).toBe(true);
@@ -158,7 +158,7 @@ describe('createLazyRequest', () => {
       }
       body = { stream: () => streamOf(this.text), bytes: async () => bytesOf(this.text) };
     }
-    const request = createLazyRequest(new Input('instance'));
+    const request = createLightweightRequest(new Input('instance'));
     expect(request.headers.get('x-from')).toBe('instance');
     expect(await request.text()).toBe('instance');
   });
@@ -237,7 +237,7 @@ describe('createLazyRequest', () => {
 });
 
 // each case compares with the standard class, built from the same parts
-describe('the lazy Request after a read, as the standard class', () => {
+describe('the lightweight Request after a read, as the standard class', () => {
   const Standard = standardRequestClass();
   const standardOf = (body = 'once') =>
     new Standard('http://example.com/a/b?x=1&x=2', { method: 'POST', headers: [['content-type', 'text/plain'], ['x-a', '1']], body });
@@ -269,7 +269,7 @@ describe('the lazy Request after a read, as the standard class', () => {
   });
 });
 
-describe('the lazy Request keeps header changes, as the standard class', () => {
+describe('the lightweight Request keeps header changes, as the standard class', () => {
   it('in clone() and new Request(request), also after the real Request was built', async () => {
     const { request } = lazy({}, 'b');
     expect(request.mode).toBe('cors'); // builds the real Request
@@ -298,11 +298,11 @@ describe('the lazy Request keeps header changes, as the standard class', () => {
   });
 });
 
-describe('the lazy Request as an instance of the standard class', () => {
+describe('the lightweight Request as an instance of the standard class', () => {
   it('reads bytes and arrayBuffer into memory of their own, not a pooled slab', async () => {
     const pooled = Buffer.from('pooled body'); // a view on Node's shared 8 KiB pool
     expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
-    const make = () => createLazyRequest({ method: 'POST', url: 'http://x/', headers: () => new Headers(), body: { stream: () => streamOf('x'), bytes: async () => pooled } });
+    const make = () => createLightweightRequest({ method: 'POST', url: 'http://x/', headers: () => new Headers(), body: { stream: () => streamOf('x'), bytes: async () => pooled } });
     const bytes = await make().bytes();
     expect(bytes.constructor).toBe(Uint8Array);
     expect(bytes.buffer.byteLength).toBe(pooled.length);
@@ -387,7 +387,7 @@ describe('normalizeRequestUrl', () => {
     expect(() => normalizeRequestUrl(url)).toThrow(expect.objectContaining({ status: 400, code: 'BAD_URL' }));
   });
 
-  it('is what a lazy request reports as url', () => {
+  it('is what a lightweight request reports as url', () => {
     expect(lazy({ url: 'http://Example.com:80/a/./b/../c' }).request.url).toBe('http://example.com/a/c');
   });
 });

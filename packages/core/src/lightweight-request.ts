@@ -4,7 +4,7 @@
  *
  * How an adapter uses it:
  *
- *     const request = createLazyRequest({
+ *     const request = createLightweightRequest({
  *       method: incoming.method,                       // checked with checkMethod first
  *       url: 'http://example.com/path?q=1',            // absolute; normalized like `new URL`
  *       headers: () => headersFromFlatList(incoming.rawHeaders),  // built on first read
@@ -16,7 +16,7 @@
  * `instanceof Request`, `constructor`, the prototype, `headers` (core's lightweight `Headers`,
  * same object every time, standard iteration order, changes kept by every copy), `bodyUsed`, body
  * read once (later reads reject), `clone()`, `new Request(request)` and `fetch(request)`. The
- * first lazy request installs the lightweight classes as the global `Request` and `Headers`
+ * first lightweight request installs the lightweight classes as the global `Request` and `Headers`
  * and wraps the global `fetch`, all without loading undici (see standard-classes.ts): undici reads its own private state from a Request (Node 24), so
  * `new Request(lazy)` and `fetch(lazy)` hand it the real one. `text()`, `json()`,
  * `arrayBuffer()` and `bytes()` read through `body.bytes()` without any stream when the adapter
@@ -29,14 +29,14 @@ import { headersForwardingTo, installLightweightHeaders, isLightweightHeaders, t
 import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 import { isHex } from './token.js';
 
-export interface LazyBody {
+export interface LightweightBody {
   /** The body as a web stream. Called at most once. */
   stream(): ReadableStream<Uint8Array>;
   /** The whole body as bytes, cheaper than a stream when the app reads it at once. Called at most once. */
   bytes?(): Promise<Uint8Array>;
 }
 
-export interface LazyRequestInput {
+export interface LightweightRequestInput {
   /** The method; common methods are upper-cased as the standard does. */
   method: string;
   /** The absolute URL; it is normalized exactly as `new URL(url).href` (a 400 `BAD_URL` error if invalid). */
@@ -44,7 +44,7 @@ export interface LazyRequestInput {
   /** Builds the headers on first read. */
   headers: () => Headers;
   /** The body, or null. Ignored for GET and HEAD. */
-  body?: LazyBody | null;
+  body?: LightweightBody | null;
   /** Gives the request's abort signal on first read. Without it, a signal that never aborts. */
   signal?: () => AbortSignal;
 }
@@ -60,22 +60,22 @@ const realKey = Symbol('lazy.real');
 const headersKey = Symbol('lazy.headers');
 const signalKey = Symbol('lazy.signal');
 const usedKey = Symbol('lazy.used');
-/** Passed as the first constructor argument by `createLazyRequest`; an app cannot reach it. */
+/** Passed as the first constructor argument by `createLightweightRequest`; an app cannot reach it. */
 const lazyToken = Symbol('lazy.create');
 /** The input of a lightweight Request made by `new Request(...)`: everything comes from its real one. */
-const noInput: LazyRequestInput = { method: 'GET', url: '', headers: () => noHeaders, body: null };
+const noInput: LightweightRequestInput = { method: 'GET', url: '', headers: () => noHeaders, body: null };
 /** Never read: a Request made from a real one takes its headers from there. */
 const noHeaders = {} as Headers;
 
 const decoder = new TextDecoder();
 
 /**
- * The lightweight class, installed as `globalThis.Request`: `createLazyRequest` makes lazy
+ * The lightweight class, installed as `globalThis.Request`: `createLightweightRequest` makes lazy
  * instances, and `new Request(...)` an instance holding a real Request from the start. Its
  * prototype chains to the standard `Request.prototype`.
  */
 class LightweightRequest {
-  declare [inputKey]: LazyRequestInput;
+  declare [inputKey]: LightweightRequestInput;
   declare [methodKey]: string;
   declare [urlKey]: string;
   declare [realKey]: Request | undefined;
@@ -84,9 +84,9 @@ class LightweightRequest {
   declare [usedKey]: boolean;
 
   // a constructor (not Object.create) lets V8 keep every field in the object itself
-  constructor(input: RequestInfo | URL | typeof lazyToken, init?: RequestInit | LazyRequestInput, method?: string, url?: string) {
+  constructor(input: RequestInfo | URL | typeof lazyToken, init?: RequestInit | LightweightRequestInput, method?: string, url?: string) {
     if (input === lazyToken) {
-      this[inputKey] = init as LazyRequestInput; // its functions are called as methods: an adapter may pass a class instance
+      this[inputKey] = init as LightweightRequestInput; // its functions are called as methods: an adapter may pass a class instance
       this[methodKey] = method!;
       this[urlKey] = url!;
       this[realKey] = undefined;
@@ -353,20 +353,20 @@ export function standardRequestClass(): typeof Request {
 }
 
 /** Makes a lazy `Request` from a platform's input. */
-export function createLazyRequest(input: LazyRequestInput): Request {
+export function createLightweightRequest(input: LightweightRequestInput): Request {
   prepare();
   const method = normalizeMethod(input.method);
   const url = normalizeRequestUrl(input.url);
   return new LightweightRequest(lazyToken, input, method, url) as unknown as Request;
 }
 
-/** True for a request made by `createLazyRequest` that has not built its real `Request` yet. */
-export function isLazyRequest(request: unknown): boolean {
+/** True for a request made by `createLightweightRequest` that has not built its real `Request` yet. */
+export function isUnbuiltLightweightRequest(request: unknown): boolean {
   return isLightweight(request) && request[inputKey] !== noInput && request[realKey] === undefined;
 }
 
-/** Whether the app touched the body of a lazy request (read it, or asked for its stream). */
-export function lazyBodyTouched(request: Request): boolean {
+/** Whether the app touched the body of a lightweight request (read it, or asked for its stream). */
+export function lightweightBodyTouched(request: Request): boolean {
   if (!isLightweight(request)) return true;
   return request[usedKey] || request[realKey] !== undefined;
 }

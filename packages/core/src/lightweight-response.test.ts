@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { HttpError } from './errors.js';
-import { installFastResponse, lightweightResponseClass, responseParts, standardResponseClass } from './fast-response.js';
+import { installLightweightResponse, lightweightResponseClass, responseParts, standardResponseClass } from './lightweight-response.js';
 
 const Fast = lightweightResponseClass();
 const Standard = standardResponseClass();
@@ -239,7 +239,7 @@ describe('responseParts on standard Responses', () => {
   });
 });
 
-describe('installFastResponse', () => {
+describe('installLightweightResponse', () => {
   let before: typeof Response;
   beforeAll(() => {
     before = globalThis.Response;
@@ -249,8 +249,8 @@ describe('installFastResponse', () => {
   });
 
   it('makes new Response() lightweight, and instanceof still holds for real ones', async () => {
-    installFastResponse();
-    installFastResponse();
+    installLightweightResponse();
+    installLightweightResponse();
     expect(globalThis.Response).toBe(Fast);
     const response = new Response('x');
     expect(inspect(response)).toContain('(lightweight)');

@@ -5,15 +5,15 @@
  *
  * How an adapter uses it:
  *
- *     import { installFastResponse, responseParts } from '@adapt/core';
- *     installFastResponse();            // once, in the runtime entry, before the app runs
+ *     import { installLightweightResponse, responseParts } from '@adapt/core';
+ *     installLightweightResponse();            // once, in the runtime entry, before the app runs
  *     const response = await app.fetch(request, context);
  *     const { status, statusText, headers, body } = responseParts(response);
  *     // headers: flat [name, value, ...], lower-case names, each Set-Cookie apart
  *     // body: string | Uint8Array | ReadableStream<Uint8Array> | null
  *
  * `responseParts` works on any Response (a real one from `fetch()`, `Response.redirect()`...),
- * so adapters need no second path. After `installFastResponse()`, `new Response(...)` makes the
+ * so adapters need no second path. After `installLightweightResponse()`, `new Response(...)` makes the
  * lightweight class (and `new Headers(...)` core's lightweight Headers), `instanceof Response`
  * holds for both kinds, and everything observable (errors thrown by the constructor, `headers`,
  * `body`, `bodyUsed`, `clone()`, the body readers, `Response.json/redirect/error`) behaves like
@@ -56,7 +56,7 @@ const textPlain = 'text/plain;charset=UTF-8';
 const reasonPhrase = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** The lightweight class installed as `globalThis.Response`; its name is `Response`. */
-class FastResponse {
+class LightweightResponse {
   declare [bodyKey]: FastBody;
   declare [statusKey]: number;
   declare [statusTextKey]: string;
@@ -82,7 +82,7 @@ class FastResponse {
   static json(data: unknown, init?: ResponseInit): Response {
     const text = JSON.stringify(data);
     if (text !== undefined) {
-      const response = new FastResponse(null, init);
+      const response = new LightweightResponse(null, init);
       const status = response[statusKey];
       if (!response[realKey] && status !== 204 && status !== 205 && status !== 304) {
         response[bodyKey] = text;
@@ -102,7 +102,7 @@ class FastResponse {
         location = undefined; // relative or invalid: the standard says what happens
       }
       if (location !== undefined) {
-        const response = new FastResponse(null, { status: status ?? 302 });
+        const response = new LightweightResponse(null, { status: status ?? 302 });
         response[listKey].push('location', location);
         response[immutableKey] = true;
         return response as unknown as Response;
@@ -117,7 +117,7 @@ class FastResponse {
 
   static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
     // real Responses (from fetch, Response.error...) are Responses too; subclasses check as usual
-    if (this !== FastResponse) return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (this !== LightweightResponse) return Function.prototype[Symbol.hasInstance].call(this, value);
     return isFast(value) || (undiciLoaded() && value instanceof standardClasses().Response);
   }
 
@@ -177,7 +177,7 @@ function load(): typeof Response {
 }
 
 /** The real Response behind a fast one, built once; the lightweight headers forward to its own. */
-function realResponse(response: FastResponse): Response {
+function realResponse(response: LightweightResponse): Response {
   if (!isFast(response)) throw new TypeError('Illegal invocation');
   const existing = response[realKey];
   if (existing) return existing;
@@ -210,12 +210,12 @@ let prepared = false;
 function prepare(): void {
   if (prepared) return;
   prepared = true;
-  forwardByName<FastResponse>(FastResponse.prototype, responseMembers, realResponse);
-  Object.defineProperty(FastResponse.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
-  defineInspect<FastResponse>(FastResponse.prototype, inspectResponse);
+  forwardByName<LightweightResponse>(LightweightResponse.prototype, responseMembers, realResponse);
+  Object.defineProperty(LightweightResponse.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+  defineInspect<LightweightResponse>(LightweightResponse.prototype, inspectResponse);
 }
 
-function inspectResponse(response: FastResponse): unknown {
+function inspectResponse(response: LightweightResponse): unknown {
   return response[realKey] ?? `Response (lightweight) { status: ${response[statusKey]}, body: ${describeValue(response[bodyKey])} }`;
 }
 
@@ -225,32 +225,32 @@ onStandardLoad((standard) => {
   GlobalResponse = standard.Response;
   const sample = new GlobalResponse('');
   stateKey = Reflect.ownKeys(sample).find((key): key is symbol => typeof key === 'symbol' && key.description === 'state');
-  forwardToReal<FastResponse>(FastResponse.prototype, GlobalResponse.prototype, sample, realResponse, inspectResponse);
-  Object.setPrototypeOf(FastResponse, GlobalResponse);
+  forwardToReal<LightweightResponse>(LightweightResponse.prototype, GlobalResponse.prototype, sample, realResponse, inspectResponse);
+  Object.setPrototypeOf(LightweightResponse, GlobalResponse);
 });
 
-Object.defineProperty(FastResponse, 'name', { value: 'Response' });
-Object.defineProperty(FastResponse, 'length', { value: 0 });
+Object.defineProperty(LightweightResponse, 'name', { value: 'Response' });
+Object.defineProperty(LightweightResponse, 'length', { value: 0 });
 
 /** The lightweight Response class (named `Response`), wired to the standard one. */
 export function lightweightResponseClass(): typeof Response {
   prepare();
-  return FastResponse as unknown as typeof Response;
+  return LightweightResponse as unknown as typeof Response;
 }
 
-/** The standard Response class, as it was before `installFastResponse`. */
+/** The standard Response class, as it was before `installLightweightResponse`. */
 export function standardResponseClass(): typeof Response {
   prepare();
   return load();
 }
 
 /** Makes `new Response(...)` build the lightweight class everywhere in this process. Idempotent. */
-export function installFastResponse(): void {
+export function installLightweightResponse(): void {
   prepare();
   installLightweightHeaders();
   if (installed) return; // (reading globalThis.Response would load undici)
   installed = true;
-  installGlobal('Response', FastResponse);
+  installGlobal('Response', LightweightResponse);
 }
 
 let installed = false;
@@ -284,7 +284,7 @@ export function responseParts(response: Response): ResponseParts {
   return realParts(response);
 }
 
-function isFast(value: unknown): value is FastResponse {
+function isFast(value: unknown): value is LightweightResponse {
   return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, realKey);
 }
 
@@ -312,7 +312,7 @@ function realParts(real: Response): ResponseParts {
 const decodedByFetch = /^\s*(?:x-gzip|gzip|deflate|br|zstd)\s*(?:,\s*(?:x-gzip|gzip|deflate|br|zstd)\s*)*$/i;
 
 /** Fills `target` with the fast form of a constructor call; false when the standard class must handle it. */
-function fastInit(target: FastResponse, body: BodyInit | null | undefined, init: ResponseInit | undefined): boolean {
+function fastInit(target: LightweightResponse, body: BodyInit | null | undefined, init: ResponseInit | undefined): boolean {
   let status = 200;
   let statusText = '';
   let headerInit: HeadersInit | undefined;

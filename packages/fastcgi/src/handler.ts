@@ -8,18 +8,18 @@ import {
   appFetch,
   bodyTooLarge,
   checkFetchMethod,
-  createLazyRequest,
+  createLightweightRequest,
   createLifecycle,
   errorResponse,
   getNodeRequestRunner,
-  installFastResponse,
+  installLightweightResponse,
   logError,
   methodRefusal,
   trustRule,
   type App,
   type AppContext,
-  type LazyBody,
-  type LazyRequestInput,
+  type LightweightBody,
+  type LightweightRequestInput,
   type TrustProxy,
   type TrustRule,
 } from '@adapt/core';
@@ -59,7 +59,7 @@ export interface Handler {
 }
 
 export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: HandlerOptions = {}): Handler {
-  installFastResponse();
+  installLightweightResponse();
   const nodeRequest = getNodeRequestRunner(app);
   const fetch = nodeRequest ? undefined : appFetch(app);
   const trust = trustRule(options.trustProxy);
@@ -101,7 +101,7 @@ export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: Ha
       });
     }
     checkFetchMethod(method);
-    const request = createLazyRequest(new ParamsInput(method, paramsUrl(params, target, trust), params, body, signal));
+    const request = createLightweightRequest(new ParamsInput(method, paramsUrl(params, target, trust), params, body, signal));
     const context: AppContext<FastcgiRaw> = { platform, env, remoteAddress, waitUntil: tasks.add, raw: { params, requestId } };
     return fetch!(request, context);
   };
@@ -130,11 +130,11 @@ export function createHandler(app: App, platform: 'fastcgi' | 'cgi', options: Ha
   };
 }
 
-/** The lazy request's input: plain fields and methods on a prototype, no closures per request. */
-class ParamsInput implements LazyRequestInput {
+/** The lightweight request's input: plain fields and methods on a prototype, no closures per request. */
+class ParamsInput implements LightweightRequestInput {
   readonly method: string;
   readonly url: string;
-  readonly body: LazyBody | null;
+  readonly body: LightweightBody | null;
   readonly #params: Params;
   readonly #signal: () => AbortSignal;
 

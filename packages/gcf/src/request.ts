@@ -3,7 +3,7 @@
  * as functions-framework or App Engine hand it over (node:http objects underneath).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyTooLarge, createLazyRequest, headersFromFlatList, trustNone, type LazyBody, type LazyRequestInput } from '@adapt/core';
+import { bodyTooLarge, createLightweightRequest, headersFromFlatList, trustNone, type LightweightBody, type LightweightRequestInput } from '@adapt/core';
 import { NodeBody, nodeRequestUrl, nodeSignal, type RequestOptions } from '@adapt/node';
 import type { GcfRequest } from './types.js';
 
@@ -14,13 +14,13 @@ import type { GcfRequest } from './types.js';
  * and is read as it arrives. Throws 413 for kept bytes over the limit, 400 for a URL that cannot be represented.
  */
 export function createGoogleRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request {
-  return createLazyRequest(new GoogleInput(req as GcfRequest, res, options));
+  return createLightweightRequest(new GoogleInput(req as GcfRequest, res, options));
 }
 
-class GoogleInput implements LazyRequestInput {
+class GoogleInput implements LightweightRequestInput {
   readonly method: string;
   readonly url: string;
-  readonly body: LazyBody | null;
+  readonly body: LightweightBody | null;
   readonly #req: GcfRequest;
   readonly #res: ServerResponse;
   readonly #rawBody: Buffer | undefined;
@@ -54,7 +54,7 @@ class GoogleInput implements LazyRequestInput {
 }
 
 /** Bytes already in memory, as a stream or at once. */
-class BytesBody implements LazyBody {
+class BytesBody implements LightweightBody {
   readonly #bytes: Buffer;
 
   constructor(bytes: Buffer) {

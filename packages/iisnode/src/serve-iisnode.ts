@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   appFetch,
-  createLazyRequest,
+  createLightweightRequest,
   createLifecycle,
   fromNodeHandler,
   getNodeHandler,
@@ -96,7 +96,7 @@ export function iisnodeApp(app: App, options: Pick<IisnodeOptions, 'basePath' | 
       if (target === undefined) return outsideBasePath(basePath);
       const head = readIisnodeHead(raw.req.rawHeaders, promoted);
       const method = request.method;
-      const inner = createLazyRequest({
+      const inner = createLightweightRequest({
         method,
         url: (pathStart === -1 ? url : url.slice(0, pathStart)) + target,
         headers: () => headersFromFlatList(head.rawHeaders),

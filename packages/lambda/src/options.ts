@@ -44,7 +44,7 @@ export interface LambdaHandlerOptions extends BinaryRuleOptions {
    * Install core's lightweight `Response` as `globalThis.Response` (it behaves like the standard
    * class, and the adapter reads its body back without a stream). Default true.
    */
-  fastResponse?: boolean;
+  lightweightResponse?: boolean;
 }
 
 export type LambdaHandler = (event: any, context: LambdaContext) => Promise<any>;

@@ -1,14 +1,14 @@
 /**
  * Incoming (AWS => Web): the request parts read from an event become the app's `Request`, a
- * lightweight one (core's createLazyRequest): method, URL and headers come straight from the event,
+ * lightweight one (core's createLightweightRequest): method, URL and headers come straight from the event,
  * the body is read from the decoded bytes without a stream, `signal` exists only once read, and
  * the real undici `Request` is built only if the app touches something unusual.
  */
-import { createLazyRequest, type LazyBody } from '@adapt/core';
+import { createLightweightRequest, type LightweightBody } from '@adapt/core';
 import type { RequestInput } from './events/_shared.js';
 
 export function createRequest(input: RequestInput, signal: (() => AbortSignal) | undefined): Request {
-  return createLazyRequest({
+  return createLightweightRequest({
     method: input.method,
     url: input.url,
     headers: () => input.headers,
@@ -17,7 +17,7 @@ export function createRequest(input: RequestInput, signal: (() => AbortSignal) |
   });
 }
 
-function bytesBody(bytes: Uint8Array): LazyBody {
+function bytesBody(bytes: Uint8Array): LightweightBody {
   return {
     stream: () =>
       new ReadableStream<Uint8Array>({

@@ -6,7 +6,7 @@ import {
   appFetch,
   createLifecycle,
   getNodeRequestRunner,
-  installFastResponse,
+  installLightweightResponse,
   trustRule,
   methodRefusal,
   type App,
@@ -62,7 +62,7 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
     runtime.setup = undefined;
   });
   runtime.setup.catch(() => {}); // reported on each event, never as an unhandled rejection
-  if (options.fastResponse !== false) installFastResponse();
+  if (options.lightweightResponse !== false) installLightweightResponse();
   warmUp(runtime.sourceOptions);
   return runtime;
 }

@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * `@adapt/lambda/buffered` is what `adapt build` ships unless streaming is on; `@adapt/lambda`
  * (streaming included) is what a hand-written handler imports.
  */
-// raised for the lazy Request that holds to the standard class (Node 24, issue 10), the
+// raised for the lightweight Request that holds to the standard class (Node 24, issue 10), the
 // client-address rule (issue 11), the Node-handler request path (raw req.url, methods,
 // refuseMethods), and the lightweight Headers with the lazy wiring that keep undici (45-65 ms)
 // off the cold path (issue 16: +8 KB)

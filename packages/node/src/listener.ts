@@ -10,7 +10,7 @@ import {
   createLifecycle,
   errorAnswer,
   getNodeHandler,
-  installFastResponse,
+  installLightweightResponse,
   isHttpError,
   logError,
   trustRule,
@@ -78,7 +78,7 @@ export interface RequestListener {
  */
 export function createListener(app: App, options: ListenerOptions = {}): RequestListener {
   const platform = options.platform ?? nodePlatform;
-  installFastResponse();
+  installLightweightResponse();
   const nodeHandler = getNodeHandler(app);
   const fetch = nodeHandler ? undefined : appFetch(app);
   const trust = trustRule(options.trustProxy);

@@ -4,13 +4,13 @@ import {
   badRequest,
   bodyTooLarge,
   clientAddress,
-  createLazyRequest,
+  createLightweightRequest,
   forwardedForList,
   headersFromFlatList,
   trustNone,
   trustsPeer,
-  type LazyBody,
-  type LazyRequestInput,
+  type LightweightBody,
+  type LightweightRequestInput,
   type TrustRule,
 } from '@adapt/core';
 
@@ -22,14 +22,14 @@ export interface RequestOptions {
 
 /** Builds the lightweight Request for one Node request. Throws a 400 HttpError for a URL that cannot be represented. */
 export function createRequest(req: IncomingMessage, res: ServerResponse, options: RequestOptions): Request {
-  return createLazyRequest(new NodeInput(req, res, options));
+  return createLightweightRequest(new NodeInput(req, res, options));
 }
 
 /** The lightweight Request's input: plain fields and methods on a prototype, no closures per request. */
-class NodeInput implements LazyRequestInput {
+class NodeInput implements LightweightRequestInput {
   readonly method: string;
   readonly url: string;
-  readonly body: LazyBody | null;
+  readonly body: LightweightBody | null;
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
 
@@ -52,7 +52,7 @@ class NodeInput implements LazyRequestInput {
 }
 
 /** The body read from the request stream, with the limit applied as bytes arrive. */
-export class NodeBody implements LazyBody {
+export class NodeBody implements LightweightBody {
   readonly #req: IncomingMessage;
   readonly #limit: number;
 

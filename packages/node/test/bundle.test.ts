@@ -8,7 +8,7 @@ describe('the runtime entry', () => {
     const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, metafile: true, minify: true });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((input) => /@aws-sdk\/|esbuild|commander|\/target\//.test(input))).toEqual([]);
-    expect(inputs.some((input) => input.includes('core/dist/lazy-request.js'))).toBe(true);
+    expect(inputs.some((input) => input.includes('core/dist/lightweight-request.js'))).toBe(true);
     const bytes = result.outputFiles[0].contents.byteLength;
     expect(bytes).toBeLessThan(80 * 1024);
   });
