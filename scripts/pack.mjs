@@ -47,6 +47,7 @@ for (const { dir } of packages) {
 if (args.includes('--json')) {
   console.log(JSON.stringify({ ok: true, out, tarballs: written }, null, 2));
 } else {
-  for (const tarball of written) console.log(`${tarball.name}@${tarball.version}  ${relative(process.cwd(), tarball.file) || tarball.file}  ${(tarball.bytes / 1024).toFixed(1)} KiB, ${tarball.files} files`);
+  for (const tarball of written)
+    console.log(`${tarball.name}@${tarball.version}  ${relative(process.cwd(), tarball.file) || tarball.file}  ${(tarball.bytes / 1024).toFixed(1)} KiB, ${tarball.files} files`);
   console.log(`\nAn app outside this repository takes them with: adapt init my-app --adapt-from ${out}`);
 }

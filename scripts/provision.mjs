@@ -30,7 +30,15 @@ const ricPackage = join(ricCache, 'node_modules', 'aws-lambda-ric');
 
 /** Command on PATH -> the Debian package that provides it. */
 const ricTools = { autoconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'make', 'g++': 'g++', cmake: 'cmake', python3: 'python3' };
-const testTools = { nginx: 'nginx-light', apache2: 'apache2', lighttpd: 'lighttpd', 'passenger-config': 'passenger', wrk: 'wrk', 'systemd-analyze': 'systemd', supervisord: 'supervisor' };
+const testTools = {
+  nginx: 'nginx-light',
+  apache2: 'apache2',
+  lighttpd: 'lighttpd',
+  'passenger-config': 'passenger',
+  wrk: 'wrk',
+  'systemd-analyze': 'systemd',
+  supervisord: 'supervisor',
+};
 /** Files -> the Debian package that provides them (modules, not commands). */
 const testFiles = { '/usr/lib/apache2/modules/mod_fcgid.so': 'libapache2-mod-fcgid', '/usr/lib/apache2/modules/mod_passenger.so': 'libapache2-mod-passenger' };
 
@@ -40,7 +48,13 @@ const say = (line) => {
   console.log(`provision: ${line}`);
 };
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-const missingPackages = (tools) => [...new Set(Object.entries(tools).filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
+const missingPackages = (tools) => [
+  ...new Set(
+    Object.entries(tools)
+      .filter(([command]) => !has(command))
+      .map(([, pkg]) => pkg),
+  ),
+];
 const rel = (path) => relative(process.cwd(), path) || '.';
 
 function installDebianPackages() {

@@ -12,7 +12,15 @@ const sourceIp = '198.51.100.7';
 const trace = 'Root=1-67a1b2c3-00112233445566778899aabb';
 
 function restV1(path, query) {
-  const headers = { Accept: '*/*', Host: apiHost, 'User-Agent': userAgent, 'X-Amzn-Trace-Id': trace, 'X-Forwarded-For': sourceIp, 'X-Forwarded-Port': '443', 'X-Forwarded-Proto': 'https' };
+  const headers = {
+    Accept: '*/*',
+    Host: apiHost,
+    'User-Agent': userAgent,
+    'X-Amzn-Trace-Id': trace,
+    'X-Forwarded-For': sourceIp,
+    'X-Forwarded-Port': '443',
+    'X-Forwarded-Proto': 'https',
+  };
   const multiQuery = query ? Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key)])) : null;
   return {
     resource: '/{proxy+}',
@@ -73,7 +81,15 @@ function alb(path, query) {
     httpMethod: 'GET',
     path,
     queryStringParameters: query ? Object.fromEntries(query) : {},
-    headers: { accept: '*/*', host: albHost, 'user-agent': userAgent, 'x-amzn-trace-id': trace, 'x-forwarded-for': sourceIp, 'x-forwarded-port': '443', 'x-forwarded-proto': 'https' },
+    headers: {
+      accept: '*/*',
+      host: albHost,
+      'user-agent': userAgent,
+      'x-amzn-trace-id': trace,
+      'x-forwarded-for': sourceIp,
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+    },
     body: '',
     isBase64Encoded: false,
   };

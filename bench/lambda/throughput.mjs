@@ -119,19 +119,31 @@ export function printLambdaThroughput(result, summary) {
   return [
     `In-process Lambda throughput: events per second of CPU time (events / the process's user+system time while only that adapter ran; higher is better), median of ${result.settings.rounds} interleaved rounds of about ${result.settings.sampleMs} ms per adapter and kind, each adapter in its own worker thread`,
     '',
-    table(columns, cells((row) => `${num(row.eventsPerSecond)} (${percent(row.spread)})`)),
+    table(
+      columns,
+      cells((row) => `${num(row.eventsPerSecond)} (${percent(row.spread)})`),
+    ),
     '',
     'Ratio to hono/aws-lambda in the same run (above 1.00x is faster):',
     '',
-    table(columns, cells((row) => times(row.vsHono))),
+    table(
+      columns,
+      cells((row) => times(row.vsHono)),
+    ),
     '',
     'Ratio to serverless-http + express in the same run:',
     '',
-    table(columns, cells((row) => times(row.vsServerlessHttp))),
+    table(
+      columns,
+      cells((row) => times(row.vsServerlessHttp)),
+    ),
     '',
     'Wall-clock events/s of the same samples (what another job on the machine disturbs most):',
     '',
-    table(columns, cells((row) => num(row.wallEventsPerSecond))),
+    table(
+      columns,
+      cells((row) => num(row.wallEventsPerSecond)),
+    ),
     ...result.adapters.flatMap((adapter) => Object.entries(adapter.wrong).map(([kind, problem]) => `WRONG ${adapter.label} ${kind}: ${problem}`)),
   ].join('\n');
 }

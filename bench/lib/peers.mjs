@@ -28,11 +28,12 @@ export function ensurePeers(log = (line) => process.stderr.write(`${line}\n`)) {
   const loader = join(cacheDir, 'import-peer.mjs');
   if (Object.keys(peerVersions).every(installed) && existsSync(loader)) return;
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(
-    join(cacheDir, 'package.json'),
-    `${JSON.stringify({ name: 'adapt-bench-peers', private: true, type: 'module', dependencies: peerVersions }, null, 2)}\n`,
+  writeFileSync(join(cacheDir, 'package.json'), `${JSON.stringify({ name: 'adapt-bench-peers', private: true, type: 'module', dependencies: peerVersions }, null, 2)}\n`);
+  log(
+    `bench: installing the peers into ${cacheDir.slice(repoRoot.length + 1)}/ (${Object.entries(peerVersions)
+      .map(([name, version]) => `${name}@${version}`)
+      .join(', ')})`,
   );
-  log(`bench: installing the peers into ${cacheDir.slice(repoRoot.length + 1)}/ (${Object.entries(peerVersions).map(([name, version]) => `${name}@${version}`).join(', ')})`);
   try {
     execFileSync('npm', ['install', '--prefix', cacheDir, '--no-audit', '--no-fund', '--no-package-lock', '--workspaces=false', '--loglevel=error'], {
       cwd: cacheDir,

@@ -175,15 +175,7 @@ export function printNodeServer(result, summary) {
     });
     lines.push(
       table(
-        [
-          { title: 'server', align: 'left' },
-          { title: 'CPU us/req' },
-          { title: 'vs raw' },
-          { title: 'user us/req' },
-          { title: 'vs raw' },
-          { title: 'req/s' },
-          { title: 'vs raw' },
-        ],
+        [{ title: 'server', align: 'left' }, { title: 'CPU us/req' }, { title: 'vs raw' }, { title: 'user us/req' }, { title: 'vs raw' }, { title: 'req/s' }, { title: 'vs raw' }],
         rows,
       ),
     );

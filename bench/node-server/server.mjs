@@ -24,9 +24,7 @@ function chunkStream() {
 
 /** The app the fetch-based servers (adapt, @hono/node-server) run. */
 const fetchApp = (request) =>
-  request.url.endsWith('/stream')
-    ? new Response(chunkStream(), { headers: binary })
-    : new Response('Hello', { headers: { 'content-type': 'text/plain' } });
+  request.url.endsWith('/stream') ? new Response(chunkStream(), { headers: binary }) : new Response('Hello', { headers: { 'content-type': 'text/plain' } });
 
 const listenHttp = (server) => new Promise((resolve) => server.listen(0, host, () => resolve(server.address().port)));
 

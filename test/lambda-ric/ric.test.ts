@@ -83,9 +83,7 @@ async function stopFunction(fn: Function | undefined): Promise<void> {
 function invoke(fn: Function, event: unknown, timeoutMs?: number): Promise<InvocationOutcome> {
   return Promise.race([
     fn.api.invoke(event, timeoutMs),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer from RIC in 20 s; its output:\n${fn.output.join('')}`)), 20_000).unref(),
-    ),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer from RIC in 20 s; its output:\n${fn.output.join('')}`)), 20_000).unref()),
   ]);
 }
 

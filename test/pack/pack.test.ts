@@ -48,7 +48,11 @@ async function mustRun(command: string, args: string[], cwd: string): Promise<Ru
 
 /** `adapt start` in the background; resolves with the origin it prints once it listens. */
 function startServer(bin: string, cwd: string): { child: ChildProcess; origin: Promise<string>; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [bin, 'start', '--target', 'node', '--port', '0', '--host', '127.0.0.1'], { cwd, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--target', 'node', '--port', '0', '--host', '127.0.0.1'], {
+    cwd,
+    env: { ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | null>((resolvePromise) => child.once('exit', (code) => resolvePromise(code)));
   const origin = new Promise<string>((resolvePromise, reject) => {
@@ -89,7 +93,16 @@ afterAll(() => {
 
 it('packs every package of packages/ that is not private', () => {
   expect(relative(repoRoot, work).startsWith('..')).toBe(true);
-  expect(packed.map((tarball) => tarball.name).sort()).toEqual(['@adapt/cgi', '@adapt/cli', '@adapt/core', '@adapt/fastcgi', '@adapt/gcf', '@adapt/iisnode', '@adapt/lambda', '@adapt/node']);
+  expect(packed.map((tarball) => tarball.name).sort()).toEqual([
+    '@adapt/cgi',
+    '@adapt/cli',
+    '@adapt/core',
+    '@adapt/fastcgi',
+    '@adapt/gcf',
+    '@adapt/iisnode',
+    '@adapt/lambda',
+    '@adapt/node',
+  ]);
   for (const tarball of packed) expect(tarball.file).toBe(join(tarballs, `${tarball.name.replace('@', '').replace('/', '-')}-${tarball.version}.tgz`));
 });
 

@@ -2,6 +2,6 @@
 import { main } from './program.js';
 
 main().catch((error: unknown) => {
-  console.error('error:', error instanceof Error ? error.stack ?? error.message : error);
+  console.error('error:', error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });

@@ -32,8 +32,7 @@ export interface BuildReport {
 }
 
 /** ESM bundles get a real `require` so CommonJS dependencies (Express...) can load Node built-ins. */
-export const esmRequireBanner =
-  "import { createRequire as __adaptCreateRequire } from 'node:module'; const require = __adaptCreateRequire(import.meta.url);";
+export const esmRequireBanner = "import { createRequire as __adaptCreateRequire } from 'node:module'; const require = __adaptCreateRequire(import.meta.url);";
 
 interface EsbuildMessage {
   text: string;
@@ -90,9 +89,7 @@ export async function bundleTarget(target: AdaptTarget, context: TargetContext, 
 
 export async function buildTarget(target: AdaptTarget, context: TargetContext, options: BundleOptions): Promise<BuildReport> {
   const started = performance.now();
-  const bundle = await context.log.step(`bundle ${target.name} (${shownPath(context.outDir)})`, () =>
-    bundleTarget(target, context, options),
-  );
+  const bundle = await context.log.step(`bundle ${target.name} (${shownPath(context.outDir)})`, () => bundleTarget(target, context, options));
   const artifacts: BuildArtifact[] = [{ path: basename(bundle.file), bytes: bundle.bytes, description: 'bundle: the app and its runtime' }];
   if (options.sourcemap) {
     const map = `${basename(bundle.file)}.map`;

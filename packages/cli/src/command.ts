@@ -5,13 +5,13 @@ import { createOutput, type GlobalOptions, type Output } from './output.js';
 import { exitCodeOf } from './errors.js';
 
 export function addGlobalOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--json', 'print one JSON document on stdout and nothing else'))
-    .addOption(new Option('--verbose', 'show debug lines and stack traces'));
+  return command.addOption(new Option('--json', 'print one JSON document on stdout and nothing else')).addOption(new Option('--verbose', 'show debug lines and stack traces'));
 }
 
 export function addStageOption(command: Command): Command {
-  return command.addOption(new Option('-s, --stage <name>', 'the stage whose settings apply (default: the stage whose hosts match this machine, else config defaultStage, else dev)'));
+  return command.addOption(
+    new Option('-s, --stage <name>', 'the stage whose settings apply (default: the stage whose hosts match this machine, else config defaultStage, else dev)'),
+  );
 }
 
 /** Examples shown at the end of `--help`. */

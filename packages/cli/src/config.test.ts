@@ -43,8 +43,14 @@ describe('validateConfig', () => {
     [{ memroy: 512 }, 'memroy: unknown key; did you mean "memory"?'],
     [{ Region: 'eu' }, 'Region: unknown key; did you mean "region"?'],
     [{ entyr: 'x.ts' }, 'entyr: unknown key; did you mean "entry"?'],
-    [{ flavour: 1 }, 'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, trustProxy, refuseMethods, sendFile, entry, defaultStage'],
-    [{ trustProxy: ['loopback', '10.0.0.0/33'] }, 'trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal), got an array'],
+    [
+      { flavour: 1 },
+      'flavour: unknown key; known keys here: name, memory, timeout, region, env, static, domain, bodyLimit, trustProxy, refuseMethods, sendFile, entry, defaultStage',
+    ],
+    [
+      { trustProxy: ['loopback', '10.0.0.0/33'] },
+      'trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal), got an array',
+    ],
     [{ targets: { node: { trustProxy: 'yes please' } } }, 'targets.node.trustProxy: expected false, true, a number of proxy hops such as 1'],
     [{ stages: { prod: { trustProxy: 1.5 } } }, 'stages.prod.trustProxy: expected false, true, a number of proxy hops such as 1'],
     [{ memory: 0 }, 'memory: expected a positive integer, got number 0'],

@@ -68,7 +68,11 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
 
 function appNameOf(config: AdaptConfig, packageJson: Record<string, unknown> | undefined, dir: string): string {
   const raw = config.name ?? (typeof packageJson?.name === 'string' ? packageJson.name : basename(dir));
-  const name = raw.replace(/^@[^/]+\//, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const name = raw
+    .replace(/^@[^/]+\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return name || 'app';
 }
 
@@ -181,7 +185,13 @@ export function validateConfig(value: unknown, file = 'adapt.config.ts'): AdaptC
 export function pickStage(config: AdaptConfig, requested: string | undefined, host: string = currentHostname()): PickedStage {
   const fallback = config.defaultStage ?? 'dev';
   if (requested === undefined) {
-    return stageForHost(config, host) ?? { stage: fallback, by: 'default', reason: `no stage's hosts match host "${host}"; ${config.defaultStage ? 'defaultStage' : 'the default stage'}` };
+    return (
+      stageForHost(config, host) ?? {
+        stage: fallback,
+        by: 'default',
+        reason: `no stage's hosts match host "${host}"; ${config.defaultStage ? 'defaultStage' : 'the default stage'}`,
+      }
+    );
   }
   const stages = knownStages(config);
   if (stages.includes(requested)) return { stage: requested, by: 'flag', reason: '--stage' };

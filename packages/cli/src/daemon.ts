@@ -29,7 +29,12 @@ export interface DaemonState {
 export function daemonFiles(project: Project): DaemonFiles {
   const run = join(project.dir, '.adapt', 'run');
   const log = join(project.dir, '.adapt', 'log');
-  return { pid: join(run, `${project.appName}.pid`), state: join(run, `${project.appName}.json`), out: join(log, `${project.appName}.out.log`), err: join(log, `${project.appName}.err.log`) };
+  return {
+    pid: join(run, `${project.appName}.pid`),
+    state: join(run, `${project.appName}.json`),
+    out: join(log, `${project.appName}.out.log`),
+    err: join(log, `${project.appName}.err.log`),
+  };
 }
 
 export function prepareFolders(files: DaemonFiles): void {
@@ -134,7 +139,12 @@ export function portHolder(port: number): { pid: number; command: string } | und
 
 export function formatUptime(ms: number): string {
   const seconds = Math.floor(ms / 1000);
-  const parts = [[Math.floor(seconds / 86400), 'd'], [Math.floor(seconds / 3600) % 24, 'h'], [Math.floor(seconds / 60) % 60, 'm'], [seconds % 60, 's']] as const;
+  const parts = [
+    [Math.floor(seconds / 86400), 'd'],
+    [Math.floor(seconds / 3600) % 24, 'h'],
+    [Math.floor(seconds / 60) % 60, 'm'],
+    [seconds % 60, 's'],
+  ] as const;
   const shown = parts.filter(([value]) => value > 0).slice(0, 2);
   return shown.length === 0 ? '0s' : shown.map(([value, unit]) => `${value}${unit}`).join(' ');
 }

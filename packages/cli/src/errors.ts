@@ -41,7 +41,7 @@ function causeChain(error: Error): string {
   let text = error.stack ?? error.message;
   let cause = error.cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-    text += `\nCaused by: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}`;
+    text += `\nCaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   return text;

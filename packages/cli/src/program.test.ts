@@ -9,9 +9,7 @@ async function helpOf(command: string): Promise<string> {
   const capture = { writeOut: (chunk: string) => (text += chunk), writeErr: (chunk: string) => (text += chunk) };
   program.configureOutput(capture);
   for (const sub of program.commands) sub.configureOutput(capture);
-  await expect(program.parseAsync(['node', 'adapt', command, '--help'])).rejects.toSatisfy(
-    (error) => error instanceof CommanderError && error.code === 'commander.helpDisplayed',
-  );
+  await expect(program.parseAsync(['node', 'adapt', command, '--help'])).rejects.toSatisfy((error) => error instanceof CommanderError && error.code === 'commander.helpDisplayed');
   return text;
 }
 

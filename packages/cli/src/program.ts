@@ -31,7 +31,18 @@ export function createProgram(): Command {
     'adapt start --target node --port 8080',
     'adapt deploy --target lambda --stage prod',
   ]);
-  for (const register of [registerInit, registerDev, registerBuild, registerStart, registerStop, registerRestart, registerStatus, registerDeploy, registerRollback, registerInvoke]) {
+  for (const register of [
+    registerInit,
+    registerDev,
+    registerBuild,
+    registerStart,
+    registerStop,
+    registerRestart,
+    registerStatus,
+    registerDeploy,
+    registerRollback,
+    registerInvoke,
+  ]) {
     register(program).exitOverride();
   }
   return program;

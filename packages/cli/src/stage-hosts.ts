@@ -28,7 +28,12 @@ export function currentHostname(env: NodeJS.ProcessEnv = process.env): string {
 export function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const name = host.toLowerCase().replace(/\.$/, '');
-  const regex = new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]+')}$`);
+  const regex = new RegExp(
+    `^${p
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^.]+')}$`,
+  );
   if (regex.test(name)) return true;
   return !p.includes('.') && name.includes('.') && regex.test(name.slice(0, name.indexOf('.')));
 }

@@ -150,7 +150,9 @@ describe('adapt build --target echo', () => {
       // every installed target: the project's own (echo, broken) and those beside the CLI (node...)
       const run = await runCli(['build', '--target', 'all', '--out', 'dist/all'], { cwd: mixed.dir });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/error: 1 of \d+ targets failed to build \((?:[a-z]+, )*echo, .*node.* built\):\n {2}broken: region is required\n {2}set targets\.broken\.region\n/);
+      expect(run.stderr).toMatch(
+        /error: 1 of \d+ targets failed to build \((?:[a-z]+, )*echo, .*node.* built\):\n {2}broken: region is required\n {2}set targets\.broken\.region\n/,
+      );
       expect(run.stdout).toMatch(/^echo \(stage dev\)/m);
       expect(run.stdout).toMatch(/^node \(stage dev\)/m);
       expect(existsSync(join(mixed.dir, 'dist/all/echo/main.mjs'))).toBe(true);

@@ -19,7 +19,10 @@ describe('adapt --help', () => {
 
   it('does not load esbuild or any target to print help', async () => {
     // A resolve hook reports every module the process loads.
-    project.write('hooks.mjs', "import { writeSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  writeSync(2, 'loaded ' + result.url + '\\n');\n  return result;\n}\n");
+    project.write(
+      'hooks.mjs',
+      "import { writeSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  writeSync(2, 'loaded ' + result.url + '\\n');\n  return result;\n}\n",
+    );
     project.write('register.mjs', "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
     const run = await runCli(['--help'], { cwd: project.dir, env: { NODE_OPTIONS: `--import ${project.dir}/register.mjs` } });
     expect(run.code).toBe(0);
@@ -103,7 +106,7 @@ describe('failures exit with 1 and say what to do', () => {
 
   it('an unknown stage lists the known ones', async () => {
     const staged = tempProject({
-      'adapt.config.mjs': "export default { stages: { prod: { memory: 512 }, staging: {} } };",
+      'adapt.config.mjs': 'export default { stages: { prod: { memory: 512 }, staging: {} } };',
       'app.js': 'export default () => new Response("x");',
       ...echoTargetFiles,
     });
@@ -132,7 +135,8 @@ describe('failures exit with 1 and say what to do', () => {
 
   it('an invalid config names the key, the expectation and the likely typo', async () => {
     const bad = tempProject({
-      'adapt.config.ts': "import { defineConfig } from '@adapt/core';\nexport default defineConfig({ memroy: 512, timeout: 'long', targets: { echo: { stages: { prod: { regoin: 'eu' } } } } } as never);\n",
+      'adapt.config.ts':
+        "import { defineConfig } from '@adapt/core';\nexport default defineConfig({ memroy: 512, timeout: 'long', targets: { echo: { stages: { prod: { regoin: 'eu' } } } } } as never);\n",
       'src/app.ts': helloApp,
       ...echoTargetFiles,
     });
@@ -156,7 +160,10 @@ describe('failures exit with 1 and say what to do', () => {
     try {
       const node = await runCli(['build', '--target', 'node', '--json'], { cwd: bad.dir });
       expect(node.code).toBe(1);
-      expect(JSON.parse(node.stdout).error).toMatchObject({ code: 'CONFIG_INVALID', message: 'adapt.config.ts is invalid: targets.node.instalDir: unknown key; did you mean "installDir"?' });
+      expect(JSON.parse(node.stdout).error).toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: 'adapt.config.ts is invalid: targets.node.instalDir: unknown key; did you mean "installDir"?',
+      });
       const lambda = await runCli(['build', '--target', 'lambda'], { cwd: bad.dir });
       expect(lambda.code).toBe(1);
       expect(lambda.stderr).toContain('- targets.lambda.streamng: unknown key; did you mean "streaming"?');

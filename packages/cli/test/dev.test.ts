@@ -111,7 +111,11 @@ describe('adapt dev', () => {
     expect(first).toBe('slow request started on v1;');
 
     project.write('src/app.ts', version('v2'));
-    await until(() => text(origin, '/'), (answer) => answer.body === 'hello from v2', 'version 2');
+    await until(
+      () => text(origin, '/'),
+      (answer) => answer.body === 'hello from v2',
+      'version 2',
+    );
 
     // v2 releases the request that v1 accepted: it ends on v1, over its own socket.
     expect((await text(origin, '/release')).body).toBe('released by v2');
@@ -147,7 +151,11 @@ describe('adapt dev', () => {
     expect((await text(origin, '/')).body).toBe('hello from v2');
 
     project.write('src/app.ts', version('v4'));
-    const fixed = await until(() => text(origin, '/'), (value) => value.body === 'hello from v4', 'version 4');
+    const fixed = await until(
+      () => text(origin, '/'),
+      (value) => value.body === 'hello from v4',
+      'version 4',
+    );
     expect(fixed.headers.get('x-adapt-build-error')).toBeNull();
     expect((await text(origin, '/page', [['accept', 'text/html']])).body).toBe('<h1>page v4</h1>');
   });
@@ -170,7 +178,11 @@ describe('adapt dev', () => {
     const clients = Array.from({ length: 8 }, client);
     for (const name of ['v5', 'v6', 'v7']) {
       project.write('src/app.ts', version(name));
-      await until(() => text(origin, '/'), (answer) => answer.body === `hello from ${name}`, name);
+      await until(
+        () => text(origin, '/'),
+        (answer) => answer.body === `hello from ${name}`,
+        name,
+      );
     }
     stop = true;
     await Promise.all(clients);
@@ -223,7 +235,11 @@ describe('adapt dev when the first build fails', () => {
       expect(plain.body).toMatch(/^adapt dev: the app does not build yet:/);
 
       project.write('src/app.ts', 'export default { fetch() { return new Response("ok"); } };\n');
-      await until(() => text(origin, '/'), (value) => value.status === 200 && value.body === 'ok', 'the fixed build');
+      await until(
+        () => text(origin, '/'),
+        (value) => value.status === 200 && value.body === 'ok',
+        'the fixed build',
+      );
     } finally {
       await dev.stop();
       project.remove();

@@ -44,7 +44,13 @@ describe('adapt invoke --target lambda', () => {
         rawPath: '/from-event',
         rawQueryString: 'q=e',
         headers: { host: 'api.example' },
-        requestContext: { http: { method: 'GET', path: '/from-event', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1' }, domainName: 'api.example', requestId: 'r1', stage: '$default', timeEpoch: 0 },
+        requestContext: {
+          http: { method: 'GET', path: '/from-event', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1' },
+          domainName: 'api.example',
+          requestId: 'r1',
+          stage: '$default',
+          timeEpoch: 0,
+        },
         isBase64Encoded: false,
       }),
     );

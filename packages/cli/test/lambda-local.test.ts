@@ -138,7 +138,7 @@ describe('adapt start --target lambda --runtime-api', () => {
     // an app with aws-lambda-ric in its node_modules, as `npm install --save-dev aws-lambda-ric` leaves it
     withRic = tempProject({
       'package.json': JSON.stringify({ name: 'ric-fn', type: 'module' }),
-      'adapt.config.mjs': "export default { targets: { lambda: { timeout: 5, memory: 256 } } };\n",
+      'adapt.config.mjs': 'export default { targets: { lambda: { timeout: 5, memory: 256 } } };\n',
       'src/app.ts': app,
     });
     mkdirSync(join(withRic.dir, 'node_modules'), { recursive: true });

@@ -12,7 +12,6 @@ import { send } from '@adapt/conformance/http';
 import { requireComponent } from '../../../test/components.js';
 import { CliProcess, runCli, tempProject, type TempProject } from './helpers.js';
 
-
 const app = `import { defineApp } from '@adapt/core';
 export default defineApp({
   fetch(request, context) {
@@ -69,7 +68,9 @@ export default defineConfig({
     });
     expect(readFileSync(join(outDir, 'static/assets/logo.4f3a2b1c.svg'), 'utf8')).toBe('<svg/>');
     const unit = readFileSync(join(outDir, 'adapt-chain.service'), 'utf8').split('\n');
-    expect(unit).toEqual(expect.arrayContaining([`ExecStart=/usr/bin/node ${outDir}/server.mjs`, `Environment="PORT=${appPort}"`, 'Environment="GREETING=hello from prod"', 'TimeoutStopSec=15']));
+    expect(unit).toEqual(
+      expect.arrayContaining([`ExecStart=/usr/bin/node ${outDir}/server.mjs`, `Environment="PORT=${appPort}"`, 'Environment="GREETING=hello from prod"', 'TimeoutStopSec=15']),
+    );
     const site = readFileSync(join(outDir, 'nginx-site.conf'), 'utf8');
     expect(site).toContain(`server 127.0.0.1:${appPort};`);
     expect(site).toContain(`root ${outDir}/static;`);
@@ -114,7 +115,7 @@ export default defineConfig({
     }
   });
 
-  it('adapt start --json: stdout is one JSON document with the URL; the server\'s own lines go to stderr', async () => {
+  it("adapt start --json: stdout is one JSON document with the URL; the server's own lines go to stderr", async () => {
     const server = new CliProcess(['start', '--json', '--port', '0', '--stage', 'prod'], { cwd: project.dir });
     try {
       const [, url] = await server.waitFor(/"url": "(http:[^"]+)"/);
@@ -129,7 +130,10 @@ export default defineConfig({
 
   it('WORKERS=2 runs a cluster that announces itself once', async () => {
     const port = await freePort();
-    const server = spawn(process.execPath, [join(outDir, 'server.mjs')], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [join(outDir, 'server.mjs')], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     server.stdout!.on('data', (chunk) => (out += chunk));
     try {
@@ -242,7 +246,9 @@ describe('the trustProxy setting on the node target', () => {
       project.write('adapt.config.ts', `export default { trustProxy: ['loopback', '10.0.0.0/33'] };\n`);
       const refused = await runCli(['build', '--target', 'node'], { cwd: project.dir });
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain('trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address');
+      expect(refused.stderr).toContain(
+        'trustProxy: expected false, true, a number of proxy hops such as 1, or a list of proxy addresses or CIDRs such as ["10.0.0.0/8", "::1", "loopback"] ("10.0.0.0/33" is not an IP address',
+      );
     } finally {
       await Promise.all(servers.map((server) => server.stop().catch(() => undefined)));
       project.remove();

@@ -29,7 +29,10 @@ describe('the supervisord program section', () => {
   beforeAll(async () => {
     if (!here) return;
     port = await freePort();
-    project = tempProject({ 'package.json': JSON.stringify({ name: 'superapp', type: 'module' }), 'src/app.js': 'export default { fetch: () => new Response("hi " + process.pid) };\n' }, { linkModules: true });
+    project = tempProject(
+      { 'package.json': JSON.stringify({ name: 'superapp', type: 'module' }), 'src/app.js': 'export default { fetch: () => new Response("hi " + process.pid) };\n' },
+      { linkModules: true },
+    );
     outDir = join(project.dir, '.adapt/node');
     mkdirSync(logs());
     project.write(
@@ -75,7 +78,10 @@ print(json.dumps({s: dict(p[s]) for s in p.sections()}))`;
     const url = `http://127.0.0.1:${port}`;
     await waitFor(() => {
       if (supervisord!.exitCode !== null) throw new Error(`supervisord exited with ${supervisord!.exitCode}: ${said}`);
-      return send(url, '/').then((answer) => answer.status === 200, () => false);
+      return send(url, '/').then(
+        (answer) => answer.status === 200,
+        () => false,
+      );
     });
     const ctl = (...args: string[]) => spawnSync('supervisorctl', ['-c', conf, ...args], { encoding: 'utf8' });
     await waitFor(() => /RUNNING/.test(ctl('status', 'adapt-superapp').stdout)); // after startsecs

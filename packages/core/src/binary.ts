@@ -38,11 +38,7 @@ export interface BinaryRuleOptions {
 }
 
 /** True when a body with these headers must travel base64-encoded. */
-export function isBinaryBody(
-  contentType: string | null | undefined,
-  contentEncoding: string | null | undefined,
-  options: BinaryRuleOptions = {},
-): boolean {
+export function isBinaryBody(contentType: string | null | undefined, contentEncoding: string | null | undefined, options: BinaryRuleOptions = {}): boolean {
   if (contentEncoding) {
     const encoding = contentEncoding.trim().toLowerCase();
     if (encoding && encoding !== 'identity') return true;

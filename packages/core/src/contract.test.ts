@@ -6,12 +6,22 @@ describe('appFetch', () => {
   it('accepts a function and an object with fetch, bound to the object', async () => {
     const fn = () => new Response('fn');
     expect(appFetch(fn)).toBe(fn);
-    const app = defineApp({ greeting: 'obj', fetch(this: { greeting: string }) { return new Response(this.greeting); } });
+    const app = defineApp({
+      greeting: 'obj',
+      fetch(this: { greeting: string }) {
+        return new Response(this.greeting);
+      },
+    });
     const response = await appFetch(app)(new Request('http://x/'), {} as never);
     expect(await response.text()).toBe('obj');
   });
 
-  it.each([[null, 'null'], [42, 'number'], [{}, 'an object'], [[], 'an array']])('refuses %j and says what it got', (value, what) => {
+  it.each([
+    [null, 'null'],
+    [42, 'number'],
+    [{}, 'an object'],
+    [[], 'an array'],
+  ])('refuses %j and says what it got', (value, what) => {
     expect(() => appFetch(value as never)).toThrow(new RegExp(`got ${what}.*default export`));
   });
 });
@@ -26,7 +36,15 @@ describe('createLifecycle', () => {
   });
 
   it('remembers a failed setup', async () => {
-    const lifecycle = createLifecycle({ fetch: () => new Response(), setup: () => { throw new Error('db down'); } }, { platform: 'test', env: {} });
+    const lifecycle = createLifecycle(
+      {
+        fetch: () => new Response(),
+        setup: () => {
+          throw new Error('db down');
+        },
+      },
+      { platform: 'test', env: {} },
+    );
     await expect(lifecycle.setup()).rejects.toThrow('db down');
     await expect(lifecycle.setup()).rejects.toThrow('db down');
   });
@@ -41,7 +59,15 @@ describe('WaitUntilList', () => {
     const failures: unknown[] = [];
     const list = new WaitUntilList((error) => failures.push(error));
     const order: string[] = [];
-    list.add(new Promise((resolve) => setTimeout(() => { order.push('a'); list.add(Promise.resolve().then(() => order.push('b'))); resolve(null); }, 5)));
+    list.add(
+      new Promise((resolve) =>
+        setTimeout(() => {
+          order.push('a');
+          list.add(Promise.resolve().then(() => order.push('b')));
+          resolve(null);
+        }, 5),
+      ),
+    );
     list.add(Promise.reject(new Error('boom')));
     await list.settle();
     expect(order).toEqual(['a', 'b']);

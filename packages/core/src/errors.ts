@@ -3,16 +3,7 @@
  * (400, 413, 500, 502, 504) instead of throwing them at the platform.
  */
 
-export type HttpErrorCode =
-  | 'BAD_REQUEST'
-  | 'BAD_HEADER'
-  | 'BAD_METHOD'
-  | 'BAD_URL'
-  | 'BAD_BODY'
-  | 'BODY_TOO_LARGE'
-  | 'APP_ERROR'
-  | 'BAD_RESPONSE'
-  | 'TIMEOUT';
+export type HttpErrorCode = 'BAD_REQUEST' | 'BAD_HEADER' | 'BAD_METHOD' | 'BAD_URL' | 'BAD_BODY' | 'BODY_TOO_LARGE' | 'APP_ERROR' | 'BAD_RESPONSE' | 'TIMEOUT';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -81,6 +72,6 @@ export function errorResponse(error: unknown, options: { dev?: boolean } = {}): 
 /** One log line per failure: `adapt: <what> <status> <code>: message`. */
 export function logError(where: string, error: unknown): void {
   const status = isHttpError(error) ? `${error.status} ${error.code}` : '500 APP_ERROR';
-  const detail = error instanceof Error ? (isHttpError(error) ? error.message : error.stack ?? error.message) : String(error);
+  const detail = error instanceof Error ? (isHttpError(error) ? error.message : (error.stack ?? error.message)) : String(error);
   console.error(`adapt: ${where}: ${status}: ${detail}`);
 }

@@ -106,16 +106,36 @@ describe('fromNodeHandler', () => {
   });
 
   it('rejects when the handler throws or its promise rejects before answering', async () => {
-    await expect(runNodeHandler(() => { throw new Error('sync'); }, new Request('http://x/'), context)).rejects.toThrow('sync');
-    await expect(runNodeHandler(async () => { throw new Error('async'); }, new Request('http://x/'), context)).rejects.toThrow('async');
+    await expect(
+      runNodeHandler(
+        () => {
+          throw new Error('sync');
+        },
+        new Request('http://x/'),
+        context,
+      ),
+    ).rejects.toThrow('sync');
+    await expect(
+      runNodeHandler(
+        async () => {
+          throw new Error('async');
+        },
+        new Request('http://x/'),
+        context,
+      ),
+    ).rejects.toThrow('async');
   });
 
   it('calls the handler as node:http does, with (req, res) and nothing more', async () => {
     let count = -1;
-    const response = await runNodeHandler(function (this: unknown, ...args: unknown[]) {
-      count = args.length;
-      (args[1] as ServerResponse).end('two');
-    } as never, new Request('http://x/'), context);
+    const response = await runNodeHandler(
+      function (this: unknown, ...args: unknown[]) {
+        count = args.length;
+        (args[1] as ServerResponse).end('two');
+      } as never,
+      new Request('http://x/'),
+      context,
+    );
     expect(count).toBe(2);
     expect(await response.text()).toBe('two');
   });
@@ -166,7 +186,12 @@ describe('fromNodeHandler', () => {
       for await (const chunk of req) body += chunk;
       res.end(JSON.stringify({ length: req.headers['content-length'], te: req.headers['transfer-encoding'] ?? null, body }));
     };
-    for (const [given, body] of [['100', 'four'], ['1', 'four'], ['abc', 'four'], ['7', '']] as const) {
+    for (const [given, body] of [
+      ['100', 'four'],
+      ['1', 'four'],
+      ['abc', 'four'],
+      ['7', ''],
+    ] as const) {
       const headers = new Headers({ 'content-length': given, 'transfer-encoding': 'chunked' });
       const response = await runNodeRequest(handler, { method: 'POST', target: '/', headers, body: new TextEncoder().encode(body), encrypted: false, host: 'x' });
       expect(await response.json()).toEqual({ length: String(body.length), te: null, body });
@@ -198,9 +223,11 @@ describe('fromNodeHandler', () => {
     const size = 200_000;
     const handler = (_req: IncomingMessage, res: ServerResponse) => {
       res.setHeader('content-length', String(size));
-      Readable.from((function* () {
-        for (let sent = 0; sent < size; sent += 65_536) yield Buffer.alloc(Math.min(65_536, size - sent), 7);
-      })()).pipe(res);
+      Readable.from(
+        (function* () {
+          for (let sent = 0; sent < size; sent += 65_536) yield Buffer.alloc(Math.min(65_536, size - sent), 7);
+        })(),
+      ).pipe(res);
     };
     const response = await runNodeHandler(handler, new Request('http://x/'), context);
     expect((await response.arrayBuffer()).byteLength).toBe(size);

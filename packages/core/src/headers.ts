@@ -40,12 +40,4 @@ export function appendHeader(headers: Headers, name: string, value: string): voi
 }
 
 /** Hop-by-hop headers that an adapter must not pass between a connection and a platform. */
-export const hopByHopHeaders: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-]);
+export const hopByHopHeaders: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);

@@ -22,9 +22,52 @@ const hasBytes = typeof (Standard.prototype as { bytes?: unknown }).bytes === 'f
 
 const boundary = 'adapt-diff-boundary';
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', 'post', 'put', 'patch', 'delete', 'Report', 'PROPFIND'];
-const pathPieces = ['a', 'b', '/', '//', '.', '..', '%2e', '%2E%2e', '%20', ' ', '%zz', '%', 'é', '~', ';x', '@', "'", '"', '<', '`', '{', '|', '\\', '?', '&', '=', 'q=1', '#', '%3F'];
+const pathPieces = [
+  'a',
+  'b',
+  '/',
+  '//',
+  '.',
+  '..',
+  '%2e',
+  '%2E%2e',
+  '%20',
+  ' ',
+  '%zz',
+  '%',
+  'é',
+  '~',
+  ';x',
+  '@',
+  "'",
+  '"',
+  '<',
+  '`',
+  '{',
+  '|',
+  '\\',
+  '?',
+  '&',
+  '=',
+  'q=1',
+  '#',
+  '%3F',
+];
 const headerNames = ['X-A', 'x-a', 'Accept', 'content-type', 'Content-Type', 'set-cookie', 'Set-Cookie', 'x-empty', 'X-Order-Z', 'x-order-a', 'cookie'];
-const headerValues = ['', 'v', 'w', ' padded ', 'a, b', 'a=1', 'b=2; Path=/', 'text/plain', 'application/json', 'application/x-www-form-urlencoded', `multipart/form-data; boundary=${boundary}`, 'ü'];
+const headerValues = [
+  '',
+  'v',
+  'w',
+  ' padded ',
+  'a, b',
+  'a=1',
+  'b=2; Path=/',
+  'text/plain',
+  'application/json',
+  'application/x-www-form-urlencoded',
+  `multipart/form-data; boundary=${boundary}`,
+  'ü',
+];
 
 type BodyKind = 'none' | 'text' | 'binary' | 'json' | 'badjson' | 'form' | 'multipart';
 
@@ -98,7 +141,16 @@ function bodyOf(s: Scenario): { bytes: Uint8Array; type?: string } | null {
     case 'badjson':
       return { bytes: encoder.encode(`{"text": ${s.text}`), type: 'application/json' };
     case 'form':
-      return { bytes: encoder.encode(new URLSearchParams([['t', s.text], ['n', String(s.binary.length)], ['t', 'again']]).toString()), type: 'application/x-www-form-urlencoded' };
+      return {
+        bytes: encoder.encode(
+          new URLSearchParams([
+            ['t', s.text],
+            ['n', String(s.binary.length)],
+            ['t', 'again'],
+          ]).toString(),
+        ),
+        type: 'application/x-www-form-urlencoded',
+      };
     case 'multipart': {
       const text = `--${boundary}\r\nContent-Disposition: form-data; name="field"\r\n\r\n${s.text}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
       const tail = `\r\n--${boundary}--\r\n`;
@@ -151,7 +203,23 @@ function build(s: Scenario): { standard: Request; lazy: Request } {
 
 // ---- operations and what they show ----
 
-const properties = ['method', 'url', 'destination', 'referrer', 'referrerPolicy', 'mode', 'credentials', 'cache', 'redirect', 'integrity', 'keepalive', 'isReloadNavigation', 'isHistoryNavigation', 'bodyUsed', 'duplex'] as const;
+const properties = [
+  'method',
+  'url',
+  'destination',
+  'referrer',
+  'referrerPolicy',
+  'mode',
+  'credentials',
+  'cache',
+  'redirect',
+  'integrity',
+  'keepalive',
+  'isReloadNavigation',
+  'isHistoryNavigation',
+  'bodyUsed',
+  'duplex',
+] as const;
 
 function errorOf(error: unknown): string {
   return error instanceof Error ? `throws ${error.name}` : `throws ${typeof error}`;
@@ -215,13 +283,22 @@ async function apply(op: Op, requests: Request[], RequestClass: typeof Request):
   const request = requests[op.target % requests.length];
   switch (op.op) {
     case 'read':
-      return outcome(() => (request as any)[op.how](), (value) => shown(op.how, value));
+      return outcome(
+        () => (request as any)[op.how](),
+        (value) => shown(op.how, value),
+      );
     case 'props': {
       const seen: Record<string, unknown> = {};
       for (const name of properties) seen[name] = await outcome(() => (request as unknown as Record<string, unknown>)[name]);
-      seen.body = await outcome(() => request.body, (body) => (body === null ? null : { stream: body instanceof ReadableStream, locked: body.locked }));
+      seen.body = await outcome(
+        () => request.body,
+        (body) => (body === null ? null : { stream: body instanceof ReadableStream, locked: body.locked }),
+      );
       seen.headers = await outcome(() => request.headers, headersShown);
-      seen.signal = await outcome(() => request.signal, (signal) => [signal instanceof AbortSignal, signal.aborted]);
+      seen.signal = await outcome(
+        () => request.signal,
+        (signal) => [signal instanceof AbortSignal, signal.aborted],
+      );
       return seen;
     }
     case 'headers':

@@ -78,7 +78,13 @@ describe('createLightweightRequest', () => {
   it('iterates headers in the same order as a standard Request', () => {
     const { request } = lazy();
     const standard = new Request('http://example.com/', {
-      headers: [['X-B', '2'], ['Content-Type', 'text/plain'], ['x-a', '1'], ['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']],
+      headers: [
+        ['X-B', '2'],
+        ['Content-Type', 'text/plain'],
+        ['x-a', '1'],
+        ['Set-Cookie', 'a=1'],
+        ['set-cookie', 'b=2'],
+      ],
     });
     expect([...request.headers]).toEqual([...standard.headers]);
   });
@@ -240,7 +246,14 @@ describe('createLightweightRequest', () => {
 describe('the lightweight Request after a read, as the standard class', () => {
   const Standard = standardRequestClass();
   const standardOf = (body = 'once') =>
-    new Standard('http://example.com/a/b?x=1&x=2', { method: 'POST', headers: [['content-type', 'text/plain'], ['x-a', '1']], body });
+    new Standard('http://example.com/a/b?x=1&x=2', {
+      method: 'POST',
+      headers: [
+        ['content-type', 'text/plain'],
+        ['x-a', '1'],
+      ],
+      body,
+    });
 
   it('answers its forwarded properties once the body was read', async () => {
     const { request } = lazy({}, 'once');
@@ -284,12 +297,22 @@ describe('the lightweight Request keeps header changes, as the standard class', 
   it('formData() reads with the content-type the app set', async () => {
     const { request } = lazy({}, 'a=1&b=2');
     request.headers.set('content-type', 'application/x-www-form-urlencoded');
-    expect([...(await request.formData())]).toEqual([['a', '1'], ['b', '2']]);
+    expect([...(await request.formData())]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 
   it('combines a repeat whose last value is empty as "v, " in every copy', () => {
     const { request } = lazy({ headers: () => headersFromFlatList(['x-r', 'v', 'x-r', '', 'cookie', 'a=1', 'cookie', '']) }, 'b');
-    const standard = new (standardRequestClass())('http://x/', { headers: [['x-r', 'v'], ['x-r', ''], ['cookie', 'a=1'], ['cookie', '']] });
+    const standard = new (standardRequestClass())('http://x/', {
+      headers: [
+        ['x-r', 'v'],
+        ['x-r', ''],
+        ['cookie', 'a=1'],
+        ['cookie', ''],
+      ],
+    });
     for (const copy of [request, request.clone(), new Request(request)]) {
       expect(copy.headers.get('x-r')).toBe(standard.headers.get('x-r'));
       expect(copy.headers.get('cookie')).toBe(standard.headers.get('cookie'));
@@ -302,7 +325,8 @@ describe('the lightweight Request as an instance of the standard class', () => {
   it('reads bytes and arrayBuffer into memory of their own, not a pooled slab', async () => {
     const pooled = Buffer.from('pooled body'); // a view on Node's shared 8 KiB pool
     expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
-    const make = () => createLightweightRequest({ method: 'POST', url: 'http://x/', headers: () => new Headers(), body: { stream: () => streamOf('x'), bytes: async () => pooled } });
+    const make = () =>
+      createLightweightRequest({ method: 'POST', url: 'http://x/', headers: () => new Headers(), body: { stream: () => streamOf('x'), bytes: async () => pooled } });
     const bytes = await make().bytes();
     expect(bytes.constructor).toBe(Uint8Array);
     expect(bytes.buffer.byteLength).toBe(pooled.length);

@@ -130,7 +130,7 @@ class LightweightRequest {
     const own = this[signalKey];
     if (own) return own;
     const real = this[realKey];
-    return (this[signalKey] = real ? real.signal : this[inputKey].signal?.() ?? new AbortController().signal);
+    return (this[signalKey] = real ? real.signal : (this[inputKey].signal?.() ?? new AbortController().signal));
   }
 
   get bodyUsed(): boolean {
@@ -386,7 +386,7 @@ let lastOrigin = '';
 
 // characters a path (1) or a query (2) may hold that the URL parser leaves as they are
 const urlChars = new Uint8Array(128);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/") urlChars[char.charCodeAt(0)] = 3;
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/') urlChars[char.charCodeAt(0)] = 3;
 urlChars["'".charCodeAt(0)] = 1; // %-encoded in the query of http(s) URLs
 urlChars['?'.charCodeAt(0)] = 2;
 

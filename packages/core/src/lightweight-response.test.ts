@@ -47,7 +47,21 @@ describe('lightweight Response', () => {
   test.each([
     ['string', () => ['text', { headers: { 'content-type': 'text/html' } }]],
     ['bytes', () => [new Uint8Array([0, 255]), { status: 202 }]],
-    ['null', () => [null, { status: 204, headers: [['a', '1'], ['a', '2'], ['set-cookie', 'x=1'], ['set-cookie', 'y=2']] }]],
+    [
+      'null',
+      () => [
+        null,
+        {
+          status: 204,
+          headers: [
+            ['a', '1'],
+            ['a', '2'],
+            ['set-cookie', 'x=1'],
+            ['set-cookie', 'y=2'],
+          ],
+        },
+      ],
+    ],
     ['json text', () => ['{"a":1}', { headers: new Headers({ 'content-type': 'application/json' }) }]],
     ['no init', () => ['plain']],
   ] as const)('%s: every observable matches the standard class', async (_name, make) => {
@@ -233,9 +247,7 @@ describe('responseParts on standard Responses', () => {
     ['undefined', undefined],
   ])('refuses %s with a 500 that names what the app returned', (_name, value) => {
     expect(() => responseParts(value as unknown as Response)).toThrow(HttpError);
-    expect(() => responseParts(value as unknown as Response)).toThrow(
-      expect.objectContaining({ status: 500, message: expect.stringMatching(/instead of a Response/) }),
-    );
+    expect(() => responseParts(value as unknown as Response)).toThrow(expect.objectContaining({ status: 500, message: expect.stringMatching(/instead of a Response/) }));
   });
 });
 

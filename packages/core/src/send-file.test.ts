@@ -20,6 +20,8 @@ describe('the sendFile setting', () => {
   });
 
   it('refuses a SEND_FILE_MODE it does not know, naming the modes', () => {
-    expect(() => configureSendFile({ roots: ['files'] }, { SEND_FILE_MODE: 'sendfile' })).toThrow('SEND_FILE_MODE must be one of x-accel-redirect, x-sendfile, stream, got "sendfile"');
+    expect(() => configureSendFile({ roots: ['files'] }, { SEND_FILE_MODE: 'sendfile' })).toThrow(
+      'SEND_FILE_MODE must be one of x-accel-redirect, x-sendfile, stream, got "sendfile"',
+    );
   });
 });

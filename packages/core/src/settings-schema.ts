@@ -44,7 +44,9 @@ export const checks = {
     return (value) => (typeof value === 'string' && value !== '' && !/[\r\n]/.test(value) && pattern.test(value) ? undefined : expected);
   },
   methodList: ((value) =>
-    Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(item)) ? undefined : 'a list of HTTP method names, such as ["TRACE"]') as SettingCheck,
+    Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(item))
+      ? undefined
+      : 'a list of HTTP method names, such as ["TRACE"]') as SettingCheck,
   stringList: ((value) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'a list of strings')) as SettingCheck,
   env: ((value) => {
     if (!isPlainObject(value)) return 'an object of string values, such as { API_URL: "https://..." }';
@@ -77,9 +79,17 @@ export const sharedSettings: SettingsSchema = {
   static: { check: checks.string, description: 'A folder of static files served beside the app.', example: '"public"' },
   domain: { check: checks.string, description: 'A custom domain.', example: '"shop.example.com"' },
   bodyLimit: { check: checks.positiveInteger, description: 'Largest request body accepted, in bytes.', example: '1048576' },
-  trustProxy: { check: trustProxyProblem, description: 'Which proxies in front may set X-Forwarded-For: false, true, a hop count, or addresses and CIDRs.', example: '["10.0.0.0/8"]' },
+  trustProxy: {
+    check: trustProxyProblem,
+    description: 'Which proxies in front may set X-Forwarded-For: false, true, a hop count, or addresses and CIDRs.',
+    example: '["10.0.0.0/8"]',
+  },
   refuseMethods: { check: checks.methodList, description: 'HTTP methods answered 405 before the app runs.', example: '["TRACE"]' },
-  sendFile: { check: sendFileSettingProblem, description: 'Who sends sendFile() files (mode: x-accel-redirect, x-sendfile or stream), from which folders (roots), nginx internalPrefix.', example: '{ mode: "x-accel-redirect", roots: ["/srv/files"] }' },
+  sendFile: {
+    check: sendFileSettingProblem,
+    description: 'Who sends sendFile() files (mode: x-accel-redirect, x-sendfile or stream), from which folders (roots), nginx internalPrefix.',
+    example: '{ mode: "x-accel-redirect", roots: ["/srv/files"] }',
+  },
 };
 
 /** Settings only the top level of the config holds. */
@@ -91,7 +101,10 @@ export const topLevelSettings: SettingsSchema = {
 /** Settings only a top-level stage holds (`stages.<name>`). */
 export const stageSettings: SettingsSchema = {
   hosts: {
-    check: (value) => (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && /^[A-Za-z0-9*][A-Za-z0-9*.-]*$/.test(item)) ? undefined : 'a list of host names, `*` for any characters but a dot'),
+    check: (value) =>
+      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && /^[A-Za-z0-9*][A-Za-z0-9*.-]*$/.test(item))
+        ? undefined
+        : 'a list of host names, `*` for any characters but a dot',
     description: 'Machines this stage is picked on when no --stage is given (host names, `*` wildcards).',
     example: '["web-*.example.com", "db1"]',
   },

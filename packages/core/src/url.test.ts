@@ -36,9 +36,7 @@ describe('buildRequestUrl', () => {
     [{ protocol: 'https', host: 'x', path: '' }, 'path'],
   ])('refuses %j with a 400 naming the %s', (parts, what) => {
     expect(() => buildRequestUrl(parts)).toThrow(HttpError);
-    expect(() => buildRequestUrl(parts)).toThrow(
-      expect.objectContaining({ status: 400, code: 'BAD_URL', message: expect.stringContaining(what) }),
-    );
+    expect(() => buildRequestUrl(parts)).toThrow(expect.objectContaining({ status: 400, code: 'BAD_URL', message: expect.stringContaining(what) }));
   });
 
   it('replaces a lone surrogate as the URL parser would', () => {

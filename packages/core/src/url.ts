@@ -87,10 +87,7 @@ function isLowSurrogate(code: number): boolean {
  * function sees it). Each name and value is encoded with encodeURIComponent, so `a+b` arrives as
  * `a%2Bb` and a space as `%20`: the app decodes them back to what the client meant.
  */
-export function queryFromDecodedParams(
-  single: Record<string, string | undefined> | null | undefined,
-  multi?: Record<string, readonly string[] | undefined> | null,
-): string {
+export function queryFromDecodedParams(single: Record<string, string | undefined> | null | undefined, multi?: Record<string, readonly string[] | undefined> | null): string {
   const parts: string[] = [];
   const seen = new Set<string>();
   if (multi) {
@@ -115,10 +112,7 @@ export function queryFromDecodedParams(
  * A raw query from parameters that are still encoded as the client sent them (ALB): the values
  * are joined back without touching them.
  */
-export function queryFromRawParams(
-  single: Record<string, string | undefined> | null | undefined,
-  multi?: Record<string, readonly string[] | undefined> | null,
-): string {
+export function queryFromRawParams(single: Record<string, string | undefined> | null | undefined, multi?: Record<string, readonly string[] | undefined> | null): string {
   const parts: string[] = [];
   const source = multi ?? null;
   if (source) {

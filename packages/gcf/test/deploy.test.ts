@@ -35,7 +35,17 @@ function logger(lines: string[]): TargetLogger {
 }
 
 function context(out: string, settings: Record<string, unknown>, lines: string[] = []): TargetContext {
-  return { cwd: dir.dir, entry: path.join(dir.dir, 'src/app.ts'), outDir: path.join(dir.dir, out), stage: 'dev', settings: { project, ...settings }, config: {} as AdaptConfig, appName: 'shop', production: true, log: logger(lines) };
+  return {
+    cwd: dir.dir,
+    entry: path.join(dir.dir, 'src/app.ts'),
+    outDir: path.join(dir.dir, out),
+    stage: 'dev',
+    settings: { project, ...settings },
+    config: {} as AdaptConfig,
+    appName: 'shop',
+    production: true,
+    log: logger(lines),
+  };
 }
 
 async function build(target: string, out: string, greeting: string): Promise<void> {
@@ -57,7 +67,14 @@ async function failure(promise: Promise<unknown>): Promise<Error & { code?: stri
 }
 
 beforeAll(async () => {
-  dir = tempProject({ 'package.json': JSON.stringify({ name: 'shop', type: 'module' }), 'adapt.config.mjs': `export default { targets: { gcf: { region: '${region}' } } };\n`, 'src/app.ts': appSource('one') }, { linkModules: true });
+  dir = tempProject(
+    {
+      'package.json': JSON.stringify({ name: 'shop', type: 'module' }),
+      'adapt.config.mjs': `export default { targets: { gcf: { region: '${region}' } } };\n`,
+      'src/app.ts': appSource('one'),
+    },
+    { linkModules: true },
+  );
   await build('gcf', '.adapt/gcf-one', 'one');
   await build('gcf', '.adapt/gcf-two', 'two');
   await build('appengine', '.adapt/ae-one', 'one');
@@ -116,7 +133,10 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   test('--dry-run lists the plan and every call, and changes nothing', async () => {
     api.calls.length = 0;
     const lines: string[] = [];
-    const result = (await target().deploy!(context('.adapt/gcf-two', { region, memory: 512 }, lines), { dryRun: true })) as unknown as { calls: { call: string }[]; changes: string[] };
+    const result = (await target().deploy!(context('.adapt/gcf-two', { region, memory: 512 }, lines), { dryRun: true })) as unknown as {
+      calls: { call: string }[];
+      changes: string[];
+    };
     expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation']);
     expect(result.changes).toEqual(['memory: 256Mi -> 512Mi']);
     expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
@@ -124,10 +144,25 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   });
 
   const faults: [string, () => void, string, RegExp][] = [
-    ['an expired upload URL (403 from the PUT)', () => api.faults.push({ match: /^PUT \/signed-upload/, status: 403, grpcStatus: 'PERMISSION_DENIED', message: 'Request has expired' }), 'UPLOAD_EXPIRED', /fresh URL/],
+    [
+      'an expired upload URL (403 from the PUT)',
+      () => api.faults.push({ match: /^PUT \/signed-upload/, status: 403, grpcStatus: 'PERMISSION_DENIED', message: 'Request has expired' }),
+      'UPLOAD_EXPIRED',
+      /fresh URL/,
+    ],
     ['a failed operation', () => (api.failNextOperation = { code: 3, message: 'Build failed: npm ERR!' }), 'GOOGLE_ERROR', /Fix the cause/],
-    ['a 409', () => api.faults.push({ match: /^PATCH \/v2\//, status: 409, grpcStatus: 'ABORTED', message: 'An operation on function shop-dev is already in progress' }), 'GOOGLE_CONFLICT', /wait for it to finish/],
-    ['a quota error (429 RESOURCE_EXHAUSTED)', () => api.faults.push({ match: /^PATCH \/v2\//, status: 429, grpcStatus: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded for write requests' }), 'GOOGLE_QUOTA', /Quotas/],
+    [
+      'a 409',
+      () => api.faults.push({ match: /^PATCH \/v2\//, status: 409, grpcStatus: 'ABORTED', message: 'An operation on function shop-dev is already in progress' }),
+      'GOOGLE_CONFLICT',
+      /wait for it to finish/,
+    ],
+    [
+      'a quota error (429 RESOURCE_EXHAUSTED)',
+      () => api.faults.push({ match: /^PATCH \/v2\//, status: 429, grpcStatus: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded for write requests' }),
+      'GOOGLE_QUOTA',
+      /Quotas/,
+    ],
   ];
   test.each(faults)('%s: the old revision keeps serving and the error says what to do next', async (_name, arm, code, hint) => {
     arm();
@@ -240,7 +275,13 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     expect(api.objects.get(`${bucket}/adapt/default/${sha}.zip`)!.equals(zip)).toBe(true);
     const version = api.versions.get(service)![0]!;
     // the REST transport sends enums as numbers ($alt=json;enum-encoding=int): 9 is INBOUND_SERVICE_WARMUP
-    expect(version).toMatchObject({ id, runtime: 'nodejs24', instanceClass: 'F1', inboundServices: [9], deployment: { zip: { sourceUrl: `https://storage.googleapis.com/${bucket}/adapt/default/${sha}.zip` } } });
+    expect(version).toMatchObject({
+      id,
+      runtime: 'nodejs24',
+      instanceClass: 'F1',
+      inboundServices: [9],
+      deployment: { zip: { sourceUrl: `https://storage.googleapis.com/${bucket}/adapt/default/${sha}.zip` } },
+    });
     expect(version.handlers.at(-1)).toMatchObject({ urlRegex: '.*', script: { scriptPath: 'auto' } });
     expect(api.services.get(service)!.split.allocations).toEqual({ [id]: 1 });
 

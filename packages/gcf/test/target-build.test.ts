@@ -26,7 +26,8 @@ beforeAll(async () => {
   project = tempProject(
     {
       'package.json': JSON.stringify({ name: 'shop', type: 'module' }),
-      'adapt.config.mjs': "export default { static: 'public', targets: { gcf: { region: 'europe-west1', env: { GREETING: 'hi' } }, appengine: { instanceClass: 'F2', scaling: { maxInstances: 3 }, env: { GREETING: 'hello' } } } };\n",
+      'adapt.config.mjs':
+        "export default { static: 'public', targets: { gcf: { region: 'europe-west1', env: { GREETING: 'hi' } }, appengine: { instanceClass: 'F2', scaling: { maxInstances: 3 }, env: { GREETING: 'hello' } } } };\n",
       'src/app.ts': app,
       'public/robots.txt': 'User-agent: *\n',
       'public/img/logo.svg': '<svg/>',
@@ -68,7 +69,11 @@ describe('adapt build', { timeout: 60_000 }, () => {
   });
 
   test('appengine: package.json with start, app.yaml from the config with static handlers, .gcloudignore', () => {
-    expect(JSON.parse(read('.adapt/appengine/package.json'))).toMatchObject({ main: 'server.mjs', scripts: { start: 'node server.mjs', 'gcp-build': '' }, engines: { node: '24.x' } });
+    expect(JSON.parse(read('.adapt/appengine/package.json'))).toMatchObject({
+      main: 'server.mjs',
+      scripts: { start: 'node server.mjs', 'gcp-build': '' },
+      engines: { node: '24.x' },
+    });
     expect(read('.adapt/appengine/app.yaml')).toBe(
       [
         'runtime: nodejs24',
@@ -147,7 +152,10 @@ describe('adapt deploy --dry-run --json through the CLI', { timeout: 60_000 }, (
       const adc = path.join(project.dir, 'adc.json');
       writeFileSync(adc, JSON.stringify({ type: 'authorized_user', client_id: 'c', client_secret: 's', refresh_token: 'r' }));
       project.write('adapt.config.mjs', `export default { targets: { gcf: { region: 'europe-west1', project: 'adapt-test-project', apiEndpoint: '${origin}' } } };\n`);
-      const result = await runCli(['deploy', '--target', 'gcf', '--dry-run', '--json'], { cwd: project.dir, env: { GOOGLE_APPLICATION_CREDENTIALS: adc, METADATA_SERVER_DETECTION: 'none' } });
+      const result = await runCli(['deploy', '--target', 'gcf', '--dry-run', '--json'], {
+        cwd: project.dir,
+        env: { GOOGLE_APPLICATION_CREDENTIALS: adc, METADATA_SERVER_DETECTION: 'none' },
+      });
       expect(result.code).toBe(0);
       const printed = JSON.parse(result.stdout) as { action: string; dryRun: boolean; calls: { call: string }[] };
       expect(printed).toMatchObject({ target: 'gcf', action: 'create', dryRun: true });

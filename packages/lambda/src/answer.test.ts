@@ -63,7 +63,14 @@ describe('createAnswer: text or base64', () => {
   });
 
   it('headers: repeats joined, cookies apart, hop-by-hop and content-length dropped', async () => {
-    const headers = new Headers([['x-a', '1'], ['x-a', '2'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['keep-alive', 'x'], ['content-length', '99']]);
+    const headers = new Headers([
+      ['x-a', '1'],
+      ['x-a', '2'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+      ['keep-alive', 'x'],
+      ['content-length', '99'],
+    ]);
     const result = await answer(new Response('hi', { headers }));
     expect(result.cookies).toEqual(['a=1', 'b=2']);
     expect(result.headers['x-a']).toBe('1, 2');

@@ -4,16 +4,7 @@
  * 204, 304 and HEAD carry no body. Bodies made from a string or bytes are read back through
  * core's responseParts without any stream.
  */
-import {
-  HttpError,
-  describeValue,
-  encodeBase64,
-  hopByHopHeaders,
-  isBinaryBody,
-  readBody,
-  responseParts,
-  type BinaryRuleOptions,
-} from '@adapt/core';
+import { HttpError, describeValue, encodeBase64, hopByHopHeaders, isBinaryBody, readBody, responseParts, type BinaryRuleOptions } from '@adapt/core';
 import type { Answer } from './events/_shared.js';
 
 // node:buffer's own exports, not its ESM namespace (which reads Blob and File: more modules to load at a cold start)
@@ -38,11 +29,7 @@ export interface AnswerHead {
 /** Throws a 502 `BAD_RESPONSE` error unless `value` is a Response. */
 export function assertResponse(value: unknown): Response {
   if (value instanceof Response) return value;
-  throw new HttpError(
-    502,
-    'BAD_RESPONSE',
-    `the app returned ${describeValue(value)} instead of a Response; return new Response(body, { status, headers }) from fetch`,
-  );
+  throw new HttpError(502, 'BAD_RESPONSE', `the app returned ${describeValue(value)} instead of a Response; return new Response(body, { status, headers }) from fetch`);
 }
 
 /** True when this status or method forbids a body. */
@@ -94,13 +81,7 @@ export async function createAnswer(response: Response, method: string, options: 
     length = Buffer.byteLength(source);
   } else {
     const bytes =
-      source === null
-        ? new Uint8Array(0)
-        : typeof source === 'string'
-          ? Buffer.from(source)
-          : source instanceof Uint8Array
-            ? source
-            : await readStream(source, options.limit);
+      source === null ? new Uint8Array(0) : typeof source === 'string' ? Buffer.from(source) : source instanceof Uint8Array ? source : await readStream(source, options.limit);
     length = bytes.byteLength;
     if (!binary && isUtf8(bytes)) {
       body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

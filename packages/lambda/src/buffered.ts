@@ -15,8 +15,7 @@ export * from './exports.js';
 export function toLambdaHandler(app: App, options: LambdaHandlerOptions = {}): LambdaHandler {
   if (options.streaming) {
     throw new Error(
-      "adapt: @adapt/lambda/buffered has no response streaming; import toLambdaHandler from '@adapt/lambda' " +
-        '(or set targets.lambda.streaming in adapt.config.ts and rebuild).',
+      "adapt: @adapt/lambda/buffered has no response streaming; import toLambdaHandler from '@adapt/lambda' " + '(or set targets.lambda.streaming in adapt.config.ts and rebuild).',
     );
   }
   return bufferedHandler(createRuntime(app, options));

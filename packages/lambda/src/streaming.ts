@@ -170,12 +170,7 @@ async function sendAnswer(stream: ResponseStream, from: AwsLambdaGlobal['HttpRes
 }
 
 /** A bad event on a streaming source: the error as an HTTP response, else as a JSON result. */
-async function finishWith(
-  stream: ResponseStream,
-  source: EventSource,
-  result: ReturnType<typeof errorResult>,
-  from: AwsLambdaGlobal['HttpResponseStream'],
-): Promise<void> {
+async function finishWith(stream: ResponseStream, source: EventSource, result: ReturnType<typeof errorResult>, from: AwsLambdaGlobal['HttpResponseStream']): Promise<void> {
   if (!streamingSources.has(source.name)) return writeJson(stream, result);
   return sendAnswer(stream, from, {
     status: result.statusCode,

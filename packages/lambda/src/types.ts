@@ -163,10 +163,7 @@ export interface StreamPrelude {
 
 /** The `awslambda` global the Node.js runtime defines before loading the handler module. */
 export interface AwsLambdaGlobal {
-  streamifyResponse<H extends (event: any, stream: ResponseStream, context: LambdaContext) => Promise<void>>(
-    handler: H,
-    options?: { highWaterMark?: number },
-  ): H;
+  streamifyResponse<H extends (event: any, stream: ResponseStream, context: LambdaContext) => Promise<void>>(handler: H, options?: { highWaterMark?: number }): H;
   HttpResponseStream: {
     from(stream: ResponseStream, prelude: StreamPrelude): ResponseStream;
   };

@@ -215,7 +215,11 @@ describe('lifecycle', () => {
       if (path === '/304') return new Response(null, { status: 304, headers: { etag: '"x"' } });
       return new Response('héllo', { headers: { 'content-length': '999', 'transfer-encoding': 'chunked', connection: 'close' } });
     });
-    for (const [method, path, status] of [['GET', '/204', 204], ['GET', '/304', 304], ['HEAD', '/', 200]] as const) {
+    for (const [method, path, status] of [
+      ['GET', '/204', 204],
+      ['GET', '/304', 304],
+      ['HEAD', '/', 200],
+    ] as const) {
       const result = await handler(buildEvent('apigw-v2', { method, path }), lambdaContext());
       expect(result.statusCode).toBe(status);
       expect(result.body).toBe('');

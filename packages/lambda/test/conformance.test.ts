@@ -36,15 +36,19 @@ conformanceSuite('lambda apigw-v1 (Express through fromNodeHandler)', () => buff
 
 // Function URL in RESPONSE_STREAM mode, through the awslambda global as the runtime defines it.
 stubAwslambda();
-conformanceSuite('lambda function-url streaming (fetch app)', () => {
-  const handler = toLambdaHandler(battery, { streaming: true }) as unknown as (event: unknown, context: unknown) => Promise<any>;
-  return {
-    name: 'lambda (function-url, streaming)',
-    async deliver(request) {
-      return streamedToResponse(await handler(buildEvent('function-url', request), lambdaContext()), request.method);
-    },
-  };
-}, { skip: limits['function-url'] });
+conformanceSuite(
+  'lambda function-url streaming (fetch app)',
+  () => {
+    const handler = toLambdaHandler(battery, { streaming: true }) as unknown as (event: unknown, context: unknown) => Promise<any>;
+    return {
+      name: 'lambda (function-url, streaming)',
+      async deliver(request) {
+        return streamedToResponse(await handler(buildEvent('function-url', request), lambdaContext()), request.method);
+      },
+    };
+  },
+  { skip: limits['function-url'] },
+);
 
 // The framework battery on every source: the Node handler gets the event's request as sent.
 const frameworkLacks: Partial<Record<SourceKind, FrameworkFeature[]>> = {

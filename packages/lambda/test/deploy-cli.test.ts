@@ -63,10 +63,7 @@ describe('the adapt binary against a local AWS endpoint', { timeout: 120_000 }, 
     moto = await startMoto();
     ({ lambda } = readers(moto.endpoint));
     project = await fixtureProject(fetchAppSource('cli v1'), { name: 'cli-app' });
-    await writeFile(
-      path.join(project.dir, 'adapt.config.mjs'),
-      "export default { stages: { prod: {} }, targets: { lambda: { region: 'us-east-1', memory: 256, url: true } } };\n",
-    );
+    await writeFile(path.join(project.dir, 'adapt.config.mjs'), "export default { stages: { prod: {} }, targets: { lambda: { region: 'us-east-1', memory: 256, url: true } } };\n");
     env = { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, NODE_NO_WARNINGS: '1', NO_COLOR: '1' };
   });
 
@@ -134,7 +131,10 @@ describe('the adapt binary against a local AWS endpoint', { timeout: 120_000 }, 
     const missingRole = await adapt(['deploy', '--target', 'lambda', '--stage', 'prod', '--json']);
     expect(missingRole.code).toBe(1);
     const report = JSON.parse(missingRole.stdout) as { ok: boolean; error: { code: string; message: string; hint: string } };
-    expect(report).toMatchObject({ ok: false, error: { code: 'ROLE_NOT_FOUND', message: 'The execution role arn:aws:iam::123456789012:role/does-not-exist (targets.lambda.role) does not exist in this account.' } });
+    expect(report).toMatchObject({
+      ok: false,
+      error: { code: 'ROLE_NOT_FOUND', message: 'The execution role arn:aws:iam::123456789012:role/does-not-exist (targets.lambda.role) does not exist in this account.' },
+    });
     expect(missingRole.stderr).not.toMatch(/\n\s+at /);
 
     await writeFile(path.join(project.dir, 'adapt.config.mjs'), "export default { stages: { prod: {} }, targets: { lambda: { region: 'us-east-1', name: 'not a name' } } };\n");

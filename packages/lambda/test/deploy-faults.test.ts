@@ -97,7 +97,11 @@ describe('faults in the middle of a deploy (moto behind a fault-injecting proxy)
     await newBuild();
     config.targets!.lambda!.memory = 256;
     proxy.inject({ call: 'GetFunction', after: 'UpdateFunctionCode', times: 2, rewrite: (body) => withConfiguration(body, { LastUpdateStatus: 'InProgress' }) });
-    proxy.inject({ call: 'UpdateFunctionConfiguration', times: 2, error: { status: 409, type: 'ResourceConflictException', message: 'The operation cannot be performed at this time. An update is in progress for resource: faults-prod' } });
+    proxy.inject({
+      call: 'UpdateFunctionConfiguration',
+      times: 2,
+      error: { status: 409, type: 'ResourceConflictException', message: 'The operation cannot be performed at this time. An update is in progress for resource: faults-prod' },
+    });
 
     const result = await deploy();
     expect(result).toMatchObject({ version: '2', previousVersion: '1', uploaded: true, configurationUpdated: true });
@@ -183,7 +187,10 @@ describe('faults in the middle of a deploy (moto behind a fault-injecting proxy)
 
   test('the alias moved by someone else meanwhile is not overwritten', async () => {
     await newBuild();
-    proxy.inject({ call: 'UpdateAlias', error: { status: 412, type: 'PreconditionFailedException', message: 'The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.' } });
+    proxy.inject({
+      call: 'UpdateAlias',
+      error: { status: 412, type: 'PreconditionFailedException', message: 'The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.' },
+    });
     const error = await failedDeploy();
     expect(error.message).toBe('The alias live changed while this command ran (someone else deployed or rolled back).');
     expect(await aliasVersion()).toBe('7');
@@ -202,7 +209,10 @@ describe('faults in the middle of a deploy (moto behind a fault-injecting proxy)
     expect(proxy.names().filter((n) => n === 'iam:AttachRolePolicy')).toHaveLength(2);
 
     proxy.clear();
-    proxy.inject({ call: 'iam:CreateRole', error: { status: 403, type: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole' } });
+    proxy.inject({
+      call: 'iam:CreateRole',
+      error: { status: 403, type: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole' },
+    });
     const uat = freshCtx('uat');
     const error = await target.deploy!(uat, { dryRun: false }).catch((e: unknown) => e);
     expect(isAdaptError(error) && `${error.message} | ${error.hint}`).toBe(

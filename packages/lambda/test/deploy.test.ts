@@ -5,14 +5,7 @@
  * names each call, so the tests also see which calls were (not) made.
  */
 import { GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
-import {
-  GetAliasCommand,
-  GetFunctionCommand,
-  GetFunctionUrlConfigCommand,
-  GetPolicyCommand,
-  ListVersionsByFunctionCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, ListVersionsByFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { isAdaptError, type AdaptConfig } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -48,8 +41,7 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
     return (await target.deploy!(context, { dryRun: false })) as LambdaDeployResult;
   }
   const aliasVersion = async () => (await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }))).FunctionVersion;
-  const versions = async () =>
-    ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? []).map((v) => v.Version).filter((v) => v !== '$LATEST');
+  const versions = async () => ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: fn }))).Versions ?? []).map((v) => v.Version).filter((v) => v !== '$LATEST');
 
   beforeAll(async () => {
     if (!motoHere) return;
@@ -138,7 +130,16 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
     const result = await deploy(log);
     expect(result).toMatchObject({ version: '1', previousVersion: '1', uploaded: false, published: false, configurationUpdated: false, smoke: 'passed' });
     const names = proxy.names();
-    for (const call of ['UpdateFunctionCode', 'UpdateFunctionConfiguration', 'PublishVersion', 'UpdateAlias', 'CreateAlias', 'iam:CreateRole', 'AddPermission', 'CreateFunctionUrlConfig']) {
+    for (const call of [
+      'UpdateFunctionCode',
+      'UpdateFunctionConfiguration',
+      'PublishVersion',
+      'UpdateAlias',
+      'CreateAlias',
+      'iam:CreateRole',
+      'AddPermission',
+      'CreateFunctionUrlConfig',
+    ]) {
       expect(names).not.toContain(call);
     }
     expect(names.filter((n) => !readOnly.test(n))).toEqual(['Invoke']);
@@ -266,7 +267,15 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
   test('a streaming stage: AWS_IAM URL in RESPONSE_STREAM mode with CORS and no public statements; going public adds them, going back removes them; url: false deletes the URL', async () => {
     const edgeConfig: AdaptConfig = {
       stages: { edge: {} },
-      targets: { lambda: { region, endpoint: proxy.endpoint, smoke: { path: '/streamed' }, streaming: true, url: { auth: 'AWS_IAM', cors: { allowOrigins: ['https://example.com'], maxAge: 60 } } } },
+      targets: {
+        lambda: {
+          region,
+          endpoint: proxy.endpoint,
+          smoke: { path: '/streamed' },
+          streaming: true,
+          url: { auth: 'AWS_IAM', cors: { allowOrigins: ['https://example.com'], maxAge: 60 } },
+        },
+      },
     };
     const edgeFn = 'fixture-app-edge';
     const edge = () => project.context({ config: edgeConfig, stage: 'edge' });

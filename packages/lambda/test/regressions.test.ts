@@ -7,11 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toLambdaHandler } from '@adapt/lambda';
 import { buildEvent, lambdaContext, resultToResponse, type SourceKind } from './helpers/sources.js';
 
-const cookies = [
-  'session=abc; Path=/; HttpOnly',
-  'pref=dark; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/',
-  'lang=en; Max-Age=3600',
-];
+const cookies = ['session=abc; Path=/; HttpOnly', 'pref=dark; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/', 'lang=en; Max-Age=3600'];
 
 /** Answers with what it saw of the URL, three cookies on /cookies, bytes on /png and /gzip. */
 const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) & 255))]);
@@ -66,7 +62,12 @@ describe('%2F, + and %20 in the query', () => {
       const { response } = await run(kind, { method: 'GET', path });
       const body = JSON.parse(Buffer.from(response.body).toString());
       expect(body.search).toBe('?path=a%2Fb&plus=a+b&space=a%20b&literal=a%2Bb');
-      expect(body.params).toEqual([['path', 'a/b'], ['plus', 'a b'], ['space', 'a b'], ['literal', 'a+b']]);
+      expect(body.params).toEqual([
+        ['path', 'a/b'],
+        ['plus', 'a b'],
+        ['space', 'a b'],
+        ['literal', 'a+b'],
+      ]);
     }
   });
 
@@ -83,7 +84,12 @@ describe('%2F, + and %20 in the query', () => {
     event.queryStringParameters = { path: 'a/b', space: 'a b', literal: 'a+b', amp: 'x&y=z' };
     event.multiValueQueryStringParameters = { path: ['a/b'], space: ['a b'], literal: ['a+b'], amp: ['x&y=z'] };
     const body = JSON.parse((await handler(event, lambdaContext())).body);
-    expect(body.params).toEqual([['path', 'a/b'], ['space', 'a b'], ['literal', 'a+b'], ['amp', 'x&y=z']]);
+    expect(body.params).toEqual([
+      ['path', 'a/b'],
+      ['space', 'a b'],
+      ['literal', 'a+b'],
+      ['amp', 'x&y=z'],
+    ]);
     expect(body.search).toBe('?path=a%2Fb&space=a%20b&literal=a%2Bb&amp=x%26y%3Dz');
   });
 });
@@ -109,7 +115,11 @@ it('a PNG goes out byte for byte, and round-trips in and out', async () => {
 it('a Lattice v2 request with a query string keeps its query', async () => {
   const { response } = await run('lattice-v2', { method: 'GET', path: '/items?order-id=1&tag=a&tag=b' });
   const body = JSON.parse(Buffer.from(response.body).toString());
-  expect(body.params).toEqual([['order-id', '1'], ['tag', 'a'], ['tag', 'b']]);
+  expect(body.params).toEqual([
+    ['order-id', '1'],
+    ['tag', 'a'],
+    ['tag', 'b'],
+  ]);
 });
 
 it('a Lattice v1 request with a query string keeps its query', async () => {

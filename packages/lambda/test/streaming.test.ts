@@ -11,8 +11,7 @@ beforeAll(() => stubAwslambda());
 afterEach(() => vi.restoreAllMocks());
 
 type Streamed = (event: unknown, context: unknown, highWaterMark?: number) => Promise<StreamedOutput>;
-const streamed = (app: Parameters<typeof toLambdaHandler>[0], options = {}) =>
-  toLambdaHandler(app, { streaming: true, ...options }) as unknown as Streamed;
+const streamed = (app: Parameters<typeof toLambdaHandler>[0], options = {}) => toLambdaHandler(app, { streaming: true, ...options }) as unknown as Streamed;
 const urlEvent = (path = '/', method = 'GET') => buildEvent('function-url', { method, path });
 
 describe('streaming', () => {
@@ -34,7 +33,15 @@ describe('streaming', () => {
   });
 
   it('a REST API in STREAM mode gets cookies in multiValueHeaders, as its streaming metadata documents', async () => {
-    const handler = streamed(() => new Response('rest', { headers: [['set-cookie', 'a=1'], ['set-cookie', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT']] }));
+    const handler = streamed(
+      () =>
+        new Response('rest', {
+          headers: [
+            ['set-cookie', 'a=1'],
+            ['set-cookie', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT'],
+          ],
+        }),
+    );
     const out = await handler(buildEvent('apigw-v1', { method: 'GET', path: '/' }), lambdaContext());
     expect(out.prelude).toMatchObject({ statusCode: 200, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT'] } });
     expect((out.prelude as any).cookies).toBeUndefined();

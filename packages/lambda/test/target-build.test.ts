@@ -60,9 +60,7 @@ describe('bundle', () => {
   });
 
   test('settings choose streaming, the Node version, a bundled SDK and more externals', () => {
-    const spec = lambdaTarget.bundle(
-      project.context({ config: { targets: { lambda: { streaming: true, runtime: 'nodejs22.x', bundleSdk: true, external: ['sharp'] } } } }),
-    );
+    const spec = lambdaTarget.bundle(project.context({ config: { targets: { lambda: { streaming: true, runtime: 'nodejs22.x', bundleSdk: true, external: ['sharp'] } } } }));
     expect(spec.nodeTarget).toBe('node22');
     expect(spec.external).toEqual(['sharp']);
     expect(spec.entrySource('./a.mjs')).toContain(`import { toLambdaHandler } from '@adapt/lambda';`);
@@ -111,7 +109,9 @@ describe('package', () => {
   test('the size report names both Lambda limits and the CodeSha256', async () => {
     const built = await buildFixture(project.context({ config: {}, outDir: path.join(project.dir, 'out-report') }));
     expect(built.artifacts.map((a) => a.path)).toEqual(['function.zip', 'function.json']);
-    expect(built.artifacts[0].description).toMatch(/^deployment package: [\d.]+ KiB zipped, [\d.]+% of the 50 MB upload limit; [\d.]+ KiB unzipped, [\d.]+% of the 250 MB limit; CodeSha256 /);
+    expect(built.artifacts[0].description).toMatch(
+      /^deployment package: [\d.]+ KiB zipped, [\d.]+% of the 50 MB upload limit; [\d.]+ KiB unzipped, [\d.]+% of the 250 MB limit; CodeSha256 /,
+    );
     expect(built.artifacts[0].description).toContain(codeSha256(built.zip));
     expect(built.artifacts[0].bytes).toBe(built.zip.byteLength);
     const manifest = JSON.parse(await readFile(path.join(project.dir, 'out-report', 'function.json'), 'utf8'));
@@ -120,10 +120,19 @@ describe('package', () => {
   });
 
   test('zip entries are sorted and timestamps do not depend on the time zone', async () => {
-    const a = await deterministicZip([{ name: 'b.txt', data: Buffer.from('b') }, { name: 'a.txt', data: Buffer.from('a') }]);
-    const b = await deterministicZip([{ name: 'a.txt', data: Buffer.from('a') }, { name: 'b.txt', data: Buffer.from('b') }]);
+    const a = await deterministicZip([
+      { name: 'b.txt', data: Buffer.from('b') },
+      { name: 'a.txt', data: Buffer.from('a') },
+    ]);
+    const b = await deterministicZip([
+      { name: 'a.txt', data: Buffer.from('a') },
+      { name: 'b.txt', data: Buffer.from('b') },
+    ]);
     expect(a.equals(b)).toBe(true);
-    expect(zipEntrySizes(a)).toEqual([{ name: 'a.txt', bytes: 1 }, { name: 'b.txt', bytes: 1 }]);
+    expect(zipEntrySizes(a)).toEqual([
+      { name: 'a.txt', bytes: 1 },
+      { name: 'b.txt', bytes: 1 },
+    ]);
     // The same bytes in another time zone: DOS timestamps are local time, so the test runs a child with TZ set.
     const zipModule = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/tooling/zip.js');
     const script = `import('${zipModule}').then(async (m) => process.stdout.write((await m.deterministicZip([{ name: 'a.txt', data: Buffer.from('a') }, { name: 'b.txt', data: Buffer.from('b') }])).toString('base64')))`;
@@ -183,7 +192,9 @@ describe('invoke (the built handler, locally)', () => {
   });
 
   test('a missing build, an unreadable or non-JSON event file are clear errors', async () => {
-    expect(await codeOf(lambdaTarget.invoke!(project.context({ config: {}, outDir: path.join(project.dir, 'nowhere') }), { path: '/' }))).toMatch(/^NOT_BUILT: .*\| Run `adapt build --target lambda` first/);
+    expect(await codeOf(lambdaTarget.invoke!(project.context({ config: {}, outDir: path.join(project.dir, 'nowhere') }), { path: '/' }))).toMatch(
+      /^NOT_BUILT: .*\| Run `adapt build --target lambda` first/,
+    );
     expect(await codeOf(lambdaTarget.invoke!(project.context({ config: {}, outDir }), { event: path.join(project.dir, 'missing.json') }))).toMatch(/^BAD_EVENT: Cannot read/);
     const bad = path.join(project.dir, 'bad.json');
     await writeFile(bad, '{ not json');
@@ -232,7 +243,10 @@ describe('bad input is refused before any AWS call', () => {
     [{ memory: 64 }, /memory: 64 is not a whole number from 128 to 10240/],
     [{ timeout: 901 }, /timeout: 901 is not a whole number from 1 to 900/],
     [{ alias: '42' }, /alias: AWS would reject the alias "42"/],
-    [{ runtime: 'nodejs20.x' }, /^BAD_SETTING: targets\.lambda\.runtime: "nodejs20\.x" is a deprecated Lambda runtime: AWS blocks creating and updating functions on it \| Use runtime "nodejs24\.x" \(the default\) or "nodejs22\.x" in adapt\.config\.ts\.$/],
+    [
+      { runtime: 'nodejs20.x' },
+      /^BAD_SETTING: targets\.lambda\.runtime: "nodejs20\.x" is a deprecated Lambda runtime: AWS blocks creating and updating functions on it \| Use runtime "nodejs24\.x" \(the default\) or "nodejs22\.x" in adapt\.config\.ts\.$/,
+    ],
     [{ runtime: 'nodejs18.x' }, /runtime: "nodejs18\.x" is a deprecated Lambda runtime/],
     [{ runtime: 'python3.13' }, /runtime: "python3\.13" is not supported/],
     [{ env: { AWS_REGION: 'x' } }, /env.AWS_REGION: Lambda reserves this variable/],

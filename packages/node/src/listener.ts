@@ -163,9 +163,7 @@ export function createListener(app: App, options: ListenerOptions = {}): Request
     }
   };
 
-  const handle = nodeHandler
-    ? (req: IncomingMessage, res: ServerResponse) => runNodeHandler(nodeHandler, req, res)
-    : runApp;
+  const handle = nodeHandler ? (req: IncomingMessage, res: ServerResponse) => runNodeHandler(nodeHandler, req, res) : runApp;
 
   const listener = ((req: IncomingMessage, res: ServerResponse): void => {
     if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {

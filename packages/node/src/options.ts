@@ -91,7 +91,7 @@ export type ListenerOptions = Pick<ServeOptions, 'trustProxy' | 'bodyLimit' | 's
 export function resolveOptions(options: ServeOptions = {}, env: Record<string, string | undefined> = process.env): ResolvedOptions {
   const port = options.port === undefined ? (env.PORT ? parseEnvPort(env.PORT) : defaultPort) : parsePort(options.port);
   if (port === undefined) throw new TypeError(`adapt: option "port" must be ${portRule}; got ${JSON.stringify(options.port)}`);
-  const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;
+  const workers = options.workers === 'auto' ? availableParallelism() : (options.workers ?? 1);
   if (!Number.isInteger(workers) || workers < 1) {
     throw new TypeError(`adapt: option "workers" must be a positive integer or 'auto'; got ${JSON.stringify(options.workers)}`);
   }
@@ -128,7 +128,9 @@ export function normalizeStatic(option: string | StaticOptions | undefined): Sta
 function positive(name: string, value: number | undefined, fallback: number, allowInfinity = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowInfinity && !Number.isFinite(value))) {
-    throw new TypeError(`adapt: option "${name}" must be a number of ${name === 'bodyLimit' || name === 'maxHeaderSize' ? 'bytes' : 'milliseconds'} (0 or more); got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `adapt: option "${name}" must be a number of ${name === 'bodyLimit' || name === 'maxHeaderSize' ? 'bytes' : 'milliseconds'} (0 or more); got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -144,4 +146,3 @@ function checkedTrust(setting: TrustProxy): TrustProxy {
   trustRule(setting);
   return setting;
 }
-

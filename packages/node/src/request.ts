@@ -88,7 +88,8 @@ export function nodeRequestUrl(req: IncomingMessage, trust: TrustRule): string {
     host = firstValue(req.headers['x-forwarded-host']) || host;
   }
   if (target.charCodeAt(0) === 47 /* / */) {
-    if (!host) host = 'localhost'; // HTTP/1.0 without Host
+    if (!host)
+      host = 'localhost'; // HTTP/1.0 without Host
     else if (host !== lastValidHost) {
       if (!validHost.test(host)) throw badRequest('BAD_URL', `Host ${JSON.stringify(host.slice(0, 100))} is not a valid host`);
       lastValidHost = host;

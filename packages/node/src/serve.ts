@@ -93,7 +93,11 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   const removeSignals = resolved.handleSignals ? onShutdownSignals(close) : () => {};
   if (cluster.isWorker) {
     process.on('message', (message: unknown) => {
-      if ((message as { adapt?: string })?.adapt === 'shutdown') void close().then(() => process.exit(0), () => process.exit(1));
+      if ((message as { adapt?: string })?.adapt === 'shutdown')
+        void close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
   return { url, port, server, close };
@@ -104,7 +108,12 @@ function listen(server: Server, options: ResolvedOptions): Promise<void> {
     const onError = (error: NodeJS.ErrnoException) => {
       const where = options.path ? `socket ${options.path}` : `port ${options.port} on ${options.host}`;
       if (error.code === 'EADDRINUSE') {
-        reject(new Error(`adapt: ${where} is already in use. Stop the other server, or choose another with the PORT variable or the "port" option${options.path ? ' (or remove a stale socket file)' : ''}.`, { cause: error }));
+        reject(
+          new Error(
+            `adapt: ${where} is already in use. Stop the other server, or choose another with the PORT variable or the "port" option${options.path ? ' (or remove a stale socket file)' : ''}.`,
+            { cause: error },
+          ),
+        );
       } else if (error.code === 'EACCES') {
         reject(new Error(`adapt: no permission to listen on ${where}. Ports below 1024 need privileges; use a higher port.`, { cause: error }));
       } else {

@@ -190,15 +190,18 @@ describe('requests and responses', () => {
   });
 
   it('streams a request body to the app as it arrives (backpressure both ways)', async () => {
-    const server = await start(async (request) => {
-      let size = 0;
-      let chunks = 0;
-      for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.byteLength;
-        chunks++;
-      }
-      return Response.json({ size, chunks: chunks > 1 });
-    }, { bodyLimit: Infinity });
+    const server = await start(
+      async (request) => {
+        let size = 0;
+        let chunks = 0;
+        for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+          size += chunk.byteLength;
+          chunks++;
+        }
+        return Response.json({ size, chunks: chunks > 1 });
+      },
+      { bodyLimit: Infinity },
+    );
     const body = new Uint8Array(8 * 1024 * 1024).fill(7);
     const answer = JSON.parse(text((await send(server.url, '/', { method: 'PUT', body })).body));
     expect(answer).toEqual({ size: body.byteLength, chunks: true });

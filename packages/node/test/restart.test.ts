@@ -35,7 +35,11 @@ describe('SIGHUP restarts the workers without downtime', () => {
     const failures: string[] = [];
     const seen = new Set<string>();
     const loop = async () => {
-      while (!stop) await get(`${server.url}/pid`, agent).then((pid) => seen.add(pid), (error: Error) => failures.push(error.message));
+      while (!stop)
+        await get(`${server.url}/pid`, agent).then(
+          (pid) => seen.add(pid),
+          (error: Error) => failures.push(error.message),
+        );
     };
     const loops = [loop(), loop(), loop()];
     server.child.kill('SIGHUP');

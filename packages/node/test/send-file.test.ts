@@ -35,7 +35,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(stopChildren);
 
 const header = (answer: { headers: Headers }, name: string) => answer.headers.get(name) ?? undefined;
-const file = (server: ChildServer, path: string, headers: Record<string, string> = {}) => send(server.url, `/file?path=${encodeURIComponent(path)}`, { headers: Object.entries(headers) });
+const file = (server: ChildServer, path: string, headers: Record<string, string> = {}) =>
+  send(server.url, `/file?path=${encodeURIComponent(path)}`, { headers: Object.entries(headers) });
 
 describe('sendFile streamed by the app (mode "stream")', () => {
   it('sends the file with type, length, ETag and Last-Modified; 304 and Range from the request', async () => {
@@ -172,7 +173,10 @@ describe('sendFile through a real lighttpd with X-Sendfile', () => {
     try {
       for (;;) {
         if (lighttpd.exitCode !== null) throw new Error(`lighttpd exited with ${lighttpd.exitCode}`);
-        const up = await download(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+        const up = await download(`http://127.0.0.1:${port}/`).then(
+          () => true,
+          () => false,
+        );
         if (up) break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }

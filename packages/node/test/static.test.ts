@@ -120,8 +120,22 @@ describe('static files', () => {
 
   it('honours If-Range only while the file is unchanged', async () => {
     const etag = (await get('/digits.bin')).headers.get('etag')!;
-    expect((await get('/digits.bin', [['range', 'bytes=0-0'], ['if-range', etag]])).status).toBe(206);
-    expect((await get('/digits.bin', [['range', 'bytes=0-0'], ['if-range', '"old"']])).status).toBe(200);
+    expect(
+      (
+        await get('/digits.bin', [
+          ['range', 'bytes=0-0'],
+          ['if-range', etag],
+        ])
+      ).status,
+    ).toBe(206);
+    expect(
+      (
+        await get('/digits.bin', [
+          ['range', 'bytes=0-0'],
+          ['if-range', '"old"'],
+        ])
+      ).status,
+    ).toBe(200);
   });
 
   it('serves precompressed .br and .gz by Accept-Encoding, with Vary, immutable for hashed names', async () => {

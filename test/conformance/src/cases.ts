@@ -53,23 +53,53 @@ export const cases: ConformanceCase[] = [
   ),
 
   // paths and queries, raw as sent
-  { name: 'plain query', request: get('/echo?a=1&b=2'), expect: { status: 200, json: echo('/echo', 'a=1&b=2', [['a', '1'], ['b', '2']]) } },
+  {
+    name: 'plain query',
+    request: get('/echo?a=1&b=2'),
+    expect: {
+      status: 200,
+      json: echo('/echo', 'a=1&b=2', [
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+    },
+  },
   {
     name: 'repeated query keys keep order',
     request: get('/echo?tag=x&tag=y&other=1&tag=z'),
-    expect: { status: 200, json: echo('/echo', 'tag=x&tag=y&other=1&tag=z', [['tag', 'x'], ['tag', 'y'], ['other', '1'], ['tag', 'z']]) },
+    expect: {
+      status: 200,
+      json: echo('/echo', 'tag=x&tag=y&other=1&tag=z', [
+        ['tag', 'x'],
+        ['tag', 'y'],
+        ['other', '1'],
+        ['tag', 'z'],
+      ]),
+    },
   },
   {
     name: 'empty query values',
     request: get('/echo?empty=&flag&x=1'),
-    expect: { status: 200, json: echo('/echo', 'empty=&flag&x=1', [['empty', ''], ['flag', ''], ['x', '1']]) },
+    expect: {
+      status: 200,
+      json: echo('/echo', 'empty=&flag&x=1', [
+        ['empty', ''],
+        ['flag', ''],
+        ['x', '1'],
+      ]),
+    },
   },
   {
     name: '%2F, + and %20 in the query stay encoded',
     request: get('/echo?path=a%2Fb&plus=a+b&space=a%20b&literal=a%2Bb'),
     expect: {
       status: 200,
-      json: echo('/echo', 'path=a%2Fb&plus=a+b&space=a%20b&literal=a%2Bb', [['path', 'a/b'], ['plus', 'a b'], ['space', 'a b'], ['literal', 'a+b']]),
+      json: echo('/echo', 'path=a%2Fb&plus=a+b&space=a%20b&literal=a%2Bb', [
+        ['path', 'a/b'],
+        ['plus', 'a b'],
+        ['space', 'a b'],
+        ['literal', 'a+b'],
+      ]),
     },
   },
   { name: '%2F in the path is not decoded', request: get('/echo/a%2Fb/c'), expect: { status: 200, json: echo('/echo/a%2Fb/c', '', []) } },
@@ -96,7 +126,10 @@ export const cases: ConformanceCase[] = [
   },
   {
     name: 'repeated request header is joined with a comma',
-    request: get('/headers?name=x-multi', [['x-multi', 'a'], ['x-multi', 'b']]),
+    request: get('/headers?name=x-multi', [
+      ['x-multi', 'a'],
+      ['x-multi', 'b'],
+    ]),
     expect: { status: 200, json: { 'x-multi': 'a, b' } },
   },
   {
@@ -224,7 +257,12 @@ export const cases: ConformanceCase[] = [
     request: {
       method: 'POST',
       path: '/request-props',
-      headers: [['x-order-z', '1'], ['x-order-a', '2'], ['x-order-m', '3'], ['content-type', 'text/plain']],
+      headers: [
+        ['x-order-z', '1'],
+        ['x-order-a', '2'],
+        ['x-order-m', '3'],
+        ['content-type', 'text/plain'],
+      ],
       body: 'body once',
     },
     needs: ['fetch-api'],

@@ -33,5 +33,5 @@ export type Feature = 'context' | 'fetch-api';
 
 export function bytesOf(body: Uint8Array | string | undefined): Uint8Array<ArrayBuffer> {
   if (body === undefined) return new Uint8Array(0);
-  return typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
+  return typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
 }

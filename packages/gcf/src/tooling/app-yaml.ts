@@ -34,11 +34,21 @@ export function staticHandlers(entries: { name: string; directory: boolean }[]):
 export function appEngineVersion(settings: ResolvedGoogleSettings, statics: StaticHandler[]): AppEngineVersionSpec {
   const handlers: Record<string, unknown>[] = statics.map((handler) =>
     handler.directory
-      ? { urlRegex: `${escapeRegex(handler.url)}/(.*)`, staticFiles: { path: `${handler.file}/\\1`, uploadPathRegex: `${escapeRegex(handler.file)}/.*` }, securityLevel: 'SECURE_ALWAYS' }
+      ? {
+          urlRegex: `${escapeRegex(handler.url)}/(.*)`,
+          staticFiles: { path: `${handler.file}/\\1`, uploadPathRegex: `${escapeRegex(handler.file)}/.*` },
+          securityLevel: 'SECURE_ALWAYS',
+        }
       : { urlRegex: escapeRegex(handler.url), staticFiles: { path: handler.file, uploadPathRegex: escapeRegex(handler.file) }, securityLevel: 'SECURE_ALWAYS' },
   );
   handlers.push({ urlRegex: '.*', script: { scriptPath: 'auto' }, securityLevel: 'SECURE_ALWAYS' });
-  const spec: AppEngineVersionSpec = { runtime: settings.runtime, instanceClass: settings.instanceClass, inboundServices: ['INBOUND_SERVICE_WARMUP'], handlers, entrypoint: { shell: 'npm start' } };
+  const spec: AppEngineVersionSpec = {
+    runtime: settings.runtime,
+    instanceClass: settings.instanceClass,
+    inboundServices: ['INBOUND_SERVICE_WARMUP'],
+    handlers,
+    entrypoint: { shell: 'npm start' },
+  };
   const scaling = settings.scaling;
   if (scaling && typeof scaling.basic === 'object' && scaling.basic !== null) {
     const basic = scaling.basic as { maxInstances?: number; idleTimeout?: string };
@@ -76,7 +86,15 @@ export function appYaml(settings: ResolvedGoogleSettings, spec: AppEngineVersion
     const files = handler.staticFiles as { path: string; uploadPathRegex: string } | undefined;
     if (!files) continue;
     const directory = files.path.endsWith('/\\1');
-    lines.push(`  - url: ${q(directory ? String(handler.urlRegex).replace(/\/\(\.\*\)$/, '').replace(/\\(.)/g, '$1') : String(handler.urlRegex).replace(/\\(.)/g, '$1'))}`);
+    lines.push(
+      `  - url: ${q(
+        directory
+          ? String(handler.urlRegex)
+              .replace(/\/\(\.\*\)$/, '')
+              .replace(/\\(.)/g, '$1')
+          : String(handler.urlRegex).replace(/\\(.)/g, '$1'),
+      )}`,
+    );
     if (directory) lines.push(`    static_dir: ${q(files.path.replace(/\/\\1$/, ''))}`);
     else lines.push(`    static_files: ${q(files.path)}`, `    upload: ${q(files.uploadPathRegex)}`);
     lines.push('    secure: always');

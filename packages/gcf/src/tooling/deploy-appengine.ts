@@ -36,7 +36,10 @@ export const versionId = (sha: string) => `a${sha.slice(0, 20)}`;
 
 async function clientsFor(clients: GoogleClients) {
   const admin = await import('@google-cloud/appengine-admin').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/appengine-admin, which is not installed', { hint: 'npm install --save-dev @google-cloud/appengine-admin @google-cloud/storage google-auth-library', cause: error });
+    throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/appengine-admin, which is not installed', {
+      hint: 'npm install --save-dev @google-cloud/appengine-admin @google-cloud/storage google-auth-library',
+      cause: error,
+    });
   });
   const options = clients.clientOptions as ConstructorParameters<typeof admin.v1.VersionsClient>[0];
   return { versions: new admin.v1.VersionsClient(options), services: new admin.v1.ServicesClient(options) };
@@ -44,10 +47,17 @@ async function clientsFor(clients: GoogleClients) {
 
 async function storageFor(clients: GoogleClients) {
   const { Storage } = await import('@google-cloud/storage').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/storage, which is not installed', { hint: 'npm install --save-dev @google-cloud/storage', cause: error });
+    throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/storage, which is not installed', {
+      hint: 'npm install --save-dev @google-cloud/storage',
+      cause: error,
+    });
   });
   const authClient = await clients.auth.getClient();
-  return new Storage({ projectId: clients.project, authClient: authClient as never, ...(clients.apiEndpoint ? { apiEndpoint: clients.apiEndpoint, useAuthWithCustomEndpoint: true } : {}) });
+  return new Storage({
+    projectId: clients.project,
+    authClient: authClient as never,
+    ...(clients.apiEndpoint ? { apiEndpoint: clients.apiEndpoint, useAuthWithCustomEndpoint: true } : {}),
+  });
 }
 
 async function readState(versions: Obj, services: Obj, app: string, service: string): Promise<{ serving: string | undefined; list: Obj[]; exists: boolean }> {
@@ -83,7 +93,8 @@ async function moveTraffic(ctx: TargetContext, clients: GoogleClients, services:
   });
 }
 
-const urlFor = (project: string, service: string, version: Obj | undefined) => version?.versionUrl ?? (service === 'default' ? `https://${project}.appspot.com` : `https://${service}-dot-${project}.appspot.com`);
+const urlFor = (project: string, service: string, version: Obj | undefined) =>
+  version?.versionUrl ?? (service === 'default' ? `https://${project}.appspot.com` : `https://${service}-dot-${project}.appspot.com`);
 
 function compact<T extends object>(result: T): T {
   return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined)) as T;
@@ -110,16 +121,40 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
     const object = `adapt/${service}/${sha}.zip`;
     const state = await ctx.log.step(`Reading ${service} in ${clients.project}`, () => readState(versions, services, app, service));
     const existing = state.list.find((version) => version.id === id);
-    const calls: { call: string; detail: string }[] = [{ call: 'services.get', detail: `${app}/services/${service}` }, { call: 'versions.list', detail: service }];
+    const calls: { call: string; detail: string }[] = [
+      { call: 'services.get', detail: `${app}/services/${service}` },
+      { call: 'versions.list', detail: service },
+    ];
     if (!existing) {
-      calls.push({ call: 'storage objects.get', detail: `gs://${bucketName}/${object}` }, { call: 'storage objects.insert', detail: `gs://${bucketName}/${object} (${zip.byteLength} bytes, if not there)` });
-      calls.push({ call: 'versions.create', detail: `${service}/${id}: ${spec.runtime}, ${spec.instanceClass}, ${spec.handlers.length} handlers` }, { call: 'operations.get', detail: 'until done' });
+      calls.push(
+        { call: 'storage objects.get', detail: `gs://${bucketName}/${object}` },
+        { call: 'storage objects.insert', detail: `gs://${bucketName}/${object} (${zip.byteLength} bytes, if not there)` },
+      );
+      calls.push(
+        { call: 'versions.create', detail: `${service}/${id}: ${spec.runtime}, ${spec.instanceClass}, ${spec.handlers.length} handlers` },
+        { call: 'operations.get', detail: 'until done' },
+      );
     }
     if (state.serving !== id) calls.push({ call: 'services.patch', detail: `split allocations {${id}: 1} (was ${state.serving ?? 'none'})` });
-    const base = { target: 'appengine' as const, stage: ctx.stage, project: clients.project, service, version: id, previousVersion: state.serving !== id ? state.serving : undefined };
+    const base = {
+      target: 'appengine' as const,
+      stage: ctx.stage,
+      project: clients.project,
+      service,
+      version: id,
+      previousVersion: state.serving !== id ? state.serving : undefined,
+    };
     if (existing && state.serving === id) {
       ctx.log.info(`Version ${id} already holds this build and serves all traffic: nothing to upload, no new version.`);
-      return compact({ ...base, uploaded: false, created: false, trafficMoved: false, url: urlFor(clients.project, service, existing), dryRun: options.dryRun, ...(options.dryRun ? { calls: calls.slice(0, 2) } : {}) });
+      return compact({
+        ...base,
+        uploaded: false,
+        created: false,
+        trafficMoved: false,
+        url: urlFor(clients.project, service, existing),
+        dryRun: options.dryRun,
+        ...(options.dryRun ? { calls: calls.slice(0, 2) } : {}),
+      });
     }
     if (options.dryRun) {
       ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
@@ -175,9 +210,21 @@ export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptio
     const byTime = [...state.list].sort((a, b) => String(a.createTime ?? '').localeCompare(String(b.createTime ?? '')));
     const at = byTime.findIndex((version) => version.id === state.serving);
     const previous = at > 0 ? byTime[at - 1] : undefined;
-    if (!previous) throw new AdaptError('NOTHING_TO_ROLL_BACK', `Version ${state.serving} is the oldest version of ${service}: there is none before it to go back to.`, { hint: 'Deploy the version you want: adapt deploy --target appengine' });
+    if (!previous)
+      throw new AdaptError('NOTHING_TO_ROLL_BACK', `Version ${state.serving} is the oldest version of ${service}: there is none before it to go back to.`, {
+        hint: 'Deploy the version you want: adapt deploy --target appengine',
+      });
     const calls = [{ call: 'services.patch', detail: `split allocations {${previous.id}: 1} (was ${state.serving})` }];
-    const base = { target: 'appengine' as const, stage: ctx.stage, project: clients.project, service, version: String(previous.id), previousVersion: state.serving, uploaded: false, created: false };
+    const base = {
+      target: 'appengine' as const,
+      stage: ctx.stage,
+      project: clients.project,
+      service,
+      version: String(previous.id),
+      previousVersion: state.serving,
+      uploaded: false,
+      created: false,
+    };
     if (options.dryRun) {
       ctx.log.info(`Dry run: would move all traffic of ${service} from ${state.serving} back to ${previous.id} in one call:`);
       for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);

@@ -74,8 +74,10 @@ export function configChanges(current: Fn, settings: ResolvedGoogleSettings): st
   if (service.availableMemory !== want.availableMemory) changes.push(`memory: ${service.availableMemory} -> ${want.availableMemory}`);
   if (Number(service.timeoutSeconds) !== want.timeoutSeconds) changes.push(`timeout: ${service.timeoutSeconds}s -> ${want.timeoutSeconds}s`);
   if (JSON.stringify(Object.entries(env).sort()) !== JSON.stringify(Object.entries(want.environmentVariables).sort())) changes.push('env');
-  if (want.maxInstanceCount !== undefined && service.maxInstanceCount !== want.maxInstanceCount) changes.push(`maxInstances: ${service.maxInstanceCount} -> ${want.maxInstanceCount}`);
-  if (want.minInstanceCount !== undefined && (service.minInstanceCount ?? 0) !== want.minInstanceCount) changes.push(`minInstances: ${service.minInstanceCount ?? 0} -> ${want.minInstanceCount}`);
+  if (want.maxInstanceCount !== undefined && service.maxInstanceCount !== want.maxInstanceCount)
+    changes.push(`maxInstances: ${service.maxInstanceCount} -> ${want.maxInstanceCount}`);
+  if (want.minInstanceCount !== undefined && (service.minInstanceCount ?? 0) !== want.minInstanceCount)
+    changes.push(`minInstances: ${service.minInstanceCount ?? 0} -> ${want.minInstanceCount}`);
   if (want.serviceAccountEmail !== undefined && service.serviceAccountEmail !== want.serviceAccountEmail) changes.push('serviceAccount');
   return changes;
 }
@@ -87,24 +89,38 @@ function functionBody(name: string, settings: ResolvedGoogleSettings, storageSou
     environment: 'GEN_2',
     labels,
     buildConfig: { runtime: want.runtime, entryPoint, source: { storageSource } },
-    serviceConfig: Object.fromEntries(Object.entries({
-      availableMemory: want.availableMemory,
-      timeoutSeconds: want.timeoutSeconds,
-      environmentVariables: want.environmentVariables,
-      maxInstanceCount: want.maxInstanceCount,
-      minInstanceCount: want.minInstanceCount,
-      serviceAccountEmail: want.serviceAccountEmail,
-    }).filter(([, value]) => value !== undefined)),
+    serviceConfig: Object.fromEntries(
+      Object.entries({
+        availableMemory: want.availableMemory,
+        timeoutSeconds: want.timeoutSeconds,
+        environmentVariables: want.environmentVariables,
+        maxInstanceCount: want.maxInstanceCount,
+        minInstanceCount: want.minInstanceCount,
+        serviceAccountEmail: want.serviceAccountEmail,
+      }).filter(([, value]) => value !== undefined),
+    ),
   };
 }
 
-const updateMask = (settings: ResolvedGoogleSettings) =>
-  ['labels', 'buildConfig.source', 'buildConfig.runtime', 'buildConfig.entryPoint', 'serviceConfig.availableMemory', 'serviceConfig.timeoutSeconds', 'serviceConfig.environmentVariables',
-    ...(settings.maxInstances !== undefined ? ['serviceConfig.maxInstanceCount'] : []), ...(settings.minInstances !== undefined ? ['serviceConfig.minInstanceCount'] : []), ...(settings.serviceAccount !== undefined ? ['serviceConfig.serviceAccountEmail'] : [])];
+const updateMask = (settings: ResolvedGoogleSettings) => [
+  'labels',
+  'buildConfig.source',
+  'buildConfig.runtime',
+  'buildConfig.entryPoint',
+  'serviceConfig.availableMemory',
+  'serviceConfig.timeoutSeconds',
+  'serviceConfig.environmentVariables',
+  ...(settings.maxInstances !== undefined ? ['serviceConfig.maxInstanceCount'] : []),
+  ...(settings.minInstances !== undefined ? ['serviceConfig.minInstanceCount'] : []),
+  ...(settings.serviceAccount !== undefined ? ['serviceConfig.serviceAccountEmail'] : []),
+];
 
 async function functionClient(clients: GoogleClients) {
   const { v2 } = await import('@google-cloud/functions').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying to Cloud Run functions needs @google-cloud/functions, which is not installed', { hint: 'npm install --save-dev @google-cloud/functions google-auth-library', cause: error });
+    throw new AdaptError('SDK_MISSING', 'deploying to Cloud Run functions needs @google-cloud/functions, which is not installed', {
+      hint: 'npm install --save-dev @google-cloud/functions google-auth-library',
+      cause: error,
+    });
   });
   return new v2.FunctionServiceClient(clients.clientOptions as ConstructorParameters<typeof v2.FunctionServiceClient>[0]);
 }
@@ -185,9 +201,15 @@ export async function deployGcf(ctx: TargetContext, options: DeployOptions, runt
     const changes = current ? configChanges(current, settings) : ['new function'];
     const action: GcfDeployResult['action'] = !current ? 'create' : sameSource && changes.length === 0 ? 'none' : 'update';
     const calls: { call: string; detail: string }[] = [{ call: 'GetFunction', detail: name }];
-    if (action !== 'none' && !sameSource) calls.push({ call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` }, { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` });
-    if (action === 'create') calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
-    if (action === 'update') calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
+    if (action !== 'none' && !sameSource)
+      calls.push(
+        { call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` },
+        { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` },
+      );
+    if (action === 'create')
+      calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
+    if (action === 'update')
+      calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
     if (action !== 'none') calls.push({ call: 'GetOperation', detail: 'until done (progress printed)' });
     const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: sha, action };
     if (action === 'none') {
@@ -200,7 +222,14 @@ export async function deployGcf(ctx: TargetContext, options: DeployOptions, runt
       for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
       return compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes });
     }
-    const labels: Record<string, string> = { ...(current?.labels ?? {}), 'adapt-source': sha, 'adapt-stage': ctx.stage.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 63) };
+    const labels: Record<string, string> = {
+      ...(current?.labels ?? {}),
+      'adapt-source': sha,
+      'adapt-stage': ctx.stage
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '-')
+        .slice(0, 63),
+    };
     if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
     await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
     const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
@@ -219,16 +248,23 @@ export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, ru
   try {
     const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
     const current = await ctx.log.step(`Reading ${settings.name}`, () => getFunction(client, name));
-    if (!current) throw new AdaptError('NOTHING_TO_ROLL_BACK', `${settings.name} does not exist in ${clients.project}/${settings.region}.`, { hint: 'Deploy it first: adapt deploy --target gcf' });
+    if (!current)
+      throw new AdaptError('NOTHING_TO_ROLL_BACK', `${settings.name} does not exist in ${clients.project}/${settings.region}.`, {
+        hint: 'Deploy it first: adapt deploy --target gcf',
+      });
     const currentSha = current.labels?.['adapt-source'] as string | undefined;
     const previous = current.labels?.['adapt-previous'] as string | undefined;
     if (!previous) {
-      throw new AdaptError('NOTHING_TO_ROLL_BACK', `${settings.name} has no earlier source deployed by adapt (no adapt-previous label).`, { hint: 'Cloud Run functions keeps no previous revision to point back at; deploy the version you want instead: adapt build --target gcf && adapt deploy --target gcf' });
+      throw new AdaptError('NOTHING_TO_ROLL_BACK', `${settings.name} has no earlier source deployed by adapt (no adapt-previous label).`, {
+        hint: 'Cloud Run functions keeps no previous revision to point back at; deploy the version you want instead: adapt build --target gcf && adapt deploy --target gcf',
+      });
     }
     const dir = historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir);
     const zip = await keptSource(dir, previous);
     if (!zip) {
-      throw new AdaptError('SOURCE_NOT_KEPT', `The previous source (${previous.slice(0, 12)}) is not in ${dir}: it was deployed from another machine or the folder was cleaned.`, { hint: 'Check out the commit that was deployed before, then adapt build --target gcf && adapt deploy --target gcf.' });
+      throw new AdaptError('SOURCE_NOT_KEPT', `The previous source (${previous.slice(0, 12)}) is not in ${dir}: it was deployed from another machine or the folder was cleaned.`, {
+        hint: 'Check out the commit that was deployed before, then adapt build --target gcf && adapt deploy --target gcf.',
+      });
     }
     const calls = [
       { call: 'GenerateUploadUrl', detail: 'for the previous source' },
@@ -236,7 +272,15 @@ export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, ru
       { call: 'UpdateFunction', detail: `source ${previous.slice(0, 12)} (was ${currentSha?.slice(0, 12) ?? 'unknown'})` },
       { call: 'GetOperation', detail: 'until done' },
     ];
-    const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: previous, action: 'update' as const };
+    const base = {
+      target: 'gcf' as const,
+      stage: ctx.stage,
+      project: clients.project,
+      region: settings.region,
+      functionName: settings.name,
+      source: previous,
+      action: 'update' as const,
+    };
     if (options.dryRun) {
       ctx.log.info('Dry run: rollback redeploys the previous source (Cloud Run functions has no revision to move traffic back to). These calls would be made:');
       for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);

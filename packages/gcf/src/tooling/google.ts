@@ -27,13 +27,17 @@ export interface GoogleClients {
   pollMs: number;
 }
 
-const adcHint = 'Create Application Default Credentials with `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file), then run the command again.';
+const adcHint =
+  'Create Application Default Credentials with `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file), then run the command again.';
 
 async function load<T>(name: string, loader: () => Promise<T>): Promise<T> {
   try {
     return await loader();
   } catch (error) {
-    throw new AdaptError('SDK_MISSING', `deploying to Google Cloud needs ${name}, which is not installed`, { hint: 'install Google\'s client libraries in the app: npm install --save-dev @google-cloud/functions @google-cloud/appengine-admin @google-cloud/storage google-auth-library', cause: error });
+    throw new AdaptError('SDK_MISSING', `deploying to Google Cloud needs ${name}, which is not installed`, {
+      hint: "install Google's client libraries in the app: npm install --save-dev @google-cloud/functions @google-cloud/appengine-admin @google-cloud/storage google-auth-library",
+      cause: error,
+    });
   }
 }
 
@@ -60,7 +64,9 @@ export async function googleClients(settings: ResolvedGoogleSettings, runtime: G
     }
   }
   if (!project) {
-    throw new AdaptError('NO_PROJECT', 'No Google Cloud project id: none in adapt.config.ts, GOOGLE_CLOUD_PROJECT or the credentials.', { hint: 'Set targets.<target>.project in adapt.config.ts (or GOOGLE_CLOUD_PROJECT), for example with the id `gcloud config get-value project` prints.' });
+    throw new AdaptError('NO_PROJECT', 'No Google Cloud project id: none in adapt.config.ts, GOOGLE_CLOUD_PROJECT or the credentials.', {
+      hint: 'Set targets.<target>.project in adapt.config.ts (or GOOGLE_CLOUD_PROJECT), for example with the id `gcloud config get-value project` prints.',
+    });
   }
   const clientOptions: Record<string, unknown> = { fallback: true, auth };
   if (origin) {
@@ -72,11 +78,26 @@ export async function googleClients(settings: ResolvedGoogleSettings, runtime: G
 }
 
 /** gRPC status codes Google's REST errors carry. */
-const statusNames: Record<number, string> = { 3: 'INVALID_ARGUMENT', 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS', 7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 10: 'ABORTED', 13: 'INTERNAL', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED' };
+const statusNames: Record<number, string> = {
+  3: 'INVALID_ARGUMENT',
+  5: 'NOT_FOUND',
+  6: 'ALREADY_EXISTS',
+  7: 'PERMISSION_DENIED',
+  8: 'RESOURCE_EXHAUSTED',
+  9: 'FAILED_PRECONDITION',
+  10: 'ABORTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  16: 'UNAUTHENTICATED',
+};
 
 export function statusOf(error: unknown): string | undefined {
   const e = error as { code?: number | string; status?: string; statusDetails?: unknown };
-  if (typeof e?.code === 'number') return statusNames[e.code] ?? (e.code === 409 ? 'ALREADY_EXISTS' : e.code === 429 ? 'RESOURCE_EXHAUSTED' : e.code === 404 ? 'NOT_FOUND' : e.code === 403 ? 'PERMISSION_DENIED' : String(e.code));
+  if (typeof e?.code === 'number')
+    return (
+      statusNames[e.code] ??
+      (e.code === 409 ? 'ALREADY_EXISTS' : e.code === 429 ? 'RESOURCE_EXHAUSTED' : e.code === 404 ? 'NOT_FOUND' : e.code === 403 ? 'PERMISSION_DENIED' : String(e.code))
+    );
   return typeof e?.status === 'string' ? e.status : undefined;
 }
 
@@ -86,9 +107,21 @@ export function googleFailure(what: string, error: unknown, keeps: string, retry
   const status = statusOf(error);
   const message = ((error as Error)?.message ?? String(error)).split('\n')[0];
   const base = `${what} failed${status ? ` (${status})` : ''}: ${message}. ${keeps}`;
-  if (status === 'RESOURCE_EXHAUSTED') return new AdaptError('GOOGLE_QUOTA', base, { hint: `A quota ran out: wait a minute and ${retry}, or ask for more quota on the console's IAM & Admin > Quotas page.`, cause: error });
-  if (status === 'ALREADY_EXISTS' || status === 'ABORTED' || status === 'FAILED_PRECONDITION') return new AdaptError('GOOGLE_CONFLICT', base, { hint: `Another deploy or change is in progress or got there first: wait for it to finish (see the console), then ${retry}.`, cause: error });
-  if (status === 'PERMISSION_DENIED' || status === 'UNAUTHENTICATED') return new AdaptError('GOOGLE_DENIED', base, { hint: `Check that the account has the role the call needs and the API is enabled in the project, then ${retry}. ${adcHint}`, cause: error });
+  if (status === 'RESOURCE_EXHAUSTED')
+    return new AdaptError('GOOGLE_QUOTA', base, {
+      hint: `A quota ran out: wait a minute and ${retry}, or ask for more quota on the console's IAM & Admin > Quotas page.`,
+      cause: error,
+    });
+  if (status === 'ALREADY_EXISTS' || status === 'ABORTED' || status === 'FAILED_PRECONDITION')
+    return new AdaptError('GOOGLE_CONFLICT', base, {
+      hint: `Another deploy or change is in progress or got there first: wait for it to finish (see the console), then ${retry}.`,
+      cause: error,
+    });
+  if (status === 'PERMISSION_DENIED' || status === 'UNAUTHENTICATED')
+    return new AdaptError('GOOGLE_DENIED', base, {
+      hint: `Check that the account has the role the call needs and the API is enabled in the project, then ${retry}. ${adcHint}`,
+      cause: error,
+    });
   return new AdaptError('GOOGLE_ERROR', base, { hint: `Fix the cause above, then ${retry}.`, cause: error });
 }
 
@@ -102,9 +135,12 @@ export async function putSignedUrl(url: string, zip: Buffer, keeps: string, retr
   }
   await response.arrayBuffer();
   if (response.status === 403) {
-    throw new AdaptError('UPLOAD_EXPIRED', `The signed upload URL refused the source (403: expired or not valid). ${keeps}`, { hint: `Each deploy asks for a fresh URL: ${retry}. If it keeps failing, check the machine's clock.` });
+    throw new AdaptError('UPLOAD_EXPIRED', `The signed upload URL refused the source (403: expired or not valid). ${keeps}`, {
+      hint: `Each deploy asks for a fresh URL: ${retry}. If it keeps failing, check the machine's clock.`,
+    });
   }
-  if (!response.ok) throw new AdaptError('UPLOAD_FAILED', `Uploading the source failed with HTTP ${response.status}. ${keeps}`, { hint: `${retry[0]!.toUpperCase()}${retry.slice(1)}.` });
+  if (!response.ok)
+    throw new AdaptError('UPLOAD_FAILED', `Uploading the source failed with HTTP ${response.status}. ${keeps}`, { hint: `${retry[0]!.toUpperCase()}${retry.slice(1)}.` });
 }
 
 /** Follows a long-running operation to its end, reporting progress; the result, or the failure as an AdaptError. */

@@ -57,7 +57,16 @@ export default gcfTarget;
 export { gcfBundle, appEngineBundle, entryPoint } from './bundle.js';
 export { gcfPackage, appEnginePackage, functionsFrameworkVersion } from './package.js';
 export { appEngineVersion, appYaml, staticHandlers } from './app-yaml.js';
-export { resolveGoogleSettings, gcfRegions, gcfRuntimes, defaultRuntime, functionNamePattern, gcfSettingsSchema, appEngineSettingsSchema, type ResolvedGoogleSettings } from './settings.js';
+export {
+  resolveGoogleSettings,
+  gcfRegions,
+  gcfRuntimes,
+  defaultRuntime,
+  functionNamePattern,
+  gcfSettingsSchema,
+  appEngineSettingsSchema,
+  type ResolvedGoogleSettings,
+} from './settings.js';
 export { folderEntries, zipFolder, sourceZip, type SourceManifest } from './files.js';
 export { functionsFrameworkMain } from './start.js';
 export type { GoogleRuntime } from './google.js';

@@ -31,7 +31,11 @@ async function write(ctx: TargetContext, artifacts: BuildArtifact[], name: strin
 async function finish(ctx: TargetContext, artifacts: BuildArtifact[]): Promise<BuildArtifact[]> {
   const { manifest } = await zipFolder(ctx.outDir);
   ctx.log.debug(`source.zip sha256 ${manifest.sha256}`);
-  artifacts.push({ path: sourceZip, bytes: manifest.bytes, description: `the source a deploy uploads: ${manifest.files.length} files, ${kib(manifest.bytes)}, sha256 ${manifest.sha256.slice(0, 12)}` });
+  artifacts.push({
+    path: sourceZip,
+    bytes: manifest.bytes,
+    description: `the source a deploy uploads: ${manifest.files.length} files, ${kib(manifest.bytes)}, sha256 ${manifest.sha256.slice(0, 12)}`,
+  });
   return artifacts;
 }
 
@@ -47,7 +51,13 @@ export async function gcfPackage(ctx: TargetContext, _bundle: BuiltBundle): Prom
     scripts: { 'gcp-build': '' },
     dependencies: { '@google-cloud/functions-framework': functionsFrameworkVersion },
   };
-  await write(ctx, artifacts, 'package.json', `${JSON.stringify(manifest, null, 2)}\n`, `main ${gcfBundleFile}, functions-framework ${functionsFrameworkVersion}, no cloud build step`);
+  await write(
+    ctx,
+    artifacts,
+    'package.json',
+    `${JSON.stringify(manifest, null, 2)}\n`,
+    `main ${gcfBundleFile}, functions-framework ${functionsFrameworkVersion}, no cloud build step`,
+  );
   return finish(ctx, artifacts);
 }
 
@@ -78,7 +88,13 @@ export async function appEnginePackage(ctx: TargetContext, _bundle: BuiltBundle)
   await write(ctx, artifacts, 'package.json', `${JSON.stringify(manifest, null, 2)}\n`, `npm start runs ${appEngineBundleFile}; no cloud build step`);
   const statics = copyStatic(ctx, settings.static);
   const version = appEngineVersion(settings, staticHandlers(statics));
-  await write(ctx, artifacts, 'app.yaml', appYaml(settings, version), `runtime ${settings.runtime}, ${settings.instanceClass}${statics.length ? `, ${statics.length} static handlers` : ''}`);
+  await write(
+    ctx,
+    artifacts,
+    'app.yaml',
+    appYaml(settings, version),
+    `runtime ${settings.runtime}, ${settings.instanceClass}${statics.length ? `, ${statics.length} static handlers` : ''}`,
+  );
   await write(ctx, artifacts, '.gcloudignore', ['.gcloudignore', 'node_modules/', sourceZip, 'source.json', ''].join('\n'), 'what gcloud app deploy leaves out');
   await write(ctx, artifacts, 'version.json', `${JSON.stringify(version, null, 2)}\n`, 'the App Engine Admin API version a deploy creates (app.yaml, as the API takes it)');
   return finish(ctx, artifacts);

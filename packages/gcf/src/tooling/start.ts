@@ -107,7 +107,14 @@ export async function spawnBuild(ctx: TargetContext, target: 'gcf' | 'appengine'
       cwd: ctx.outDir,
       stdio,
       detached: ownGroup,
-      env: { ...base, K_SERVICE: settings.name, K_REVISION: `${settings.name}-local`, K_CONFIGURATION: settings.name, FUNCTION_TARGET: entryPoint, FUNCTION_SIGNATURE_TYPE: 'http' },
+      env: {
+        ...base,
+        K_SERVICE: settings.name,
+        K_REVISION: `${settings.name}-local`,
+        K_CONFIGURATION: settings.name,
+        FUNCTION_TARGET: entryPoint,
+        FUNCTION_SIGNATURE_TYPE: 'http',
+      },
     });
   }
   checkBuilt(ctx, appEngineBundleFile, 'appengine');
@@ -147,12 +154,19 @@ export function startTarget(target: 'gcf' | 'appengine') {
       const orphanGuard = () => signalBuild(child, 'SIGKILL');
       for (const signal of forwarded) process.on(signal, forward);
       process.on('exit', orphanGuard);
-      child.once('error', (error) => reject(new AdaptError('START_FAILED', `cannot start the ${target} build: ${error.message}`, { hint: 'check that node and npm run in this folder', cause: error })));
+      child.once('error', (error) =>
+        reject(new AdaptError('START_FAILED', `cannot start the ${target} build: ${error.message}`, { hint: 'check that node and npm run in this folder', cause: error })),
+      );
       child.once('close', (code, signal) => {
         for (const name of forwarded) process.off(name, forward);
         process.off('exit', orphanGuard);
         if (code === 0 || signalled) resolve();
-        else reject(new AdaptError('START_FAILED', `the ${target} build exited with ${signal ? `signal ${signal}` : `code ${code}`}`, { hint: `its own error is printed above; fix it, rebuild with adapt build --target ${target}, and start again` }));
+        else
+          reject(
+            new AdaptError('START_FAILED', `the ${target} build exited with ${signal ? `signal ${signal}` : `code ${code}`}`, {
+              hint: `its own error is printed above; fix it, rebuild with adapt build --target ${target}, and start again`,
+            }),
+          );
       });
     });
     await Promise.race([waitForPort(child, options.host === '0.0.0.0' ? '127.0.0.1' : options.host, port), exited]);

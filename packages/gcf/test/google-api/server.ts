@@ -77,7 +77,18 @@ export class GoogleApi {
     this.failNextOperation = undefined;
     const finished: Obj = failure
       ? { name, done: true, error: failure, metadata: { '@type': metadataType, stages: [{ name: 'BUILD', state: 'COMPLETE' }] } }
-      : { name, done: true, response: { '@type': type, ...response }, metadata: { '@type': metadataType, stages: [{ name: 'BUILD', state: 'COMPLETE' }, { name: 'SERVICE', state: 'COMPLETE' }] } };
+      : {
+          name,
+          done: true,
+          response: { '@type': type, ...response },
+          metadata: {
+            '@type': metadataType,
+            stages: [
+              { name: 'BUILD', state: 'COMPLETE' },
+              { name: 'SERVICE', state: 'COMPLETE' },
+            ],
+          },
+        };
     // the state changes when the operation succeeds, as on Google: a failed one leaves the old state
     this.operations.set(name, { finished, apply: failure ? () => undefined : apply, applied: false });
     return { name, done: false, metadata: { '@type': metadataType, stages: [{ name: 'BUILD', state: 'IN_PROGRESS' }] } };
@@ -143,11 +154,25 @@ export class GoogleApi {
         const requested = body as Obj;
         const source = requested.buildConfig?.source?.storageSource;
         if (!source || !this.uploads.has(source.object)) return this.error(res, 400, 'INVALID_ARGUMENT', 'buildConfig.source.storageSource names no uploaded object');
-        const fn = { ...requested, name, state: 'ACTIVE', url: `https://${region}-${fnPath[2]}.cloudfunctions.net/${url.searchParams.get('functionId')}`, serviceConfig: { ...requested.serviceConfig, environmentVariables: { ...requested.serviceConfig?.environmentVariables, LOG_EXECUTION_ID: 'true' }, maxInstanceCount: requested.serviceConfig?.maxInstanceCount ?? 100 } };
-        return this.send(res, 200, this.operation(parent!, fn, fnType, metaType, () => {
-          this.functions.set(name, fn);
-          this.revisions.set(name, 1);
-        }));
+        const fn = {
+          ...requested,
+          name,
+          state: 'ACTIVE',
+          url: `https://${region}-${fnPath[2]}.cloudfunctions.net/${url.searchParams.get('functionId')}`,
+          serviceConfig: {
+            ...requested.serviceConfig,
+            environmentVariables: { ...requested.serviceConfig?.environmentVariables, LOG_EXECUTION_ID: 'true' },
+            maxInstanceCount: requested.serviceConfig?.maxInstanceCount ?? 100,
+          },
+        };
+        return this.send(
+          res,
+          200,
+          this.operation(parent!, fn, fnType, metaType, () => {
+            this.functions.set(name, fn);
+            this.revisions.set(name, 1);
+          }),
+        );
       }
       if (req.method === 'PATCH' && id) {
         const name = `${parent}/functions/${id}`;
@@ -157,7 +182,10 @@ export class GoogleApi {
         const mask = (url.searchParams.get('updateMask') ?? '').split(',').filter(Boolean);
         if (mask.length === 0) return this.error(res, 400, 'INVALID_ARGUMENT', 'updateMask is required');
         const source = requested.buildConfig?.source?.storageSource;
-        if (mask.includes('buildConfig.source') && (!source || !(this.uploads.has(source.object) || JSON.stringify(source) === JSON.stringify(current.buildConfig?.source?.storageSource)))) {
+        if (
+          mask.includes('buildConfig.source') &&
+          (!source || !(this.uploads.has(source.object) || JSON.stringify(source) === JSON.stringify(current.buildConfig?.source?.storageSource)))
+        ) {
           return this.error(res, 400, 'INVALID_ARGUMENT', 'buildConfig.source.storageSource names no uploaded object');
         }
         const next: Obj = structuredClone(current);
@@ -167,10 +195,14 @@ export class GoogleApi {
           else next[group] = requested[group];
         }
         next.serviceConfig.environmentVariables = { ...next.serviceConfig.environmentVariables, LOG_EXECUTION_ID: 'true' };
-        return this.send(res, 200, this.operation(parent!, next, fnType, metaType, () => {
-          this.functions.set(name, next);
-          this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
-        }));
+        return this.send(
+          res,
+          200,
+          this.operation(parent!, next, fnType, metaType, () => {
+            this.functions.set(name, next);
+            this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
+          }),
+        );
       }
     }
 
@@ -187,11 +219,21 @@ export class GoogleApi {
         const object = /^https:\/\/storage\.googleapis\.com\/(.+)$/.exec(sourceUrl)?.[1];
         if (!object || !this.objects.has(object)) return this.error(res, 400, 'INVALID_ARGUMENT', `deployment.zip.sourceUrl ${sourceUrl} is not an uploaded object`);
         if ((this.versions.get(key) ?? []).some((version) => version.id === requested.id)) return this.error(res, 409, 'ALREADY_EXISTS', `version ${requested.id} exists`);
-        const version = { ...requested, name: `${key}/versions/${requested.id}`, servingStatus: 'SERVING', createTime: new Date(Date.UTC(2026, 0, 1, 0, 0, ++this.counter)).toISOString(), versionUrl: `https://${requested.id}-dot-${service}-dot-test.appspot.com` };
-        return this.send(res, 200, this.operation(app!, version, 'type.googleapis.com/google.appengine.v1.Version', metaType, () => {
-          this.versions.set(key, [...(this.versions.get(key) ?? []), version]);
-          if (!this.services.has(key)) this.services.set(key, { name: key, id: service, split: { allocations: {} } });
-        }));
+        const version = {
+          ...requested,
+          name: `${key}/versions/${requested.id}`,
+          servingStatus: 'SERVING',
+          createTime: new Date(Date.UTC(2026, 0, 1, 0, 0, ++this.counter)).toISOString(),
+          versionUrl: `https://${requested.id}-dot-${service}-dot-test.appspot.com`,
+        };
+        return this.send(
+          res,
+          200,
+          this.operation(app!, version, 'type.googleapis.com/google.appengine.v1.Version', metaType, () => {
+            this.versions.set(key, [...(this.versions.get(key) ?? []), version]);
+            if (!this.services.has(key)) this.services.set(key, { name: key, id: service, split: { allocations: {} } });
+          }),
+        );
       }
       if (!versionsPart && req.method === 'GET') {
         const svc = this.services.get(key);
@@ -202,9 +244,14 @@ export class GoogleApi {
         if (!svc) return this.error(res, 404, 'NOT_FOUND', `service ${service} not found`);
         if (url.searchParams.get('updateMask') !== 'split') return this.error(res, 400, 'INVALID_ARGUMENT', 'updateMask must be split');
         const allocations = (body as Obj).split?.allocations ?? {};
-        for (const id of Object.keys(allocations)) if (!(this.versions.get(key) ?? []).some((version) => version.id === id)) return this.error(res, 400, 'INVALID_ARGUMENT', `no version ${id}`);
+        for (const id of Object.keys(allocations))
+          if (!(this.versions.get(key) ?? []).some((version) => version.id === id)) return this.error(res, 400, 'INVALID_ARGUMENT', `no version ${id}`);
         const next = { ...svc, split: { allocations } };
-        return this.send(res, 200, this.operation(app!, next, 'type.googleapis.com/google.appengine.v1.Service', metaType, () => this.services.set(key, next)));
+        return this.send(
+          res,
+          200,
+          this.operation(app!, next, 'type.googleapis.com/google.appengine.v1.Service', metaType, () => this.services.set(key, next)),
+        );
       }
     }
 

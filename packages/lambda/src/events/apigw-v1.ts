@@ -10,17 +10,7 @@
  */
 import { checkMethod, queryFromDecodedParams } from '@adapt/core';
 import type { ApiGatewayV1Event, ApiGatewayV1Result } from '../types.js';
-import {
-  addMultiHeaders,
-  addSingleHeaders,
-  optionalRecord,
-  paramRecord,
-  reportedClient,
-  requestInput,
-  requireString,
-  stripPrefix,
-  type EventSource,
-} from './_shared.js';
+import { addMultiHeaders, addSingleHeaders, optionalRecord, paramRecord, reportedClient, requestInput, requireString, stripPrefix, type EventSource } from './_shared.js';
 
 export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
   name: 'apigw-v1',
@@ -45,7 +35,16 @@ export const apigwV1: EventSource<ApiGatewayV1Event, ApiGatewayV1Result> = {
       paramRecord(event.queryStringParameters, 'queryStringParameters', false),
       paramRecord(event.multiValueQueryStringParameters, 'multiValueQueryStringParameters', true),
     );
-    const input = requestInput(method, headers, path, query, context?.domainName, reportedClient(context?.identity?.sourceIp, headers, options.trust), event.body, event.isBase64Encoded);
+    const input = requestInput(
+      method,
+      headers,
+      path,
+      query,
+      context?.domainName,
+      reportedClient(context?.identity?.sourceIp, headers, options.trust),
+      event.body,
+      event.isBase64Encoded,
+    );
     if (event.version === '1.0') input.pathDecoded = true; // HTTP API payload 1.0 decodes the path; REST keeps it as sent
     return input;
   },

@@ -10,17 +10,7 @@
 import { appendHeader, badRequest, checkMethod, joinCookies } from '@adapt/core';
 import type { ApiGatewayV2Event, ApiGatewayV2Result } from '../types.js';
 import { stripStage } from './apigw-v1.js';
-import {
-  addSingleHeaders,
-  optionalRecord,
-  reportedClient,
-  requestInput,
-  requireString,
-  stripPrefix,
-  valueText,
-  type EventSource,
-  type SourceName,
-} from './_shared.js';
+import { addSingleHeaders, optionalRecord, reportedClient, requestInput, requireString, stripPrefix, valueText, type EventSource, type SourceName } from './_shared.js';
 
 function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2Result> {
   return {
@@ -29,7 +19,7 @@ function v2Source(name: SourceName): EventSource<ApiGatewayV2Event, ApiGatewayV2
     createRequest(event, options) {
       const context = optionalRecord<ApiGatewayV2Event['requestContext']>(event.requestContext, 'requestContext');
       const http = optionalRecord<ApiGatewayV2Event['requestContext']['http']>(context?.http, 'requestContext.http');
-      if (!context || !http) throw badRequest('BAD_REQUEST', "the event has no requestContext.http");
+      if (!context || !http) throw badRequest('BAD_REQUEST', 'the event has no requestContext.http');
       const method = checkMethod(http.method);
       let path = requireString(event.rawPath, 'rawPath');
       const headers = new Headers();

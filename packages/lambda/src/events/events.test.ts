@@ -36,13 +36,28 @@ describe('request URL per source', () => {
   it.each([
     // ALB: path and query as sent
     [{ requestContext: { elb: {} }, httpMethod: 'GET', path: '/a%2Fb', headers: { host: 'h' }, queryStringParameters: { q: 'a%20b+c' } }, 'https://h/a%2Fb?q=a%20b+c'],
-    [{ requestContext: { elb: {} }, httpMethod: 'GET', path: '/', multiValueHeaders: { host: ['h'], 'x-forwarded-proto': ['http'] }, multiValueQueryStringParameters: { t: ['1', '2'] } }, 'http://h/?t=1&t=2'],
+    [
+      {
+        requestContext: { elb: {} },
+        httpMethod: 'GET',
+        path: '/',
+        multiValueHeaders: { host: ['h'], 'x-forwarded-proto': ['http'] },
+        multiValueQueryStringParameters: { t: ['1', '2'] },
+      },
+      'http://h/?t=1&t=2',
+    ],
     // REST: decoded parameters re-encoded once; the multi-value form wins
-    [{ httpMethod: 'GET', path: '/x', headers: { Host: 'h' }, queryStringParameters: { q: 'b' }, multiValueQueryStringParameters: { q: ['a b', 'b'] }, requestContext: {} }, 'https://h/x?q=a%20b&q=b'],
+    [
+      { httpMethod: 'GET', path: '/x', headers: { Host: 'h' }, queryStringParameters: { q: 'b' }, multiValueQueryStringParameters: { q: ['a b', 'b'] }, requestContext: {} },
+      'https://h/x?q=a%20b&q=b',
+    ],
     // REST without Host: the domain name
     [{ httpMethod: 'GET', path: '/', requestContext: { domainName: 'api.example.com' } }, 'https://api.example.com/'],
     // v2: rawQueryString untouched; a decoded space in rawPath re-encoded; named stage stripped
-    [{ version: '2.0', rawPath: '/prod/a b', rawQueryString: 'x=%2F&y=+', headers: { host: 'h' }, requestContext: { stage: 'prod', http: { method: 'GET' } } }, 'https://h/a%20b?x=%2F&y=+'],
+    [
+      { version: '2.0', rawPath: '/prod/a b', rawQueryString: 'x=%2F&y=+', headers: { host: 'h' }, requestContext: { stage: 'prod', http: { method: 'GET' } } },
+      'https://h/a%20b?x=%2F&y=+',
+    ],
     [{ version: '2.0', rawPath: '/production', rawQueryString: '', headers: { host: 'h' }, requestContext: { stage: 'prod', http: { method: 'GET' } } }, 'https://h/production'],
     // Lattice v1: raw query inside raw_path wins; else decoded parameters
     [{ raw_path: '/p?a=%2F', method: 'GET', headers: { host: 'h' }, query_string_parameters: { a: '/' } }, 'https://h/p?a=%2F'],

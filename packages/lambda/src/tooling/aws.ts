@@ -86,7 +86,9 @@ export function checkRegion(region: string, endpoint: string | undefined, source
   }
   if (endpoint === undefined && !knownRegions.has(region)) {
     const near = [...knownRegions].filter((known) => known.split('-')[0] === region.split('-')[0]).slice(0, 8);
-    throw new AdaptError('BAD_REGION', `"${region}" (from ${source}) is not a region AWS Lambda runs in.`, { hint: near.length ? `Did you mean one of ${near.join(', ')}?` : 'Use a region such as us-east-1 or eu-west-1.' });
+    throw new AdaptError('BAD_REGION', `"${region}" (from ${source}) is not a region AWS Lambda runs in.`, {
+      hint: near.length ? `Did you mean one of ${near.join(', ')}?` : 'Use a region such as us-east-1 or eu-west-1.',
+    });
   }
 }
 
@@ -137,7 +139,9 @@ export async function createAwsClients(settings: ResolvedLambdaSettings, log?: P
     }
   }
   if (!region) {
-    throw new AdaptError('NO_REGION', 'No AWS region: neither targets.lambda.region in adapt.config.ts, nor AWS_REGION, nor the AWS profile names one.', { hint: 'Set region in adapt.config.ts (targets.lambda.region) or export AWS_REGION=us-east-1.' });
+    throw new AdaptError('NO_REGION', 'No AWS region: neither targets.lambda.region in adapt.config.ts, nor AWS_REGION, nor the AWS profile names one.', {
+      hint: 'Set region in adapt.config.ts (targets.lambda.region) or export AWS_REGION=us-east-1.',
+    });
   }
   checkRegion(region, settings.endpoint, source);
   const common = { region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) };

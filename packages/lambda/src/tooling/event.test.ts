@@ -30,10 +30,22 @@ describe('syntheticHttpEvent', () => {
 
 describe('resultToResponse', () => {
   test.each([
-    ['payload 2.0 with cookies', { statusCode: 201, headers: { 'Content-Type': 'text/plain' }, cookies: ['a=1', 'b=2'], body: 'ok' }, { status: 201, headers: { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] }, body: 'ok', bodyEncoding: 'utf8' }],
-    ['REST API multi-value headers', { statusCode: 200, multiValueHeaders: { Vary: ['a', 'b'], 'X-One': ['1'] }, body: '' }, { status: 200, headers: { vary: ['a', 'b'], 'x-one': '1' }, body: '', bodyEncoding: 'utf8' }],
+    [
+      'payload 2.0 with cookies',
+      { statusCode: 201, headers: { 'Content-Type': 'text/plain' }, cookies: ['a=1', 'b=2'], body: 'ok' },
+      { status: 201, headers: { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] }, body: 'ok', bodyEncoding: 'utf8' },
+    ],
+    [
+      'REST API multi-value headers',
+      { statusCode: 200, multiValueHeaders: { Vary: ['a', 'b'], 'X-One': ['1'] }, body: '' },
+      { status: 200, headers: { vary: ['a', 'b'], 'x-one': '1' }, body: '', bodyEncoding: 'utf8' },
+    ],
     ['base64 body', { statusCode: 200, body: 'AAE=', isBase64Encoded: true }, { status: 200, headers: {}, body: 'AAE=', bodyEncoding: 'base64' }],
-    ['a bare value (payload 2.0 reads it as JSON, status 200)', { hello: 'world' }, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}', bodyEncoding: 'utf8' }],
+    [
+      'a bare value (payload 2.0 reads it as JSON, status 200)',
+      { hello: 'world' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"hello":"world"}', bodyEncoding: 'utf8' },
+    ],
   ])('%s', (_, result, response) => {
     expect(resultToResponse(result)).toEqual(response);
   });

@@ -26,12 +26,16 @@ export function syntheticHttpEvent(request: SyntheticRequest): Record<string, un
     ...Object.entries(request.headers ?? {}),
   ];
   const now = new Date();
-  return buildEvent('function-url', { method: request.method ?? 'GET', path: request.path, headers, body: request.body }, {
-    domainName,
-    sourceIp: '127.0.0.1',
-    requestId: `adapt-${now.getTime()}`,
-    time: now,
-  });
+  return buildEvent(
+    'function-url',
+    { method: request.method ?? 'GET', path: request.path, headers, body: request.body },
+    {
+      domainName,
+      sourceIp: '127.0.0.1',
+      requestId: `adapt-${now.getTime()}`,
+      time: now,
+    },
+  );
 }
 
 /** The bytes between a streamed response's JSON prelude and its body. */

@@ -42,7 +42,15 @@ export default lambdaTarget;
 
 export { lambdaBundle, handlerOptions, bundleFileName, handlerName } from './bundle.js';
 export { deterministicZip, codeSha256, checkPackageLimits, maxZippedBytes, maxUnzippedBytes, zipFileName, readPackage, zipEntrySizes } from './zip.js';
-export { resolveLambdaSettings, lambdaSettingsSchema, defaultFunctionName, functionNamePattern, aliasNamePattern, type LambdaSettings, type ResolvedLambdaSettings } from './settings.js';
+export {
+  resolveLambdaSettings,
+  lambdaSettingsSchema,
+  defaultFunctionName,
+  functionNamePattern,
+  aliasNamePattern,
+  type LambdaSettings,
+  type ResolvedLambdaSettings,
+} from './settings.js';
 export { createAwsClients, type AwsRuntime, type AwsClients } from './aws.js';
 export { deployLambda, type LambdaDeployResult } from './deploy/index.js';
 export { rollbackLambda, type LambdaRollbackResult } from './rollback.js';

@@ -94,7 +94,12 @@ export async function invokeLambda(ctx: TargetContext, options: InvokeOptions): 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AdaptError('INVOKE_FAILED', `The handler did not finish within the function's timeout (${settings.timeout} s).`, { hint: 'Raise targets.lambda.timeout, or find what the app waits for.' })),
+      () =>
+        reject(
+          new AdaptError('INVOKE_FAILED', `The handler did not finish within the function's timeout (${settings.timeout} s).`, {
+            hint: 'Raise targets.lambda.timeout, or find what the app waits for.',
+          }),
+        ),
       settings.timeout * 1000,
     );
   });
@@ -124,7 +129,10 @@ export async function invokeLambda(ctx: TargetContext, options: InvokeOptions): 
     return { result, response: resultToResponse(result) };
   } catch (error) {
     if (isAdaptError(error)) throw error;
-    throw new AdaptError('INVOKE_FAILED', `The handler threw: ${error instanceof Error ? error.message : String(error)}`, { hint: 'On Lambda this is a function error (the caller gets a 502). Fix the app or the event.', cause: error });
+    throw new AdaptError('INVOKE_FAILED', `The handler threw: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: 'On Lambda this is a function error (the caller gets a 502). Fix the app or the event.',
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
   }

@@ -28,7 +28,9 @@ export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): 
   try {
     const fn = await getFunction(resolved.clients, functionName);
     if (!fn) {
-      throw new AdaptError('FUNCTION_NOT_FOUND', `The function ${functionName} does not exist in ${resolved.clients.region}.`, { hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.` });
+      throw new AdaptError('FUNCTION_NOT_FOUND', `The function ${functionName} does not exist in ${resolved.clients.region}.`, {
+        hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.`,
+      });
     }
     const [versions, aliases] = await Promise.all([listVersions(resolved.clients, functionName), listAliases(resolved.clients, functionName)]);
     const aliasMap: Record<string, string> = {};
@@ -38,12 +40,16 @@ export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): 
       codeSha256: v.CodeSha256,
       stage: versionStage(v.Description),
       lastModified: v.LastModified,
-      aliases: Object.entries(aliasMap).filter(([, version]) => version === v.Version).map(([name]) => name),
+      aliases: Object.entries(aliasMap)
+        .filter(([, version]) => version === v.Version)
+        .map(([name]) => name),
     }));
     ctx.log.info(`${functionName} in ${resolved.clients.region}:`);
     ctx.log.info(`  ${'version'.padEnd(8)} ${'stage'.padEnd(10)} ${'code sha256'.padEnd(46)} ${'modified'.padEnd(30)} aliases`);
     for (const row of rows.slice().reverse()) {
-      ctx.log.info(`  ${row.version.padEnd(8)} ${(row.stage ?? '-').padEnd(10)} ${(row.codeSha256 ?? '').padEnd(46)} ${(row.lastModified ?? '').padEnd(30)} ${row.aliases.join(', ')}`);
+      ctx.log.info(
+        `  ${row.version.padEnd(8)} ${(row.stage ?? '-').padEnd(10)} ${(row.codeSha256 ?? '').padEnd(46)} ${(row.lastModified ?? '').padEnd(30)} ${row.aliases.join(', ')}`,
+      );
     }
     if (rows.length === 0) ctx.log.info('  (no published versions)');
     return { target: 'lambda', stage: ctx.stage, functionName, alias: settings.alias, versions: rows, aliases: aliasMap };

@@ -23,7 +23,9 @@ export async function rollbackLambda(ctx: TargetContext, options: DeployOptions,
   checkStageAlias(ctx, settings);
   const to = options.to === undefined || options.to === null ? undefined : String(options.to);
   if (to !== undefined && !/^[1-9]\d*$/.test(to)) {
-    throw new AdaptError('VERSION_NOT_FOUND', `--to ${to} is not a version number.`, { hint: 'Give a published version such as --to 3; `adapt deploy --target lambda --list` shows them.' });
+    throw new AdaptError('VERSION_NOT_FOUND', `--to ${to} is not a version number.`, {
+      hint: 'Give a published version such as --to 3; `adapt deploy --target lambda --list` shows them.',
+    });
   }
   const resolved = await resolveRuntime(settings, runtime, ctx.log);
   const { log } = ctx;
@@ -35,16 +37,22 @@ export async function rollbackLambda(ctx: TargetContext, options: DeployOptions,
       return [fn, await getAlias(resolved.clients, functionName, alias), await listVersions(resolved.clients, functionName)] as const;
     });
     if (!fn) {
-      throw new AdaptError('FUNCTION_NOT_FOUND', `The function ${functionName} does not exist in ${resolved.clients.region}: nothing to roll back.`, { hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.` });
+      throw new AdaptError('FUNCTION_NOT_FOUND', `The function ${functionName} does not exist in ${resolved.clients.region}: nothing to roll back.`, {
+        hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.`,
+      });
     }
     if (!current?.FunctionVersion) {
-      throw new AdaptError('NOTHING_TO_ROLL_BACK', `The function ${functionName} has no alias ${alias}: stage ${ctx.stage} was never deployed.`, { hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.` });
+      throw new AdaptError('NOTHING_TO_ROLL_BACK', `The function ${functionName} has no alias ${alias}: stage ${ctx.stage} was never deployed.`, {
+        hint: `Deploy first: adapt deploy --target lambda --stage ${ctx.stage}.`,
+      });
     }
     const from = current.FunctionVersion;
     let target: string;
     if (to !== undefined) {
       if (!versions.some((v) => v.Version === to)) {
-        throw new AdaptError('VERSION_NOT_FOUND', `${functionName} has no version ${to}.`, { hint: `Published versions: ${versions.map((v) => v.Version).join(', ') || 'none'}. See \`adapt deploy --target lambda --list\`.` });
+        throw new AdaptError('VERSION_NOT_FOUND', `${functionName} has no version ${to}.`, {
+          hint: `Published versions: ${versions.map((v) => v.Version).join(', ') || 'none'}. See \`adapt deploy --target lambda --list\`.`,
+        });
       }
       target = to;
     } else {
@@ -52,7 +60,9 @@ export async function rollbackLambda(ctx: TargetContext, options: DeployOptions,
       const ours = older.filter((v) => versionStage(v.Description) === ctx.stage);
       const pick = (ours.length > 0 ? ours : older).at(-1);
       if (!pick?.Version) {
-        throw new AdaptError('NOTHING_TO_ROLL_BACK', `The alias ${alias} is on version ${from}, the oldest version: there is no previous one.`, { hint: 'Deploy a fixed build instead: adapt deploy --target lambda.' });
+        throw new AdaptError('NOTHING_TO_ROLL_BACK', `The alias ${alias} is on version ${from}, the oldest version: there is no previous one.`, {
+          hint: 'Deploy a fixed build instead: adapt deploy --target lambda.',
+        });
       }
       target = pick.Version;
     }

@@ -51,11 +51,16 @@ describe('resolveLambdaSettings', () => {
   });
   test('url forms and smoke', () => {
     expect(resolveLambdaSettings({ ...base, stage: 'dev', settings: { url: true, smoke: false } })).toMatchObject({ url: { auth: 'NONE' }, smokePath: undefined });
-    expect(resolveLambdaSettings({ ...base, stage: 'dev', settings: { url: { auth: 'AWS_IAM' }, smoke: { path: '/health' } } })).toMatchObject({ url: { auth: 'AWS_IAM' }, smokePath: '/health' });
+    expect(resolveLambdaSettings({ ...base, stage: 'dev', settings: { url: { auth: 'AWS_IAM' }, smoke: { path: '/health' } } })).toMatchObject({
+      url: { auth: 'AWS_IAM' },
+      smokePath: '/health',
+    });
     expect(resolveLambdaSettings({ ...base, stage: 'dev', settings: { url: false } })).toMatchObject({ url: undefined, removeUrl: true });
   });
   test('an endpoint that is not a URL', () => {
-    expect(() => resolveLambdaSettings({ ...base, stage: 'dev', settings: { endpoint: 'localhost:4566' } })).toThrow('targets.lambda.endpoint: "localhost:4566" is not an http(s) URL');
+    expect(() => resolveLambdaSettings({ ...base, stage: 'dev', settings: { endpoint: 'localhost:4566' } })).toThrow(
+      'targets.lambda.endpoint: "localhost:4566" is not an http(s) URL',
+    );
   });
 });
 

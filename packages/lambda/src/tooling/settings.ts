@@ -44,8 +44,10 @@ export interface LambdaSettings extends Settings {
   description?: string;
 }
 
-const urlSetting: SettingCheck = (value) => (typeof value === 'boolean' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : 'true, false or { auth, cors }');
-const smokeSetting: SettingCheck = (value) => (value === false || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : 'false or { path: "/health" }');
+const urlSetting: SettingCheck = (value) =>
+  typeof value === 'boolean' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : 'true, false or { auth, cors }';
+const smokeSetting: SettingCheck = (value) =>
+  value === false || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? undefined : 'false or { path: "/health" }';
 
 /**
  * `targets.lambda`'s own settings, beside the shared ones; one line each. The schema (checked by
@@ -106,16 +108,33 @@ export const aliasNamePattern = /^(?!\d+$)[a-zA-Z0-9_-]{1,128}$/;
 const envKeyPattern = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 /** Keys Lambda sets itself and refuses in Environment. */
 const reservedEnvKeys = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ]);
 
 /** A default function name from the app name: `@scope/my-app` -> `my-app-<stage>`. */
 export function defaultFunctionName(appName: string, stage: string): string {
-  const base = appName.replace(/^@[^/]+\//, '').replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'adapt-app';
+  const base =
+    appName
+      .replace(/^@[^/]+\//, '')
+      .replace(/[^a-zA-Z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'adapt-app';
   const suffix = `-${stage.replace(/[^a-zA-Z0-9_-]+/g, '-')}`;
   return base.slice(0, 64 - suffix.length) + suffix;
 }
@@ -139,7 +158,9 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
 
   const functionName = s.name ?? defaultFunctionName(ctx.appName, ctx.stage);
   if (typeof functionName !== 'string' || !functionNamePattern.test(functionName)) {
-    throw new AdaptError('BAD_FUNCTION_NAME', `AWS would reject the function name ${JSON.stringify(functionName)}: it must be 1 to 64 letters, digits, hyphens or underscores.`, { hint: 'Set targets.lambda.name in adapt.config.ts to a name like "my-app-prod".' });
+    throw new AdaptError('BAD_FUNCTION_NAME', `AWS would reject the function name ${JSON.stringify(functionName)}: it must be 1 to 64 letters, digits, hyphens or underscores.`, {
+      hint: 'Set targets.lambda.name in adapt.config.ts to a name like "my-app-prod".',
+    });
   }
   const alias = s.alias ?? defaultAlias;
   if (typeof alias !== 'string' || !aliasNamePattern.test(alias)) {
@@ -205,7 +226,8 @@ export function resolveLambdaSettings(ctx: Pick<TargetContext, 'settings' | 'sta
     }
     if (protocol !== 'http:' && protocol !== 'https:') {
       const message = `${JSON.stringify(endpoint)} is not an http(s) URL`;
-      if (s.endpoint === undefined) throw new AdaptError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, { hint: 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.' });
+      if (s.endpoint === undefined)
+        throw new AdaptError('BAD_SETTING', `AWS_ENDPOINT_URL: ${message}`, { hint: 'Write it like http://127.0.0.1:5000, or unset AWS_ENDPOINT_URL.' });
       bad('endpoint', message, 'Write it like http://127.0.0.1:5000.');
     }
   }
@@ -244,7 +266,9 @@ export function checkStageAlias(ctx: Pick<TargetContext, 'stage' | 'config' | 'a
     const name = s.name ?? defaultFunctionName(ctx.appName, other);
     const alias = s.alias ?? defaultAlias;
     if (name === settings.functionName && alias === settings.alias) {
-      throw new AdaptError('BAD_SETTING', `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`, { hint: `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.` });
+      throw new AdaptError('BAD_SETTING', `Stages ${ctx.stage} and ${other} both deploy to the alias ${alias} of ${name}: each would move the other's traffic.`, {
+        hint: `Give one of them its own alias (targets.lambda.stages.${other}.alias) or its own function name.`,
+      });
     }
   }
 }

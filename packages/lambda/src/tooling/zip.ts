@@ -65,10 +65,14 @@ function megabytes(bytes: number): string {
 /** Throws a clear error when a package is over Lambda's limits. */
 export function checkPackageLimits(zipBytes: number, unzippedBytes: number): void {
   if (zipBytes > maxZippedBytes) {
-    throw new AdaptError('ZIP_TOO_LARGE', `The deployment package is ${megabytes(zipBytes)} zipped; Lambda accepts at most 50 MB for a direct upload.`, { hint: 'Keep large dependencies out of the bundle (targets.lambda.external plus a layer), drop unused imports, or serve big static files from S3.' });
+    throw new AdaptError('ZIP_TOO_LARGE', `The deployment package is ${megabytes(zipBytes)} zipped; Lambda accepts at most 50 MB for a direct upload.`, {
+      hint: 'Keep large dependencies out of the bundle (targets.lambda.external plus a layer), drop unused imports, or serve big static files from S3.',
+    });
   }
   if (unzippedBytes > maxUnzippedBytes) {
-    throw new AdaptError('ZIP_TOO_LARGE', `The function code is ${megabytes(unzippedBytes)} unzipped; Lambda accepts at most 250 MB.`, { hint: 'Keep large dependencies out of the bundle (targets.lambda.external plus a layer) or serve big static files from S3.' });
+    throw new AdaptError('ZIP_TOO_LARGE', `The function code is ${megabytes(unzippedBytes)} unzipped; Lambda accepts at most 250 MB.`, {
+      hint: 'Keep large dependencies out of the bundle (targets.lambda.external plus a layer) or serve big static files from S3.',
+    });
   }
 }
 

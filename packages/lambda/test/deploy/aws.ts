@@ -31,12 +31,7 @@ export function fastTarget(): AdaptTarget {
 }
 
 /** Runs the built handler locally on the smoke test's request and queues its answer as moto's Invoke result. */
-export async function queueSmokeAnswer(
-  target: AdaptTarget,
-  ctx: TargetContext,
-  queue: (results: string[]) => Promise<void>,
-  path = '/',
-): Promise<void> {
+export async function queueSmokeAnswer(target: AdaptTarget, ctx: TargetContext, queue: (results: string[]) => Promise<void>, path = '/'): Promise<void> {
   const local = await target.invoke!(ctx, { path });
   await queue([JSON.stringify(local.result)]);
 }

@@ -11,8 +11,7 @@ import type { BuildArtifact, TargetContext } from '@adapt/core';
 import { lambdaTarget } from '../../src/tooling/index.js';
 
 const repoNodeModules = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../node_modules');
-const esmRequireBanner =
-  "import { createRequire as __adaptCreateRequire } from 'node:module'; const require = __adaptCreateRequire(import.meta.url);";
+const esmRequireBanner = "import { createRequire as __adaptCreateRequire } from 'node:module'; const require = __adaptCreateRequire(import.meta.url);";
 
 export interface FixtureBuild {
   artifacts: BuildArtifact[];
@@ -26,7 +25,12 @@ export async function buildFixture(ctx: TargetContext): Promise<FixtureBuild> {
   await mkdir(ctx.outDir, { recursive: true });
   const outfile = path.join(ctx.outDir, spec.fileName);
   const result = await build({
-    stdin: { contents: spec.entrySource(`./${path.relative(ctx.cwd, ctx.entry).split(path.sep).join('/')}`), resolveDir: ctx.cwd, sourcefile: 'adapt-lambda-entry.js', loader: 'js' },
+    stdin: {
+      contents: spec.entrySource(`./${path.relative(ctx.cwd, ctx.entry).split(path.sep).join('/')}`),
+      resolveDir: ctx.cwd,
+      sourcefile: 'adapt-lambda-entry.js',
+      loader: 'js',
+    },
     absWorkingDir: ctx.cwd,
     bundle: true,
     platform: 'node',

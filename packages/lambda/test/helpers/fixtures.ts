@@ -41,12 +41,10 @@ export const samValues: Record<string, string> = {
 };
 
 export function fillTemplate(text: string): string {
-  return text
-    .replace(/"\{\{\{querystringparameters\}\}\}"/g, '{"foo":"bar"}')
-    .replace(/\{\{\{(\w+)\}\}\}/g, (_, name: string) => {
-      if (!(name in samValues)) throw new Error(`no value for SAM placeholder ${name}`);
-      return samValues[name];
-    });
+  return text.replace(/"\{\{\{querystringparameters\}\}\}"/g, '{"foo":"bar"}').replace(/\{\{\{(\w+)\}\}\}/g, (_, name: string) => {
+    if (!(name in samValues)) throw new Error(`no value for SAM placeholder ${name}`);
+    return samValues[name];
+  });
 }
 
 export function classify(file: string, event: any): FixtureKind {

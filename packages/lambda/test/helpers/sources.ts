@@ -3,7 +3,16 @@
  * (src/tooling/sources.ts, shared with `adapt start --target lambda`); a Lambda context for
  * calling a handler directly lives here.
  */
-export { buildEvent, hosts, sourceResponse as resultToResponse, splitQuery, type EventOptions, type HttpRequest, type HttpResponse, type SourceKind } from '../../src/tooling/sources.js';
+export {
+  buildEvent,
+  hosts,
+  sourceResponse as resultToResponse,
+  splitQuery,
+  type EventOptions,
+  type HttpRequest,
+  type HttpResponse,
+  type SourceKind,
+} from '../../src/tooling/sources.js';
 
 /** A Lambda context whose deadline is `remainingMs` from now. */
 export function lambdaContext(remainingMs = 30_000): any {

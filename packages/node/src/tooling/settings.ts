@@ -49,7 +49,11 @@ const listenValue: SettingCheck = (value) => {
 export const nodeSettingsSchema: SettingsSchema = {
   port: { check: checks.integer(1, 65535), description: 'Port the app listens on in production (PORT in the systemd unit).', example: '3000' },
   host: { check: checks.matches(/^[\w.:-]+$/, 'an IP address or host name'), description: 'Address the app listens on behind nginx.', example: '"127.0.0.1"' },
-  installDir: { check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'), description: 'Where the build folder is installed on the server.', example: '"/srv/shop"' },
+  installDir: {
+    check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'),
+    description: 'Where the build folder is installed on the server.',
+    example: '"/srv/shop"',
+  },
   user: { check: checks.matches(/^[a-z_][a-z0-9_-]*\$?$/, 'a system user name'), description: 'System user the service runs as.', example: '"www-data"' },
   nodePath: { check: checks.matches(absolutePath, 'an absolute path'), description: 'Absolute path of node on the server.', example: '"/usr/bin/node"' },
   listen: { check: listenValue, description: 'nginx `listen` values.', example: '["80", "[::]:80"]' },

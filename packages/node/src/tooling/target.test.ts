@@ -82,7 +82,16 @@ describe('systemd unit', () => {
       expect(result.status).toBe(0);
       expect(unit).toContain(`ExecStart=/usr/bin/node ${dir}/server.mjs`);
       expect(unit).toContain('Environment="GREETING=say \\"hi\\" at 100%% \\\\o/"');
-      for (const line of ['Restart=on-failure', 'KillSignal=SIGTERM', 'TimeoutStopSec=20', 'Environment="PORT=3000"', 'Environment="TRUST_PROXY=1"', 'NoNewPrivileges=true', 'ProtectSystem=strict', 'CapabilityBoundingSet=']) {
+      for (const line of [
+        'Restart=on-failure',
+        'KillSignal=SIGTERM',
+        'TimeoutStopSec=20',
+        'Environment="PORT=3000"',
+        'Environment="TRUST_PROXY=1"',
+        'NoNewPrivileges=true',
+        'ProtectSystem=strict',
+        'CapabilityBoundingSet=',
+      ]) {
         expect(unit.split('\n')).toContain(line);
       }
     } finally {
@@ -107,7 +116,6 @@ describe('systemd unit', () => {
     expect(() => systemdUnit(nodeSettings(context({ env: { '1BAD': 'x' } })), 'shop')).toThrow('"1BAD" is not a valid environment variable name');
   });
 });
-
 
 describe('nginx site, served by a real nginx', () => {
   const nginxHere = requireComponent('nginx');

@@ -20,7 +20,10 @@ export interface BuildOptions {
 export async function runBuild(options: BuildOptions, output: Output): Promise<BuildReport[]> {
   if (!options.target) {
     const installed = installedTargetNames(options.cwd);
-    throw usageError('missing --target', `choose one of: ${[...installed, 'all'].join(', ')}, such as: adapt build --target ${installed.includes('node') ? 'node' : installed[0] ?? 'node'}`);
+    throw usageError(
+      'missing --target',
+      `choose one of: ${[...installed, 'all'].join(', ')}, such as: adapt build --target ${installed.includes('node') ? 'node' : (installed[0] ?? 'node')}`,
+    );
   }
   const project = await loadProject(options.cwd);
   const targets: AdaptTarget[] = options.target === 'all' ? await loadAllTargets(project.dir) : [await loadTarget(project.dir, options.target)];
@@ -43,10 +46,14 @@ export async function runBuild(options: BuildOptions, output: Output): Promise<B
     if (!output.json && reports.length > 0) process.stdout.write(reports.map((report) => sizeReport(report, output)).join('\n') + '\n');
     const detail = failures.map(({ target, error }) => `${target}: ${error instanceof Error ? error.message : String(error)}`).join('\n  ');
     const hint = failures.map(({ error }) => (isAdaptError(error) ? error.hint : undefined)).find((value) => value !== undefined);
-    throw new AdaptError('BUILD_FAILED', `${failures.length} of ${targets.length} targets failed to build (${reports.map((report) => report.target).join(', ') || 'none'} built):\n  ${detail}`, {
-      hint: hint ?? 'fix the errors above and build again',
-      cause: failures[0].error,
-    });
+    throw new AdaptError(
+      'BUILD_FAILED',
+      `${failures.length} of ${targets.length} targets failed to build (${reports.map((report) => report.target).join(', ') || 'none'} built):\n  ${detail}`,
+      {
+        hint: hint ?? 'fix the errors above and build again',
+        cause: failures[0].error,
+      },
+    );
   }
   output.result({ ok: true, stage: picked, builds: reports }, () => reports.map((report) => sizeReport(report, output)).join('\n'));
   return reports;

@@ -43,13 +43,7 @@ export async function runRollback(options: RollbackRunOptions, output: Output): 
   return runPlatformAction('rollback', options, { dryRun: Boolean(options.dryRun), ...(options.to === undefined ? {} : { to: options.to }) }, output);
 }
 
-async function runPlatformAction(
-  action: 'deploy' | 'rollback',
-  options: PlatformOptions,
-  deployOptions: DeployOptions,
-  output: Output,
-  buildFirst = false,
-): Promise<DeployResult> {
+async function runPlatformAction(action: 'deploy' | 'rollback', options: PlatformOptions, deployOptions: DeployOptions, output: Output, buildFirst = false): Promise<DeployResult> {
   if (!options.target || options.target === 'all') {
     throw usageError(
       options.target === 'all' ? `${action} works on one target at a time` : 'missing --target',

@@ -18,11 +18,18 @@ export function registerDev(program: Command): Command {
     .description('serve the app locally; rebuild and swap to the new version on every change, without dropping requests')
     .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else 3000)').argParser(portFlag))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .addOption(new Option('--source <source>', 'lambda: the event each request becomes: function-url, apigw-v1, apigw-v2, alb, alb-multi, lattice-v1, lattice-v2 (default: function-url)'));
+    .addOption(
+      new Option('--source <source>', 'lambda: the event each request becomes: function-url, apigw-v1, apigw-v2, alb, alb-multi, lattice-v1, lattice-v2 (default: function-url)'),
+    );
   addTargetOption(command, 'the target whose way of serving applies: node, lambda...', 'node');
   addStageOption(command);
   addGlobalOptions(command);
-  examples(command, ['adapt dev', 'adapt dev --port 8080 --stage staging', 'adapt dev --port 0 --json   # prints {"url": ...} once listening', 'adapt dev --target lambda --source apigw-v1']);
+  examples(command, [
+    'adapt dev',
+    'adapt dev --port 8080 --stage staging',
+    'adapt dev --port 0 --json   # prints {"url": ...} once listening',
+    'adapt dev --target lambda --source apigw-v1',
+  ]);
   command.addHelpText(
     'after',
     '\nWhile a change does not build, the last good version keeps serving: the error is printed here, HTML pages\n' +

@@ -100,9 +100,12 @@ export async function runDev(options: DevOptions, output: Output): Promise<DevSe
                 appFetch(app);
                 await server.swap(app, number);
               } catch (error) {
-                const message = error instanceof Error ? error.stack ?? error.message : String(error);
+                const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
                 output.warn(`the new version failed to start; ${server.hasVersion ? 'the last good version keeps serving' : 'nothing to serve until it starts'}:\n${message}`);
-                server.setBuildError(`The new version failed to start (loading the module or its setup() threw):\n${message}`, `failed to start: ${String(error instanceof Error ? error.message : error)}`);
+                server.setBuildError(
+                  `The new version failed to start (loading the module or its setup() threw):\n${message}`,
+                  `failed to start: ${String(error instanceof Error ? error.message : error)}`,
+                );
                 return;
               } finally {
                 rmSync(file, { force: true });

@@ -98,7 +98,10 @@ function registryNote(options: InitOptions): string[] {
 }
 
 function validName(raw: string): string {
-  const name = raw.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '');
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '');
   if (!name) throw new AdaptError('USAGE', `"${raw}" cannot be turned into a package name`, { hint: 'pass --name my-app', exitCode: 2 });
   return name;
 }

@@ -58,9 +58,13 @@ function checkoutSource(dir: string): AdaptSource {
   }
   const unbuilt = Object.values(packages).filter((folder) => !existsSync(join(folder, 'dist')));
   if (unbuilt.length > 0 || !existsSync(join(dir, 'node_modules'))) {
-    throw new AdaptError('INIT_FAILED', `the adapt checkout at ${dir} is not installed and built (no ${unbuilt.length ? join(relative(dir, unbuilt[0]), 'dist') : 'node_modules'})`, {
-      hint: `run: cd ${dir} && npm ci && npm run build, then adapt init again`,
-    });
+    throw new AdaptError(
+      'INIT_FAILED',
+      `the adapt checkout at ${dir} is not installed and built (no ${unbuilt.length ? join(relative(dir, unbuilt[0]), 'dist') : 'node_modules'})`,
+      {
+        hint: `run: cd ${dir} && npm ci && npm run build, then adapt init again`,
+      },
+    );
   }
   return { kind: 'checkout', dir, packages };
 }

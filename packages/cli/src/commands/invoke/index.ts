@@ -18,13 +18,17 @@ export function registerInvoke(program: Command): Command {
   const command = program.command('invoke').description('run one event or request through the built handler, without deploying');
   addTargetOption(command, 'the target whose build handles the event, such as lambda');
   command
-    .addOption(new Option('-e, --event <file>', 'a JSON event file in the platform\'s own shape').conflicts('path'))
+    .addOption(new Option('-e, --event <file>', "a JSON event file in the platform's own shape").conflicts('path'))
     .addOption(new Option('--path <path>', 'build a request for this path instead, such as /users?id=1'))
     .addOption(new Option('-X, --method <method>', 'method of the request built for --path').default('GET'))
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'));
   addStageOption(command);
   addGlobalOptions(command);
-  examples(command, ['adapt invoke --target lambda --event events/get.json', 'adapt invoke --target lambda --path /hello', 'adapt invoke --target lambda --path /items -X POST --json']);
+  examples(command, [
+    'adapt invoke --target lambda --event events/get.json',
+    'adapt invoke --target lambda --path /hello',
+    'adapt invoke --target lambda --path /items -X POST --json',
+  ]);
   return command.action(async (flags: InvokeFlags) =>
     runWithOutput(flags, async (output) => {
       if (!flags.event && !flags.path) throw usageError('give either --event <file> or --path <path>', 'such as: adapt invoke --target lambda --path /');

@@ -32,7 +32,10 @@ export async function runInvoke(options: InvokeRunOptions, output: Output): Prom
   const result = await invoke(context, { event, path: options.path, method: options.method.toUpperCase() });
   output.result({ ok: true, ...result }, () => {
     const { response } = result;
-    const head = [`HTTP ${response.status}`, ...Object.entries(response.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${name}: ${item}`))];
+    const head = [
+      `HTTP ${response.status}`,
+      ...Object.entries(response.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${name}: ${item}`)),
+    ];
     const body = response.bodyEncoding === 'base64' ? `(base64) ${response.body}` : response.body;
     return `result (what the platform receives):\n${JSON.stringify(result.result, null, 2)}\n\nthe HTTP response it stands for:\n${head.join('\n')}\n\n${body}`;
   });

@@ -24,11 +24,16 @@ export async function runRestart(options: { cwd: string; timeout?: string }, out
     }
     const failed = /adapt: restart failed: (.*)/.exec(log);
     if (failed) {
-      throw new AdaptError('RESTART_FAILED', `the restart of ${project.appName} failed: ${failed[1]}`, { hint: `see ${files.err}; fix the build, adapt build --target node, and adapt restart again` });
+      throw new AdaptError('RESTART_FAILED', `the restart of ${project.appName} failed: ${failed[1]}`, {
+        hint: `see ${files.err}; fix the build, adapt build --target node, and adapt restart again`,
+      });
     }
-    if (!isAlive(pid)) throw new AdaptError('RESTART_FAILED', `${project.appName} (process ${pid}) exited during the restart`, { hint: `see ${files.err}, then adapt start --daemon` });
+    if (!isAlive(pid))
+      throw new AdaptError('RESTART_FAILED', `${project.appName} (process ${pid}) exited during the restart`, { hint: `see ${files.err}, then adapt start --daemon` });
     if (Date.now() - started > timeout * 1000) {
-      throw new AdaptError('RESTART_TIMEOUT', `${project.appName} did not finish restarting within ${timeout} s`, { hint: `old workers may still be draining long requests; see ${files.out}` });
+      throw new AdaptError('RESTART_TIMEOUT', `${project.appName} did not finish restarting within ${timeout} s`, {
+        hint: `old workers may still be draining long requests; see ${files.out}`,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

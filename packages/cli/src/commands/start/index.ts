@@ -22,7 +22,9 @@ export function registerStart(program: Command): Command {
     .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free port (default: $PORT, else the port setting, else 3000)').argParser(portFlag))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'))
-    .addOption(new Option('--source <source>', 'lambda: the event each request becomes: function-url, apigw-v1, apigw-v2, alb, alb-multi, lattice-v1, lattice-v2 (default: function-url)'))
+    .addOption(
+      new Option('--source <source>', 'lambda: the event each request becomes: function-url, apigw-v1, apigw-v2, alb, alb-multi, lattice-v1, lattice-v2 (default: function-url)'),
+    )
     .addOption(new Option('-d, --daemon', 'node: run in the background (pid file .adapt/run/<app>.pid, logs in .adapt/log/); stop it with adapt stop'))
     .addOption(new Option('--runtime-api', "lambda: run the handler under the real aws-lambda-ric (from the app's node_modules) against a local Runtime API"));
   addStageOption(command);

@@ -39,8 +39,6 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
     host: options.host,
     ...(options.source !== undefined ? { source: options.source } : {}),
     ...(options.runtimeApi ? { runtimeApi: true } : {}),
-    ...(output.json
-      ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') }
-      : {}),
+    ...(output.json ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') } : {}),
   });
 }

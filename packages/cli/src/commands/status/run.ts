@@ -20,7 +20,19 @@ export async function runStatus(options: { cwd: string; stage?: string }, output
   const state = daemon.state;
   const uptimeMs = state ? Date.now() - Date.parse(state.startedAt) : undefined;
   output.result(
-    { ok: true, app: project.appName, running: true, pid: daemon.pid, url: state?.url, uptimeMs, startedAt: state?.startedAt, runningStage: state?.stage, stage, pidFile: files.pid, logs: { out: files.out, err: files.err } },
+    {
+      ok: true,
+      app: project.appName,
+      running: true,
+      pid: daemon.pid,
+      url: state?.url,
+      uptimeMs,
+      startedAt: state?.startedAt,
+      runningStage: state?.stage,
+      stage,
+      pidFile: files.pid,
+      logs: { out: files.out, err: files.err },
+    },
     () =>
       [
         `${project.appName} is running as process ${daemon.pid}${state?.url ? ` on ${state.url}` : ''}${uptimeMs !== undefined ? `, up ${formatUptime(uptimeMs)}` : ''}`,

@@ -28,7 +28,9 @@ export function sendWithRetry<T>(step: RetryContext, call: string, send: () => P
     onRetry: (error, attempt, delayMs) => {
       const seconds = (delayMs / 1000).toFixed(1);
       if (isRoleNotAssumable(error)) {
-        step.log.info(`  ${call}: the new execution role is not assumable by Lambda yet (IAM is still propagating it); retrying in ${seconds} s (attempt ${attempt + 1} of ${step.backoff.attempts})`);
+        step.log.info(
+          `  ${call}: the new execution role is not assumable by Lambda yet (IAM is still propagating it); retrying in ${seconds} s (attempt ${attempt + 1} of ${step.backoff.attempts})`,
+        );
       } else {
         step.log.info(`  ${call}: another update is still in progress (ResourceConflictException); retrying in ${seconds} s (attempt ${attempt + 1} of ${step.backoff.attempts})`);
       }

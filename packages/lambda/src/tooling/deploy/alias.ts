@@ -26,16 +26,16 @@ export async function pointAlias(step: Pick<StepContext, 'clients' | 'backoff' |
       );
     }
     return await sendWithRetry(step, 'UpdateAlias', () =>
-      lambda.send(
-        new lambdaSdk.UpdateAliasCommand({ FunctionName: move.functionName, Name: move.alias, FunctionVersion: move.version, RevisionId: move.revisionId }),
-      ),
+      lambda.send(new lambdaSdk.UpdateAliasCommand({ FunctionName: move.functionName, Name: move.alias, FunctionVersion: move.version, RevisionId: move.revisionId })),
     );
   } catch (error) {
     if (awsErrorName(error) === 'PreconditionFailedException') {
-      throw new AdaptError('AWS_ERROR', `The alias ${move.alias} changed while this command ran (someone else deployed or rolled back).`, { hint: `It was not moved by this command. Check it with \`adapt deploy --target lambda --list\` and run the command again.`, cause: error });
+      throw new AdaptError('AWS_ERROR', `The alias ${move.alias} changed while this command ran (someone else deployed or rolled back).`, {
+        hint: `It was not moved by this command. Check it with \`adapt deploy --target lambda --list\` and run the command again.`,
+        cause: error,
+      });
     }
     const state = move.from === undefined ? `The alias ${move.alias} was not created.` : `The alias ${move.alias} still points at version ${move.from}.`;
     throw awsStepError(`Pointing the alias ${move.alias} at version ${move.version}`, move.from === undefined ? 'CreateAlias' : 'UpdateAlias', error, state);
   }
 }
-

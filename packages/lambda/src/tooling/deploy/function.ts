@@ -103,7 +103,10 @@ export async function waitFor(step: StepContext, plan: DeployPlan, what: 'active
     else await lambdaSdk.waitUntilFunctionUpdatedV2(waiter, input);
   } catch (error) {
     const reason = waiterReason(error, what) ?? (await currentStatus(step, plan.functionName, what)) ?? (error instanceof Error ? error.message : String(error));
-    throw new AdaptError('AWS_ERROR', `The function ${plan.functionName} did not become ${what === 'active' ? 'Active' : 'updated'} (${reason}).`, { hint: `${stateNote(plan)} Check the function in the Lambda console, then run the deploy again.`, cause: error });
+    throw new AdaptError('AWS_ERROR', `The function ${plan.functionName} did not become ${what === 'active' ? 'Active' : 'updated'} (${reason}).`, {
+      hint: `${stateNote(plan)} Check the function in the Lambda console, then run the deploy again.`,
+      cause: error,
+    });
   }
 }
 

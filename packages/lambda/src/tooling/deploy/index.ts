@@ -49,7 +49,11 @@ function checkBuildMatches(pkg: BuiltPackage, settings: ResolvedLambdaSettings, 
   if (!built) return;
   const wanted = handlerOptions(settings);
   if (JSON.stringify(built.handlerOptions) !== JSON.stringify(wanted)) {
-    throw new AdaptError('BUILD_MISMATCH', `The build was made for stage ${built.stage} with handler options ${JSON.stringify(built.handlerOptions)}; stage ${stage} needs ${JSON.stringify(wanted)}.`, { hint: `Rebuild for this stage: adapt build --target lambda --stage ${stage}` });
+    throw new AdaptError(
+      'BUILD_MISMATCH',
+      `The build was made for stage ${built.stage} with handler options ${JSON.stringify(built.handlerOptions)}; stage ${stage} needs ${JSON.stringify(wanted)}.`,
+      { hint: `Rebuild for this stage: adapt build --target lambda --stage ${stage}` },
+    );
   }
 }
 
@@ -98,7 +102,9 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
 
     let roleArn = plan.role.arn;
     if (plan.role.action === 'create') {
-      roleArn = await log.step(`Creating the execution role ${plan.role.name} (AWSLambdaBasicExecutionRole)`, () => createRole(resolved.clients, plan.role, plan.functionName, resolved));
+      roleArn = await log.step(`Creating the execution role ${plan.role.name} (AWSLambdaBasicExecutionRole)`, () =>
+        createRole(resolved.clients, plan.role, plan.functionName, resolved),
+      );
     }
     if (!roleArn) throw new AdaptError('AWS_ERROR', `No ARN for the role ${plan.role.name}.`, { hint: 'Set targets.lambda.role to an existing role ARN.' });
 
@@ -146,7 +152,9 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
 
     if (plan.urlRemoval) {
       const removal = plan.urlRemoval;
-      await log.step('Removing the Function URL (url: false)', () => removeFunctionUrl(resolved.clients, plan.functionName, plan.alias, removal, (message) => log.info(`  ${message}`)));
+      await log.step('Removing the Function URL (url: false)', () =>
+        removeFunctionUrl(resolved.clients, plan.functionName, plan.alias, removal, (message) => log.info(`  ${message}`)),
+      );
     }
 
     let smoke: 'passed' | 'skipped' = 'skipped';
@@ -160,11 +168,19 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
           await log.step(`Smoke test failed: moving the alias ${plan.alias} back to version ${previousVersion}`, () =>
             pointAlias(step, { functionName: plan.functionName, alias: plan.alias, version: previousVersion, from: version, revisionId: undefined, stage: ctx.stage }),
           );
-          throw new AdaptError('SMOKE_FAILED', `The smoke test failed: ${outcome.reason}. The alias ${plan.alias} is back on version ${previousVersion}; version ${version} stays published but serves no traffic.`, { hint: `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again (or set targets.lambda.smoke: false to skip the test).` });
+          throw new AdaptError(
+            'SMOKE_FAILED',
+            `The smoke test failed: ${outcome.reason}. The alias ${plan.alias} is back on version ${previousVersion}; version ${version} stays published but serves no traffic.`,
+            { hint: `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again (or set targets.lambda.smoke: false to skip the test).` },
+          );
         }
-        throw new AdaptError('SMOKE_FAILED', previousVersion === version
+        throw new AdaptError(
+          'SMOKE_FAILED',
+          previousVersion === version
             ? `The smoke test failed: ${outcome.reason}. This deploy changed nothing: the alias ${plan.alias} was already on version ${version}.`
-            : `The smoke test failed: ${outcome.reason}. There is no earlier version to go back to, so the alias ${plan.alias} stays on version ${version}.`, { hint: `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again.` });
+            : `The smoke test failed: ${outcome.reason}. There is no earlier version to go back to, so the alias ${plan.alias} stays on version ${version}.`,
+          { hint: `Try the build locally with \`adapt invoke --target lambda --path ${path}\`, fix it, and deploy again.` },
+        );
       }
       smoke = 'passed';
     }

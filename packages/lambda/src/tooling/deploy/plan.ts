@@ -92,7 +92,11 @@ function same(a: unknown, b: unknown): boolean {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   }
   return value;
 }
@@ -107,13 +111,7 @@ export function configurationDiff(fn: FunctionConfiguration, desired: DesiredCon
   return changes;
 }
 
-export async function planDeploy(
-  clients: AwsClients,
-  settings: ResolvedLambdaSettings,
-  pkg: BuiltPackage,
-  stage: string,
-  log: TargetLogger,
-): Promise<DeployPlan> {
+export async function planDeploy(clients: AwsClients, settings: ResolvedLambdaSettings, pkg: BuiltPackage, stage: string, log: TargetLogger): Promise<DeployPlan> {
   const { functionName, alias } = settings;
   const desired = desiredConfiguration(settings);
   const current = await getFunction(clients, functionName);
@@ -160,8 +158,7 @@ export async function planDeploy(
     const found = await readUrlState(clients, functionName, alias, settings);
     if (found.exists || (found.extra ?? []).length > 0) urlRemoval = found;
   }
-  const smoke: DeployPlan['smoke'] =
-    settings.smokePath === undefined ? 'none' : settings.url?.auth === 'NONE' && !settings.endpoint ? 'url' : 'invoke';
+  const smoke: DeployPlan['smoke'] = settings.smokePath === undefined ? 'none' : settings.url?.auth === 'NONE' && !settings.endpoint ? 'url' : 'invoke';
 
   const plan: DeployPlan = {
     stage,
@@ -197,7 +194,10 @@ function plannedCalls(plan: DeployPlan, settings: ResolvedLambdaSettings): Plann
     calls.push({ call: 'iam:AttachRolePolicy', detail: `${plan.role.name} + AWSLambdaBasicExecutionRole` });
   }
   if (plan.create) {
-    calls.push({ call: 'lambda:CreateFunction', detail: `${fn}, ${plan.desired.Runtime} ${plan.desired.Architecture}, ${plan.desired.MemorySize} MB, ${plan.desired.Timeout} s, zip ${plan.zipBytes} bytes (retried while a new role is not yet assumable)` });
+    calls.push({
+      call: 'lambda:CreateFunction',
+      detail: `${fn}, ${plan.desired.Runtime} ${plan.desired.Architecture}, ${plan.desired.MemorySize} MB, ${plan.desired.Timeout} s, zip ${plan.zipBytes} bytes (retried while a new role is not yet assumable)`,
+    });
     calls.push({ call: 'lambda:GetFunction (waiter)', detail: 'until State is Active' });
   } else {
     if (plan.uploadCode) {
@@ -219,7 +219,8 @@ function plannedCalls(plan: DeployPlan, settings: ResolvedLambdaSettings): Plann
     calls.push({ call: 'lambda:UpdateAlias', detail: `${plan.alias}: version ${plan.aliasVersion} -> ${target}` });
   }
   if (plan.url && settings.url) {
-    if (!plan.url.exists) calls.push({ call: 'lambda:CreateFunctionUrlConfig', detail: `on ${fn}:${plan.alias}, auth ${settings.url.auth}, ${settings.streaming ? 'RESPONSE_STREAM' : 'BUFFERED'}` });
+    if (!plan.url.exists)
+      calls.push({ call: 'lambda:CreateFunctionUrlConfig', detail: `on ${fn}:${plan.alias}, auth ${settings.url.auth}, ${settings.streaming ? 'RESPONSE_STREAM' : 'BUFFERED'}` });
     else if (urlConfigChanges(plan.url, settings).length > 0) {
       calls.push({ call: 'lambda:UpdateFunctionUrlConfig', detail: `on ${fn}:${plan.alias}: ${urlConfigChanges(plan.url, settings).join(', ')}` });
     }
@@ -232,7 +233,10 @@ function plannedCalls(plan: DeployPlan, settings: ResolvedLambdaSettings): Plann
   }
   if (plan.smoke === 'url') calls.push({ call: 'GET', detail: `the Function URL + ${settings.smokePath}` });
   if (plan.smoke === 'invoke') calls.push({ call: 'lambda:Invoke', detail: `${fn}:${plan.alias} with a GET ${settings.smokePath} event` });
-  if (plan.smoke !== 'none') calls.push({ call: 'lambda:UpdateAlias (only if the smoke test fails)', detail: `${plan.alias} back to ${plan.aliasVersion ? `version ${plan.aliasVersion}` : 'nothing: there is no previous version'}` });
+  if (plan.smoke !== 'none')
+    calls.push({
+      call: 'lambda:UpdateAlias (only if the smoke test fails)',
+      detail: `${plan.alias} back to ${plan.aliasVersion ? `version ${plan.aliasVersion}` : 'nothing: there is no previous version'}`,
+    });
   return calls;
 }
-

@@ -32,23 +32,21 @@ export function defaultRoleName(functionName: string): string {
   return `${functionName.slice(0, 59)}-role`;
 }
 
-export async function planRole(
-  clients: AwsClients,
-  configured: string | undefined,
-  functionName: string,
-  currentRole: string | undefined,
-  log: TargetLogger,
-): Promise<RolePlan> {
+export async function planRole(clients: AwsClients, configured: string | undefined, functionName: string, currentRole: string | undefined, log: TargetLogger): Promise<RolePlan> {
   if (configured) {
     const name = roleNameFromArn(configured);
     try {
       const found = await clients.iam.send(new clients.iamSdk.GetRoleCommand({ RoleName: name }));
       if (found.Role?.Arn && found.Role.Arn !== configured) {
-        throw new AdaptError('ROLE_NOT_FOUND', `The role ${configured} does not exist: IAM knows a role named ${name}, but its ARN is ${found.Role.Arn}.`, { hint: `Set targets.lambda.role to ${found.Role.Arn}.` });
+        throw new AdaptError('ROLE_NOT_FOUND', `The role ${configured} does not exist: IAM knows a role named ${name}, but its ARN is ${found.Role.Arn}.`, {
+          hint: `Set targets.lambda.role to ${found.Role.Arn}.`,
+        });
       }
     } catch (error) {
       if (isNotFound(error)) {
-        throw new AdaptError('ROLE_NOT_FOUND', `The execution role ${configured} (targets.lambda.role) does not exist in this account.`, { hint: 'Fix the ARN, create the role (trusting lambda.amazonaws.com), or remove targets.lambda.role and adapt creates one. Nothing was changed.' });
+        throw new AdaptError('ROLE_NOT_FOUND', `The execution role ${configured} (targets.lambda.role) does not exist in this account.`, {
+          hint: 'Fix the ARN, create the role (trusting lambda.amazonaws.com), or remove targets.lambda.role and adapt creates one. Nothing was changed.',
+        });
       }
       const name = awsErrorName(error);
       if (name === 'AccessDenied' || name === 'AccessDeniedException') {
@@ -85,7 +83,10 @@ export async function createRole(clients: AwsClients, plan: RolePlan, functionNa
     arn = created.Role?.Arn;
   } catch (error) {
     if (isAccessDenied(error)) {
-      throw new AdaptError('AWS_ERROR', `Creating the execution role ${plan.name} failed: this identity may not call iam:CreateRole.`, { hint: 'Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.', cause: error });
+      throw new AdaptError('AWS_ERROR', `Creating the execution role ${plan.name} failed: this identity may not call iam:CreateRole.`, {
+        hint: 'Set targets.lambda.role to an existing role that trusts lambda.amazonaws.com, or grant iam:CreateRole and iam:AttachRolePolicy (packages/lambda/DEPLOY.md lists the policy). The function was not created yet.',
+        cause: error,
+      });
     }
     if (awsErrorName(error) !== 'EntityAlreadyExists' && awsErrorName(error) !== 'EntityAlreadyExistsException') {
       throw awsStepError('Creating the execution role', 'iam:CreateRole', error, state);

@@ -114,13 +114,25 @@ export async function ensureFunctionUrl(
   try {
     if (!state.exists) {
       const created = await lambda.send(
-        new lambdaSdk.CreateFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: alias, AuthType: auth, Cors: desiredCors(settings), InvokeMode: invokeMode(settings) }),
+        new lambdaSdk.CreateFunctionUrlConfigCommand({
+          FunctionName: functionName,
+          Qualifier: alias,
+          AuthType: auth,
+          Cors: desiredCors(settings),
+          InvokeMode: invokeMode(settings),
+        }),
       );
       url = created.FunctionUrl;
       onChange(`created the Function URL (${auth}, ${invokeMode(settings)})`);
     } else if (urlConfigChanges(state, settings).length > 0) {
       const updated = await lambda.send(
-        new lambdaSdk.UpdateFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: alias, AuthType: auth, Cors: desiredCors(settings) ?? {}, InvokeMode: invokeMode(settings) }),
+        new lambdaSdk.UpdateFunctionUrlConfigCommand({
+          FunctionName: functionName,
+          Qualifier: alias,
+          AuthType: auth,
+          Cors: desiredCors(settings) ?? {},
+          InvokeMode: invokeMode(settings),
+        }),
       );
       url = updated.FunctionUrl;
       onChange(`updated the Function URL: ${urlConfigChanges(state, settings).join(', ')}`);
