@@ -123,7 +123,7 @@ describe.each([
       // Real folders unpacked from the tarballs, not links into the repository; @adapt/lambda,
       // which the template does not list, came with the CLI from its tarball too.
       const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
-      for (const name of ['@adapt/core', '@adapt/node', '@adapt/cli', '@adapt/lambda', '@adapt/iisnode']) {
+      for (const name of ['@adapt/core', '@adapt/node', '@adapt/cli', '@adapt/lambda', '@adapt/iisnode', '@adapt/gcf', '@adapt/fastcgi', '@adapt/cgi']) {
         expect(lstatSync(join(app, 'node_modules', name)).isSymbolicLink()).toBe(false);
         expect(lock.packages[`node_modules/${name}`].resolved).toMatch(/^file:\.\.\/tarballs\/adapt-[a-z]+-\d+\.\d+\.\d+\.tgz$/);
       }
@@ -131,7 +131,10 @@ describe.each([
       const bin = join(app, 'node_modules/@adapt/cli/bin/adapt.js');
       const build = await mustRun(process.execPath, [bin, 'build', '--target', 'all', '--json'], app);
       const builds = JSON.parse(build.stdout).builds as { target: string; files: { path: string }[] }[];
-      expect(builds.map((built) => built.target)).toEqual(['iisnode', 'lambda', 'node']);
+      expect(builds.map((built) => built.target)).toEqual(['appengine', 'cgi', 'fastcgi', 'gcf', 'iisnode', 'lambda', 'node']);
+      expect(builds.find((built) => built.target === 'gcf')!.files.map((file) => file.path)).toEqual(expect.arrayContaining(['index.mjs', 'source.zip']));
+      expect(builds.find((built) => built.target === 'appengine')!.files.map((file) => file.path)).toContain('app.yaml');
+      expect(builds.find((built) => built.target === 'fastcgi')!.files.map((file) => file.path)).toContain('nginx-site.conf');
       expect(builds.find((built) => built.target === 'iisnode')!.files.map((file) => file.path)).toEqual(expect.arrayContaining(['index.cjs', 'server.mjs', 'web.config']));
       expect(builds.find((built) => built.target === 'lambda')!.files.map((file) => file.path)).toContain('function.zip');
       expect(builds.find((built) => built.target === 'node')!.files.map((file) => file.path)).toContain('server.mjs');
@@ -157,7 +160,7 @@ it('names the installed targets when one is missing from the app', async () => {
   const unknown = await run(process.execPath, [join(app, 'node_modules/@adapt/cli/bin/adapt.js'), 'build', '--target', 'gcp'], app);
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toContain('error: unknown target "gcp"');
-  expect(unknown.stderr).toContain('installed targets: iisnode, lambda, node');
+  expect(unknown.stderr).toContain('installed targets: appengine, cgi, fastcgi, gcf, iisnode, lambda, node');
 });
 
 it(
