@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readPackage } from '../src/tooling/deploy-azure.js';
 import { type AzureRuntime, withAzureRuntime } from '../src/tooling/index.js';
 import { AzureApi, type FakeApp } from './azure-api/server.js';
-import { buildIisnode, makeProject } from './helpers/build.js';
+import { buildIisnode, makeProject, runCli } from './helpers/build.js';
 
 const api = new AzureApi();
 const credentialEnv = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'] as const;
@@ -71,7 +71,8 @@ async function failure(promise: Promise<unknown>): Promise<Error & { code?: stri
 beforeAll(async () => {
   await api.start();
   app = api.addApp({ resourceGroup: 'shop-rg', site: 'shop-web', appSettings: { PORTAL_SETTING: 'kept', WEBSITE_NODE_DEFAULT_VERSION: '~20' } });
-  project = makeProject({ entry: 'app.mjs', targets: { iisnode: { env: { GREETING_SOURCE: 'config' } } } }, { 'app.mjs': appSource('one') });
+  const azure = { subscription: api.subscription, resourceGroup: 'shop-rg', site: 'shop-web', endpoint: api.origin };
+  project = makeProject({ entry: 'app.mjs', targets: { iisnode: { env: { GREETING_SOURCE: 'config' }, azure } } }, { 'app.mjs': appSource('one') });
   outOne = await buildIisnode(project);
   writeFileSync(join(project, 'app.mjs'), appSource('two'));
   outTwo = await buildIisnode(project);
@@ -250,5 +251,61 @@ describe('adapt deploy --target iisnode --to azure', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain('azure.sitename: unknown key');
     expect(api.calls).toEqual([]);
+  });
+});
+
+describe('the CLI: adapt deploy|rollback --target iisnode --to azure --json', () => {
+  // the CLI process trusts the local server's certificate and finds Entra there, as Azure's tools do
+  const env = () => ({
+    NODE_EXTRA_CA_CERTS: api.caFile,
+    AZURE_AUTHORITY_HOST: api.origin,
+    AZURE_TENANT_ID: api.tenant,
+    AZURE_CLIENT_ID: api.clientId,
+    AZURE_CLIENT_SECRET: api.clientSecret,
+  });
+  const cli = (args: string[]) => runCli([...args, '--target', 'iisnode', '--to', 'azure', '--json'], project, env());
+
+  it('prints one JSON document: a dry run, a no-change redeploy, a changed deploy, a rollback', async () => {
+    const served = sha(api.served(app));
+    const dry = await cli(['deploy', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan).toMatchObject({ target: 'iisnode', to: 'azure', dryRun: true, uploaded: false });
+    expect(sha(api.served(app))).toBe(served);
+
+    const same = await cli(['deploy']);
+    expect(same.code, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout)).toMatchObject({ package: served, uploaded: false, changed: false });
+
+    writeFileSync(join(project, 'app.mjs'), appSource('three'));
+    const changed = await cli(['deploy']);
+    expect(changed.code, changed.stderr).toBe(0);
+    const result = JSON.parse(changed.stdout);
+    expect(result).toMatchObject({ uploaded: true, previous: served });
+    expect(sha(api.served(app))).toBe(result.package);
+    expect(changed.stdout).not.toContain('building');
+
+    // the package served before came from another machine (this test's in-process deploys): not kept here
+    const notKept = await cli(['rollback']);
+    expect(notKept.code).toBe(1);
+    expect(JSON.parse(notKept.stdout)).toMatchObject({ ok: false, error: { code: 'PACKAGE_NOT_KEPT' } });
+
+    writeFileSync(join(project, 'app.mjs'), appSource('four'));
+    const four = await cli(['deploy']);
+    expect(four.code, four.stderr).toBe(0);
+    expect(JSON.parse(four.stdout)).toMatchObject({ uploaded: true, previous: result.package });
+
+    const back = await cli(['rollback']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ package: result.package, uploaded: true });
+    expect(sha(api.served(app))).toBe(result.package);
+  });
+
+  it('a 409 is an error document with the hint, exit code 1', async () => {
+    api.faults.push({ match: /^POST \/api\/zipdeploy$/, status: 409, body: 'There is a deployment currently in progress. Please try again when it completes.' });
+    writeFileSync(join(project, 'app.mjs'), appSource('five'));
+    const failed = await cli(['deploy']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false, error: { code: 'DEPLOY_IN_PROGRESS' } });
   });
 });

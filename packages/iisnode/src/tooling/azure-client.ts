@@ -42,6 +42,12 @@ export interface KuduResponse {
 const credentialsHint =
   'sign in so that DefaultAzureCredential finds a Microsoft Entra identity: `az login` (or `azd auth login`), a managed identity in Azure, or AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal; then run the command again';
 export const armScope = 'https://management.azure.com/.default';
+/**
+ * Entra hosts MSAL's instance discovery knows; for any other authority (Azure Stack, a private
+ * cloud, a local server in tests) discovery would ask login.microsoftonline.com about a host it
+ * cannot vouch for, so it is turned off, as identity's docs advise for such authorities.
+ */
+const microsoftClouds = new Set(['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn']);
 
 async function load<T>(name: string, loader: () => Promise<T>): Promise<T> {
   try {
@@ -62,15 +68,19 @@ export async function azureClients(settings: AzureSettings, scmHost: () => strin
     load('@azure/core-rest-pipeline', () => import('@azure/core-rest-pipeline')),
   ]);
   const tls = runtime.tlsOptions ? { tlsOptions: runtime.tlsOptions } : {};
+  const authorityHost = runtime.authorityHost ?? process.env.AZURE_AUTHORITY_HOST;
   const credential = new identity.DefaultAzureCredential({
     ...tls,
-    ...(runtime.authorityHost ? { authorityHost: runtime.authorityHost, disableInstanceDiscovery: true } : {}),
+    ...(authorityHost ? { authorityHost, disableInstanceDiscovery: !microsoftClouds.has(new URL(authorityHost).hostname.toLowerCase()) } : {}),
   });
   try {
     await credential.getToken(armScope);
   } catch (error) {
-    const first = ((error as Error).message ?? String(error)).split('\n').find((line) => line.trim() !== '') ?? 'no credential in the chain answered';
-    throw new AdaptError('NO_CREDENTIALS', `No Microsoft Entra credentials for Azure: ${first}`, { hint: credentialsHint, cause: error });
+    const lines = ((error as Error).message ?? String(error)).split('\n').filter((line) => line.trim() !== '');
+    // Entra's own reason (AADSTS<code>: ...) sits below the credential's summary line
+    const reason = lines.find((line) => /AADSTS\d+/.test(line) && line !== lines[0]);
+    const summary = `${lines[0] ?? 'no credential in the chain answered'}${reason ? ` ${reason.trim()}` : ''}`;
+    throw new AdaptError('NO_CREDENTIALS', `No Microsoft Entra credentials for Azure: ${summary}`, { hint: credentialsHint, cause: error });
   }
   const client = new sdk.WebSiteManagementClient(credential, settings.subscription, { endpoint: settings.endpoint, credentials: { scopes: [armScope] }, ...tls });
   const httpClient = pipelineLib.createDefaultHttpClient();
@@ -102,8 +112,9 @@ export function statusOf(error: unknown): number | undefined {
 export function azureFailure(what: string, error: unknown, keeps: string, retry: string): AdaptError {
   if (error instanceof AdaptError) return error;
   const status = statusOf(error);
-  const message = ((error as Error)?.message ?? String(error)).split('\n')[0];
-  const base = `${what} failed${status ? ` (HTTP ${status})` : ''}: ${message}. ${keeps}`;
+  const message = ((error as Error)?.message ?? String(error)).split('\n')[0]!.replace(/\.$/, '');
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+  const base = `${what} failed (${[status && `HTTP ${status}`, code].filter(Boolean).join(', ') || 'no answer'}): ${message}. ${keeps}`;
   if (status === 401 || status === 403)
     return new AdaptError('AZURE_DENIED', base, {
       hint: `the signed-in identity needs a role on the app such as Website Contributor (az role assignment create --role "Website Contributor" ...), then ${retry}`,
