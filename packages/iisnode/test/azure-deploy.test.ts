@@ -246,6 +246,20 @@ describe('adapt deploy --target iisnode --to azure', () => {
     }
   });
 
+  it('a slot: its own app settings and its own Kudu host; production untouched', async () => {
+    const slot = api.addApp({ resourceGroup: 'shop-rg', site: 'shop-web', slot: 'staging', appSettings: { SLOT_ONLY: 'yes' } });
+    const production = sha(api.served(app));
+    const productionSettings = { ...app.appSettings };
+    const result = await deploy(outOne, [], false, { slot: 'staging' });
+    expect(result).toMatchObject({ slot: 'staging', uploaded: true, url: 'https://shop-web-staging.azurewebsites.net' });
+    expect(sha(api.served(slot))).toBe(result.package);
+    expect(slot.appSettings).toMatchObject({ SLOT_ONLY: 'yes', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false' });
+    expect(api.calls.find((call) => call.path === '/api/zipdeploy')?.host).toBe(slot.scmHost);
+    expect(api.callLines()).toContain('PUT /subscriptions/6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b/resourceGroups/shop-rg/providers/Microsoft.Web/sites/shop-web/slots/staging/config/appsettings');
+    expect(sha(api.served(app))).toBe(production);
+    expect(app.appSettings).toEqual(productionSettings);
+  });
+
   it('unknown keys under targets.iisnode.azure are refused before any call', async () => {
     const error = await failure(deploy(outTwo, [], false, { sitename: 'x' }));
     expect(error.code).toBe('CONFIG_INVALID');
@@ -299,7 +313,7 @@ describe('the CLI: adapt deploy|rollback --target iisnode --to azure --json', ()
     expect(back.code, back.stderr).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ package: result.package, uploaded: true });
     expect(sha(api.served(app))).toBe(result.package);
-  });
+  }, 180_000);
 
   it('a 409 is an error document with the hint, exit code 1', async () => {
     api.faults.push({ match: /^POST \/api\/zipdeploy$/, status: 409, body: 'There is a deployment currently in progress. Please try again when it completes.' });
@@ -307,5 +321,5 @@ describe('the CLI: adapt deploy|rollback --target iisnode --to azure --json', ()
     const failed = await cli(['deploy']);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false, error: { code: 'DEPLOY_IN_PROGRESS' } });
-  });
+  }, 120_000);
 });
