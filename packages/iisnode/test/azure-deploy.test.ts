@@ -255,7 +255,9 @@ describe('adapt deploy --target iisnode --to azure', () => {
     expect(sha(api.served(slot))).toBe(result.package);
     expect(slot.appSettings).toMatchObject({ SLOT_ONLY: 'yes', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false' });
     expect(api.calls.find((call) => call.path === '/api/zipdeploy')?.host).toBe(slot.scmHost);
-    expect(api.callLines()).toContain('PUT /subscriptions/6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b/resourceGroups/shop-rg/providers/Microsoft.Web/sites/shop-web/slots/staging/config/appsettings');
+    expect(api.callLines()).toContain(
+      'PUT /subscriptions/6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b/resourceGroups/shop-rg/providers/Microsoft.Web/sites/shop-web/slots/staging/config/appsettings',
+    );
     expect(sha(api.served(app))).toBe(production);
     expect(app.appSettings).toEqual(productionSettings);
   });

@@ -22,7 +22,6 @@ export interface AzureRuntime {
 }
 
 type Sdk = typeof import('@azure/arm-appservice');
-type Pipeline = typeof import('@azure/core-rest-pipeline');
 export type WebApps = InstanceType<Sdk['WebSiteManagementClient']>['webApps'];
 
 export interface AzureClients {
@@ -94,7 +93,11 @@ export async function azureClients(settings: AzureSettings, scmHost: () => strin
     },
     async kudu(method, path, body, contentType) {
       const url = path.startsWith('https://') ? path : `https://${scmHost()}${path}`;
-      const headers = pipelineLib.createHttpHeaders({ accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...(basic ? { authorization: basic } : {}) });
+      const headers = pipelineLib.createHttpHeaders({
+        accept: 'application/json',
+        ...(contentType ? { 'content-type': contentType } : {}),
+        ...(basic ? { authorization: basic } : {}),
+      });
       const request = pipelineLib.createPipelineRequest({ url, method, headers, body, timeout: 0 });
       const response = await (basic ? basicPipeline : client.pipeline).sendRequest(httpClient, request);
       return { status: response.status, headers: { get: (name) => response.headers.get(name) }, text: response.bodyAsText ?? '' };

@@ -26,7 +26,10 @@ const resourceGroupPattern = /^[-\w.()]{0,89}[-\w()]$/;
 /** Azure's rule for an app or slot name: letters, digits and hyphens, not starting or ending with a hyphen, 60 at most. */
 const siteNamePattern = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?$/;
 
-const text = (pattern: RegExp, expected: string): SettingCheck => (value) => (typeof value === 'string' && pattern.test(value) ? undefined : expected);
+const text =
+  (pattern: RegExp, expected: string): SettingCheck =>
+  (value) =>
+    typeof value === 'string' && pattern.test(value) ? undefined : expected;
 
 /** The keys of `targets.iisnode.azure`; any other key is refused. */
 export const azureSettingsSchema: SettingsSchema = {
@@ -56,7 +59,11 @@ export const azureSettingsSchema: SettingsSchema = {
     description: "Azure Resource Manager's origin for another cloud; else AZURE_RESOURCE_MANAGER_ENDPOINT.",
     example: '"https://management.azure.com"',
   },
-  timeout: { check: (value) => (Number.isInteger(value) && (value as number) > 0 ? undefined : 'a positive integer'), description: 'Seconds to wait for the deployment to finish.', example: '900' },
+  timeout: {
+    check: (value) => (Number.isInteger(value) && (value as number) > 0 ? undefined : 'a positive integer'),
+    description: 'Seconds to wait for the deployment to finish.',
+    example: '900',
+  },
 };
 
 /** The check of the `azure` key inside `targets.iisnode`: an object of the keys above. */
@@ -81,7 +88,8 @@ export function resolveAzureSettings(value: unknown, env: NodeJS.ProcessEnv = pr
   const pick = (key: string, variables: string[]) => (s[key] as string | undefined) ?? variables.map((name) => env[name]).find((item) => item);
   const resolved = {
     subscription: pick('subscription', ['AZURE_SUBSCRIPTION_ID']) ?? missing('subscription', ['AZURE_SUBSCRIPTION_ID'], '"<subscription id>"'),
-    resourceGroup: pick('resourceGroup', ['AZURE_RESOURCE_GROUP', 'AZURE_DEFAULTS_GROUP']) ?? missing('resourceGroup', ['AZURE_RESOURCE_GROUP', 'AZURE_DEFAULTS_GROUP'], '"shop-rg"'),
+    resourceGroup:
+      pick('resourceGroup', ['AZURE_RESOURCE_GROUP', 'AZURE_DEFAULTS_GROUP']) ?? missing('resourceGroup', ['AZURE_RESOURCE_GROUP', 'AZURE_DEFAULTS_GROUP'], '"shop-rg"'),
     site: pick('site', ['AZURE_WEBAPP_NAME', 'AZURE_DEFAULTS_WEB']) ?? missing('site', ['AZURE_WEBAPP_NAME', 'AZURE_DEFAULTS_WEB'], '"shop-web"'),
     slot: s.slot as string | undefined,
     auth: (s.auth as AzureAuth | undefined) ?? 'entra',
@@ -94,6 +102,7 @@ export function resolveAzureSettings(value: unknown, env: NodeJS.ProcessEnv = pr
     azureSettingsSchema,
     'azure',
   );
-  if (envProblems.length > 0) throw new AdaptError('CONFIG_INVALID', `Azure settings (from adapt.config.ts or the environment): ${envProblems.join('; ')}`, { hint: 'fix the value named above' });
+  if (envProblems.length > 0)
+    throw new AdaptError('CONFIG_INVALID', `Azure settings (from adapt.config.ts or the environment): ${envProblems.join('; ')}`, { hint: 'fix the value named above' });
   return resolved;
 }

@@ -198,21 +198,34 @@ async function zipDeploy(s: Session, zip: Buffer, message: string, verb: 'deploy
       throw azureFailure('Reading the deployment status', error, keeps, retry);
     });
     if (response.status !== 200 && response.status !== 202) throw kuduFailure('Reading the deployment status', response.status, response.text, keeps, retry);
-    const deployment = JSON.parse(response.text) as KuduDeployment;
+    let deployment: KuduDeployment;
+    try {
+      deployment = JSON.parse(response.text) as KuduDeployment;
+    } catch {
+      throw kuduFailure('Reading the deployment status (not a deployment record)', response.status, response.text, keeps, retry);
+    }
     const line = `  ${kuduStatus[deployment.status] ?? `status ${deployment.status}`}${deployment.progress ? `: ${deployment.progress}` : ''}`;
     if (line !== last) ctx.log.info(line);
     last = line;
     if (deployment.complete && deployment.status === 4) return deployment.id;
     if (deployment.complete || deployment.status === 3) {
       const tail = await logTail(s, deployment.id);
-      throw new AdaptError('DEPLOY_FAILED', `Kudu deployment ${deployment.id} failed${deployment.status_text ? ` (${deployment.status_text})` : ''}. ${keeps}${tail ? `\nKudu's log ends with:\n${tail}` : ''}`, {
-        hint: `fix the cause in the log (the whole log: https://${s.site.scmHost}/api/deployments/${deployment.id}/log), then ${retry}`,
-      });
+      throw new AdaptError(
+        'DEPLOY_FAILED',
+        `Kudu deployment ${deployment.id} failed${deployment.status_text ? ` (${deployment.status_text})` : ''}. ${keeps}${tail ? `\nKudu's log ends with:\n${tail}` : ''}`,
+        {
+          hint: `fix the cause in the log (the whole log: https://${s.site.scmHost}/api/deployments/${deployment.id}/log), then ${retry}`,
+        },
+      );
     }
     if (Date.now() > deadline)
-      throw new AdaptError('DEPLOY_TIMEOUT', `Kudu deployment ${deployment.id} did not finish within ${s.settings.timeout} s (still ${kuduStatus[deployment.status] ?? deployment.status})`, {
-        hint: `it may still finish: watch https://${s.site.scmHost}/api/deployments/${deployment.id}; raise targets.iisnode.azure.timeout if the app needs longer`,
-      });
+      throw new AdaptError(
+        'DEPLOY_TIMEOUT',
+        `Kudu deployment ${deployment.id} did not finish within ${s.settings.timeout} s (still ${kuduStatus[deployment.status] ?? deployment.status})`,
+        {
+          hint: `it may still finish: watch https://${s.site.scmHost}/api/deployments/${deployment.id}; raise targets.iisnode.azure.timeout if the app needs longer`,
+        },
+      );
   }
 }
 
@@ -256,7 +269,9 @@ export async function deployAzure(ctx: TargetContext, options: DeployOptions, ru
   const retry = 'run adapt deploy --target iisnode --to azure again';
   const existing = await ctx.log.step('Reading the app settings', async () => {
     try {
-      const dictionary = slot ? await s.clients.webApps.listApplicationSettingsSlot(resourceGroup, name, slot) : await s.clients.webApps.listApplicationSettings(resourceGroup, name);
+      const dictionary = slot
+        ? await s.clients.webApps.listApplicationSettingsSlot(resourceGroup, name, slot)
+        : await s.clients.webApps.listApplicationSettings(resourceGroup, name);
       return { ...(dictionary.properties ?? {}) };
     } catch (error) {
       throw azureFailure('Reading the app settings', error, 'Nothing was changed.', retry);
@@ -269,7 +284,9 @@ export async function deployAzure(ctx: TargetContext, options: DeployOptions, ru
   const plan = [
     `app ${s.site.label} in ${resourceGroup} (Kudu at ${s.site.scmHost}; SCM basic auth ${s.basicAuth}; signing in with ${s.settings.auth === 'basic' ? 'the publishing credentials' : 'a Microsoft Entra token'})`,
     ...(changed.length
-      ? changed.map((key) => `app setting ${key}: ${existing[key] === undefined ? '(unset)' : JSON.stringify(existing[key])} -> ${JSON.stringify(wanted[key as keyof typeof wanted])}`)
+      ? changed.map(
+          (key) => `app setting ${key}: ${existing[key] === undefined ? '(unset)' : JSON.stringify(existing[key])} -> ${JSON.stringify(wanted[key as keyof typeof wanted])}`,
+        )
       : ['app settings: unchanged']),
     upload
       ? `upload: POST /api/zipdeploy?isAsync=true, ${zip.byteLength} bytes, sha256 ${sha.slice(0, 12)} (serving: ${served ? served.slice(0, 12) : 'no package from adapt'})`
@@ -370,4 +387,3 @@ export async function rollbackAzure(ctx: TargetContext, options: DeployOptions, 
   ctx.log.info(`${s.site.label} serves the previous package again (${previous.slice(0, 12)}, Kudu deployment ${deployment})`);
   return { ...result, uploaded: true, deployment };
 }
-

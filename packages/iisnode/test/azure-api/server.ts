@@ -94,7 +94,23 @@ export class AzureApi {
     const cert = join(this.certDir, 'cert.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
       { stdio: 'ignore' },
     );
     this.ca = readFileSync(cert, 'utf8');
@@ -199,9 +215,15 @@ export class AzureApi {
     if (method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
       const form = new URLSearchParams(body.toString('utf8'));
       if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== this.clientId)
-        return send(400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.` });
+        return send(400, {
+          error: 'unauthorized_client',
+          error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.`,
+        });
       if (form.get('client_secret') !== this.clientSecret)
-        return send(401, { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.` });
+        return send(401, {
+          error: 'invalid_client',
+          error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.`,
+        });
       return send(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.token });
     }
     send(404, { error: 'not_found', error_description: url.pathname });
@@ -212,7 +234,8 @@ export class AzureApi {
     if (!match || !url.searchParams.get('api-version')) return send(400, { error: { code: 'InvalidRequest', message: `not an App Service request: ${url.pathname}` } });
     const [, subscription, group, site, slot, rest = ''] = match;
     const app = this.apps.find(
-      (item) => subscription === this.subscription && item.resourceGroup.toLowerCase() === group!.toLowerCase() && item.site === site && (item.slot ?? undefined) === (slot ?? undefined),
+      (item) =>
+        subscription === this.subscription && item.resourceGroup.toLowerCase() === group!.toLowerCase() && item.site === site && (item.slot ?? undefined) === (slot ?? undefined),
     );
     if (!app)
       return send(404, {
@@ -290,7 +313,11 @@ export class AzureApi {
       }
       return send(202, '', { location: `https://${app.scmHost}/api/deployments/latest?deployer=${encodeURIComponent(deployment.deployer)}&time=${encodeURIComponent(now)}` });
     }
-    if (method === 'GET' && path === '/api/deployments') return send(200, app.deployments.map((deployment) => this.record(app, deployment)));
+    if (method === 'GET' && path === '/api/deployments')
+      return send(
+        200,
+        app.deployments.map((deployment) => this.record(app, deployment)),
+      );
     if (method === 'GET' && path === '/api/deployments/latest') {
       const latest = app.deployments[0];
       if (!latest) return send(404, { Message: 'No deployment found.' });
