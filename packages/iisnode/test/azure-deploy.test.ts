@@ -262,6 +262,22 @@ describe('adapt deploy --target iisnode --to azure', () => {
     expect(app.appSettings).toEqual(productionSettings);
   });
 
+  it('no credential anywhere: each credential of the chain says why, and how to sign in', async () => {
+    for (const name of credentialEnv) delete process.env[name];
+    try {
+      const error = await failure(deploy(outTwo));
+      expect(error.code).toBe('NO_CREDENTIALS');
+      expect(error.message).toContain('EnvironmentCredential is unavailable');
+      expect(error.message).toContain('ManagedIdentityCredential');
+      expect(error.hint).toContain('az login');
+      expect(api.callLines()).toEqual([]);
+    } finally {
+      process.env.AZURE_TENANT_ID = api.tenant;
+      process.env.AZURE_CLIENT_ID = api.clientId;
+      process.env.AZURE_CLIENT_SECRET = api.clientSecret;
+    }
+  });
+
   it('unknown keys under targets.iisnode.azure are refused before any call', async () => {
     const error = await failure(deploy(outTwo, [], false, { sitename: 'x' }));
     expect(error.code).toBe('CONFIG_INVALID');

@@ -75,11 +75,7 @@ export async function azureClients(settings: AzureSettings, scmHost: () => strin
   try {
     await credential.getToken(armScope);
   } catch (error) {
-    const lines = ((error as Error).message ?? String(error)).split('\n').filter((line) => line.trim() !== '');
-    // Entra's own reason (AADSTS<code>: ...) sits below the credential's summary line
-    const reason = lines.find((line) => /AADSTS\d+/.test(line) && line !== lines[0]);
-    const summary = `${lines[0] ?? 'no credential in the chain answered'}${reason ? ` ${reason.trim()}` : ''}`;
-    throw new AdaptError('NO_CREDENTIALS', `No Microsoft Entra credentials for Azure: ${summary}`, { hint: credentialsHint, cause: error });
+    throw new AdaptError('NO_CREDENTIALS', `No Microsoft Entra credentials for Azure: ${credentialReasons(error)}`, { hint: credentialsHint, cause: error });
   }
   const client = new sdk.WebSiteManagementClient(credential, settings.subscription, { endpoint: settings.endpoint, credentials: { scopes: [armScope] }, ...tls });
   const httpClient = pipelineLib.createDefaultHttpClient();
@@ -103,6 +99,21 @@ export async function azureClients(settings: AzureSettings, scmHost: () => strin
       return { status: response.status, headers: { get: (name) => response.headers.get(name) }, text: response.bodyAsText ?? '' };
     },
   };
+}
+
+/**
+ * Why no credential gave a token, in one line: each credential of the chain with its first
+ * sentence (an AggregateAuthenticationError holds one error per credential), and Entra's own
+ * reason (AADSTS<code>: ...) where a credential reached Entra and was refused.
+ */
+export function credentialReasons(error: unknown): string {
+  const oneLine = (item: unknown) => {
+    const lines = ((item as Error)?.message ?? String(item)).split('\n').filter((line) => line.trim() !== '');
+    const reason = lines.find((line, index) => index > 0 && /AADSTS\d+/.test(line));
+    return `${lines[0]?.replace(/ To troubleshoot, visit \S+/, '') ?? 'no answer'}${reason ? ` ${reason.trim()}` : ''}`;
+  };
+  const errors = (error as { errors?: unknown[] })?.errors;
+  return Array.isArray(errors) && errors.length > 0 ? errors.map(oneLine).join('; ') : oneLine(error);
 }
 
 /** The HTTP status an SDK error carries (RestError.statusCode). */
