@@ -207,6 +207,18 @@ describe('adapt deploy --target iisnode --to azure', () => {
     expect(error.hint).toContain('az webapp list');
   });
 
+  it('a Linux app is refused: iisnode runs on App Service on Windows only', async () => {
+    app.kind = 'app,linux';
+    try {
+      const error = await failure(deploy(outTwo));
+      expect(error.code).toBe('SITE_NOT_WINDOWS');
+      expect(error.hint).toContain('node target');
+      expect(api.callLines().some((line) => line.includes('zipdeploy') || line.startsWith('PUT '))).toBe(false);
+    } finally {
+      app.kind = 'app';
+    }
+  });
+
   it('a deployment that never finishes times out and says where to watch it', async () => {
     api.nextOutcome = 'hang';
     const error = await failure(deploy(outTwo, [], false, { timeout: 1 }));
