@@ -19,3 +19,5 @@ export * from './client-address.js';
 export * from './mime.js';
 export * from './byte-range.js';
 export * from './send-file.js';
+export * from './schedule-syntax.js';
+export * from './schedule-eventbridge.js';
