@@ -14,12 +14,14 @@ import { apachePassengerSite, passengerShimSource, passengerStartupFile } from '
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
+import { systemdScheduleUnits } from './systemd-timers.js';
 
 export { apacheSite } from './apache.js';
 export { lighttpdConfig } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
 export { apachePassengerSite, passengerShimSource } from './passenger.js';
 export { supervisordProgram, systemdUnit } from './systemd.js';
+export { onCalendar, systemdScheduleUnits } from './systemd-timers.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
 /**
@@ -74,6 +76,7 @@ export const nodeTarget: AdaptTarget = {
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
     write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
+    for (const file of systemdScheduleUnits(await context.readAppManifest(), settings, context.appName)) write(file.path, file.text, file.description);
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
     const staticEntries = hasStatic ? readdirSync(join(context.outDir, 'static')).sort() : undefined;
     write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');

@@ -69,7 +69,7 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
 }
 
 /** `"NAME=value"` quoted for systemd: backslash and quote escaped, `%` doubled (specifiers). */
-function environmentValue(name: string, value: string): string {
+export function environmentValue(name: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new AdaptError('CONFIG_INVALID', `env: "${name}" is not a valid environment variable name`, { hint: 'use letters, digits and underscores, not starting with a digit' });
   }
