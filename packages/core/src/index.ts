@@ -24,3 +24,4 @@ export * from './app-manifest.js';
 export * from './task-command.js';
 export * from './schedule-syntax.js';
 export * from './schedule-eventbridge.js';
+export * from './schedule-crontab.js';

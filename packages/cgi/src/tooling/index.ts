@@ -8,7 +8,7 @@
  */
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AdaptError, checkResolvedSettings, checks, type AdaptTarget, type BuildArtifact, type SettingsSchema, type TargetContext } from '@adapt/core';
+import { AdaptError, checkResolvedSettings, checks, type AdaptTarget, type BuildArtifact, type SettingsSchema, scheduleCrontab, type TargetContext } from '@adapt/core';
 import { apacheCgiSite, lighttpdCgiConfig } from './configs.js';
 
 export { apacheCgiSite, lighttpdCgiConfig } from './configs.js';
@@ -134,6 +134,8 @@ export const cgiTarget: AdaptTarget = {
     }
     write('apache-site.conf', apacheCgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_cgid runs app.cgi');
     write('lighttpd.conf', lighttpdCgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_cgi runs app.cgi');
+    const crontab = scheduleCrontab(await context.readAppManifest(), { target: 'cgi', installDir: settings.installDir, nodePath: settings.nodePath });
+    if (crontab) write('adapt.crontab', crontab, "the app's schedules as cron lines (this target has no scheduler of its own)");
     return artifacts;
   },
 };
