@@ -110,11 +110,15 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
         planSchedules(scheduler, group, specs, { aliasArn: predicted?.aliasArn, roleArn: schedulerRole?.arn }),
       );
       for (const line of scheduleDiffLines(schedules)) log.info(line);
-      if (schedulerRole && schedulerRole.action !== 'unchanged')
-        plan.calls.push({
+      if (schedulerRole && schedulerRole.action !== 'unchanged') {
+        // the role step: right after the execution role's calls, before the function's
+        const at = plan.calls.findIndex((call) => !call.call.startsWith('iam:'));
+        const call = {
           call: `iam:${schedulerRole.action === 'create' ? 'CreateRole' : 'PutRolePolicy'}`,
           detail: `${schedulerRole.name} (EventBridge Scheduler invokes the alias)`,
-        });
+        };
+        plan.calls.splice(at === -1 ? plan.calls.length : at, 0, call);
+      }
       for (const change of schedules.changes) {
         if (change.action !== 'unchanged')
           plan.calls.push({ call: `scheduler:${change.action[0]?.toUpperCase()}${change.action.slice(1)}Schedule`, detail: `${schedules.group}/${change.name}` });
