@@ -229,6 +229,37 @@ describe('schedules on EventBridge Scheduler (moto)', { timeout: 120_000 }, () =
     expect(writes.filter((call) => /Schedule/.test(call))).toEqual(['UpdateSchedule', 'CreateSchedule', 'DeleteSchedule']);
   });
 
+  test('a scheduler role IAM has not propagated yet: CreateSchedule is retried; a refused delete says what was done', async () => {
+    if (!motoHere) return;
+    const schedules = { ...changed, extra: { rate: '1 day', task: 'cleanup' } };
+    await project.writeApp(appWith(schedules));
+    const context = ctx();
+    await buildFixture(context);
+    await queueSmokeAnswer(target, context, (results) => moto.queueInvokeResults(results));
+    proxy.clear();
+    proxy.inject({
+      call: 'CreateSchedule',
+      error: { status: 400, type: 'ValidationException', message: 'The execution role you provide must allow AWS EventBridge Scheduler to assume the role.' },
+    });
+    await target.deploy!(context, { dryRun: false });
+    expect(proxy.calls.filter((call) => call.name === 'CreateSchedule').map((call) => call.status)).toEqual([400, 200]);
+    expect((await read('extra')).ScheduleExpression).toBe('rate(1 day)');
+
+    await project.writeApp(appWith(changed));
+    await buildFixture(context);
+    await queueSmokeAnswer(target, context, (results) => moto.queueInvokeResults(results));
+    proxy.clear();
+    proxy.inject({ call: 'DeleteSchedule', error: { status: 403, type: 'AccessDeniedException', message: 'not allowed' } });
+    const error = await target.deploy!(context, { dryRun: false }).catch((caught: unknown) => caught);
+    expect(isAdaptError(error) && error.message).toBe('Deleting the schedule extra failed: scheduler:DeleteSchedule answered AccessDeniedException: not allowed');
+    expect(isAdaptError(error) && error.hint).toContain('No schedule was changed.');
+    expect((await read('extra')).ScheduleExpression).toBe('rate(1 day)');
+    proxy.clear();
+    await queueSmokeAnswer(target, context, (results) => moto.queueInvokeResults(results));
+    await target.deploy!(context, { dryRun: false });
+    await expect(read('extra')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
   test('removing every schedule removes them and the group', async () => {
     if (!motoHere) return;
     const result = await deploy({});
