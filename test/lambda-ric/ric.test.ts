@@ -17,6 +17,7 @@ import { RuntimeApi, splitPrelude, type InvocationOutcome } from './runtime-api.
 import { BIG, bigByte } from './app.js';
 import { taskEvent } from '@adapt/core';
 import { buildEvent } from '../../packages/lambda/test/helpers/sources.js';
+import { functionError } from '../../packages/lambda/src/tooling/run-task.js';
 import { requireComponent, ricPackageDir } from '../components.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -147,12 +148,21 @@ describe('aws-lambda-ric 3.3.0: buffered handler', () => {
     const outcome = await invoke(fn!, taskEvent('report', ['daily'], 'nightly'));
     expect(outcome.kind, fn!.output.join('')).toBe('response');
     expect(JSON.parse(outcome.body.toString())).toEqual({ report: ['daily'], schedule: 'nightly', setups: 1 });
-    expect(fn!.output.join('')).toContain('report task on lambda');
     const failed = await invoke(fn!, taskEvent('fail'));
     expect(failed.kind).toBe('error');
     expect(JSON.parse(failed.body.toString())).toMatchObject({ errorType: 'RangeError', errorMessage: 'the report broke' });
     const unknown = await invoke(fn!, taskEvent('nope'));
     expect(JSON.parse(unknown.body.toString())).toMatchObject({ errorType: 'UNKNOWN_TASK', errorMessage: 'unknown task "nope"; known tasks: report, fail' });
+    // what `adapt run --target lambda` makes of these function errors (Invoke's payload is the error RIC posted)
+    const log = 'START RequestId: 1\nreport task on lambda\nEND RequestId: 1\n';
+    const thrown = functionError('fail', 'ric-test:live', failed.body.toString(), log);
+    expect(thrown).toMatchObject({ code: 'TASK_FAILED', exitCode: 1, message: 'task "fail" failed on ric-test:live: RangeError: the report broke' });
+    expect(thrown.hint).toMatch(/^stack:\nRangeError: the report broke\n\s+at fail .*\n\nlog tail:\nSTART RequestId: 1\nreport task on lambda\nEND RequestId: 1$/s);
+    expect(functionError('nope', 'ric-test:live', unknown.body.toString(), undefined)).toMatchObject({
+      code: 'UNKNOWN_TASK',
+      exitCode: 2,
+      message: 'unknown task "nope"; known tasks: report, fail',
+    });
     expect(JSON.parse((await invoke(fn!, get('/hello'))).body.toString()).statusCode).toBe(200);
   });
 
