@@ -152,6 +152,8 @@ for (const [target, entry] of [
       const boom = await run(['boom', '--target', target, '--stage', 'prod']);
       expect(boom.code).toBe(1);
       expect(boom.stderr).toContain('Error: the migration broke');
+      // the node target runs it with the environment of the systemd unit the build wrote
+      if (target === 'node') expect(boom.stderr).toMatch(/environment: .*\.adapt\/node\/adapt-tasks-app\.service\n/);
     });
   });
 }

@@ -14,12 +14,14 @@ import { apachePassengerSite, passengerShimSource, passengerStartupFile } from '
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
+import { runNodeTask } from './run-task.js';
 
 export { apacheSite } from './apache.js';
 export { lighttpdConfig } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
 export { apachePassengerSite, passengerShimSource } from './passenger.js';
 export { supervisordProgram, systemdUnit } from './systemd.js';
+export { runNodeTask, readUnitEnvironment, readEnvironmentFile } from './run-task.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
 /**
@@ -33,6 +35,7 @@ export const nodeTarget: AdaptTarget = {
   name: 'node',
   description: 'a plain Node.js server: server.mjs, a systemd unit and nginx, Apache and lighttpd sites',
   settings: nodeSettingsSchema,
+  runTask: (context, options) => runNodeTask(context, options),
   bundle(context) {
     const settings = nodeSettings(context);
     return {
