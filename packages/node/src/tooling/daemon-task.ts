@@ -75,18 +75,24 @@ export function superviseDaemonTask(options: DaemonTaskOptions): DaemonTask {
   const orphanGuard = () => child?.kill('SIGKILL');
   process.on('exit', orphanGuard);
 
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    stopping = true;
+    process.off('exit', orphanGuard);
+    if (timer) clearTimeout(timer);
+    const proc = child;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      // once: a second SIGTERM makes the task's process exit at once
+      proc.kill('SIGTERM');
+      const kill = setTimeout(() => proc.kill('SIGKILL'), options.graceSeconds * 1000);
+      await exited;
+      clearTimeout(kill);
+    }
+  };
   return {
-    async stop() {
-      stopping = true;
-      process.off('exit', orphanGuard);
-      if (timer) clearTimeout(timer);
-      const proc = child;
-      if (proc && proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGTERM');
-        const kill = setTimeout(() => proc.kill('SIGKILL'), options.graceSeconds * 1000);
-        await exited;
-        clearTimeout(kill);
-      }
+    stop() {
+      stopped ??= stop();
+      return stopped;
     },
   };
 }

@@ -25,6 +25,15 @@ export interface StartOptions {
 export async function runStart(options: StartOptions, output: Output): Promise<void> {
   const project = await loadProject(options.cwd);
   const target = await loadTarget(project.dir, options.target);
+  const withDaemon = options.withDaemon === true ? 'daemon' : options.withDaemon || undefined;
+  if (withDaemon !== undefined && target.name !== 'node')
+    throw usageError(`--with-daemon runs beside the node target's server, not ${target.name}`, 'adapt start --target node --with-daemon');
+  if (withDaemon !== undefined && options.daemon) {
+    throw usageError(
+      '--with-daemon runs in the foreground only, not with --daemon',
+      "on a server, install the <service>-daemon.service (or the supervisord program) that adapt build writes beside the app's unit",
+    );
+  }
   const start = await requireCapability(project.dir, target, 'start');
   const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
   // --port, else $PORT, else the target's port setting (the one its unit files use), else 3000
@@ -34,15 +43,6 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
     throw new AdaptError('NOT_BUILT', `no ${target.name} build in ${shownPath(context.outDir)}`, {
       hint: `build it first: adapt build --target ${target.name}${options.stage ? ` --stage ${options.stage}` : ''}${options.out ? ` --out ${options.out}` : ''}`,
     });
-  }
-  const withDaemon = options.withDaemon === true ? 'daemon' : options.withDaemon || undefined;
-  if (withDaemon !== undefined && target.name !== 'node')
-    throw usageError(`--with-daemon runs beside the node target's server, not ${target.name}`, 'adapt start --target node --with-daemon');
-  if (withDaemon !== undefined && options.daemon) {
-    throw usageError(
-      '--with-daemon runs in the foreground only, not with --daemon',
-      "on a server, install the <service>-daemon.service (or the supervisord program) that adapt build writes beside the app's unit",
-    );
   }
   if (options.daemon) return startDaemon(project, target.name, context, start, port, options, output);
   await start(context, {
