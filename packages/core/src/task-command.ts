@@ -46,6 +46,8 @@ export async function runTaskCommand(app: App, argv: readonly string[], options:
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // a task may wait for nothing but its signal (a daemon): the process stays until it settles
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   const lifecycle = createLifecycle(app, { platform: options.platform, env });
   try {
     await lifecycle.setup();
@@ -62,6 +64,7 @@ export async function runTaskCommand(app: App, argv: readonly string[], options:
   } catch (error) {
     return fail(error, options);
   } finally {
+    clearInterval(keepAlive);
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await lifecycle.teardown().catch((error) => process.stderr.write(`adapt: teardown failed: ${describe(error)}\n`));

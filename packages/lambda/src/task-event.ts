@@ -5,14 +5,18 @@
  * with the task's message. No HTTP event can be one: only a payload whose top level has exactly
  * the one key `adapt:task` is a task event.
  */
-import { isHttpError, readTaskEvent, runTask, taskEventKey, type TaskEvent } from '@adapt/core';
+import { isAdaptError, isHttpError, readTaskEvent, runTask, taskEventKey, type TaskEvent } from '@adapt/core';
 import { startDeadline } from './deadline.js';
 import type { Runtime } from './runtime.js';
 import type { LambdaContext } from './types.js';
 
 /** The task an event asks for, or undefined for any other event (a malformed task event throws). */
 export function eventTask(event: unknown): TaskEvent | undefined {
-  return typeof event === 'object' && event !== null && taskEventKey in event ? readTaskEvent(event) : undefined;
+  try {
+    return typeof event === 'object' && event !== null && taskEventKey in event ? readTaskEvent(event) : undefined;
+  } catch (error) {
+    return refusal('')(error);
+  }
 }
 
 /** Runs the task (after the app's setup), its signal aborted near the deadline; resolves with its result, as JSON. */
@@ -27,7 +31,7 @@ export async function taskEventResult(runtime: Runtime, task: TaskEvent, event: 
       schedule: task.schedule,
       raw: { event, context },
     });
-    const result = deadline === undefined ? await running : await deadline.race(running).catch(timedOut(task.name));
+    const result = await (deadline === undefined ? running : deadline.race(running)).catch(refusal(task.name));
     // the Runtime API sends JSON: undefined becomes null
     return result === undefined ? null : result;
   } finally {
@@ -35,8 +39,11 @@ export async function taskEventResult(runtime: Runtime, task: TaskEvent, event: 
   }
 }
 
-function timedOut(name: string) {
+/** An unknown task or bad arguments get their code as the error's name (Lambda's errorType), for `adapt run`'s exit code. */
+function refusal(name: string) {
   return (error: unknown): never => {
-    throw isHttpError(error) && error.code === 'TIMEOUT' ? new Error(`adapt: task "${name}" did not finish before the Lambda invocation timed out`) : error;
+    if (isHttpError(error) && error.code === 'TIMEOUT') throw new Error(`adapt: task "${name}" did not finish before the Lambda invocation timed out`);
+    if (isAdaptError(error) && error.exitCode === 2) error.name = error.code;
+    throw error;
   };
 }

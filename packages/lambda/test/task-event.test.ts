@@ -52,7 +52,11 @@ describe('the task event on Lambda', () => {
   });
 
   it('is a function error for an unknown task, naming the known ones', async () => {
-    await expect(handler(taskEvent('migrat'), lambdaContext())).rejects.toThrow('unknown task "migrat"; known tasks: migrate, quiet, wait, boom');
+    // the code as the error's name: Lambda's errorType, which `adapt run --target lambda` reads for its exit code
+    await expect(handler(taskEvent('migrat'), lambdaContext())).rejects.toMatchObject({
+      name: 'UNKNOWN_TASK',
+      message: 'unknown task "migrat"; known tasks: migrate, quiet, wait, boom',
+    });
   });
 
   it("is a function error with the task's own message when it throws", async () => {
@@ -60,7 +64,10 @@ describe('the task event on Lambda', () => {
   });
 
   it('is a function error for a malformed task event', async () => {
-    await expect(handler({ 'adapt:task': { name: 'migrate', args: [1] } }, lambdaContext())).rejects.toThrow(/^a task event is \{ "adapt:task"/);
+    await expect(handler({ 'adapt:task': { name: 'migrate', args: [1] } }, lambdaContext())).rejects.toMatchObject({
+      name: 'BAD_TASK_EVENT',
+      message: expect.stringMatching(/^a task event is \{ "adapt:task"/),
+    });
   });
 
   it("aborts the task's signal before the invocation's deadline", async () => {

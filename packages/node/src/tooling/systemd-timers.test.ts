@@ -122,6 +122,7 @@ describe('systemdScheduleUnits', () => {
           `WorkingDirectory=${dir}`,
           `ExecStart="${process.execPath}" "${dir}/server.mjs" "run" "report" "daily" "say \\"hi\\" at 100%% for $$HOME"`,
           'Environment="NODE_ENV=production"',
+          'EnvironmentFile=-/etc/default/adapt-shop',
         ]),
       );
       expect(text('adapt-shop-nightly.timer')).toEqual(

@@ -1,7 +1,7 @@
 /**
  * The app's schedules as systemd timers beside the node target's unit: per schedule, one
- * `<service>-<schedule>.timer` and the `.service` it starts (Type=oneshot, the app's user, folder
- * and environment, `node server.mjs run <task> <args>`).
+ * `<service>-<schedule>.timer` and the `.service` it starts (Type=oneshot, the app's user, folder,
+ * environment and EnvironmentFile, `node server.mjs run <task> <args>`).
  *
  * - cron → OnCalendar= in the schedule's timezone: each field as a list of values; crontab(5)'s
  *   "day-of-month or day-of-week" becomes two OnCalendar= lines (systemd ANDs within one line).
@@ -139,6 +139,8 @@ function taskService(settings: NodeTargetSettings, appName: string, unit: string
     `WorkingDirectory=${installDir}`,
     `ExecStart=${command}`,
     ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
+    // the same secrets file as the app's unit, read when present
+    `EnvironmentFile=-/etc/default/${settings.serviceName}`,
     // SIGTERM aborts the task's context.signal; the task has stopTimeout seconds to finish.
     'KillSignal=SIGTERM',
     `TimeoutStopSec=${settings.stopTimeout}`,

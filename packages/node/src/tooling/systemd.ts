@@ -33,6 +33,8 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     `WorkingDirectory=${installDir}`,
     `ExecStart=${settings.nodePath} ${installDir}/server.mjs`,
     ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
+    // secrets kept out of the build: KEY=value lines, read when present (adapt run --target node reads it too)
+    `EnvironmentFile=-/etc/default/${serviceName}`,
     'Restart=on-failure',
     'RestartSec=2',
     // SIGTERM to the main process only: it stops accepting, drains requests and its workers, then exits.
