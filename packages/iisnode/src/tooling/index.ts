@@ -37,6 +37,7 @@ export const iisnodeTarget: AdaptTarget = {
       fileName: bundleFile,
       format: 'esm',
       nodeTarget: `node${iisnodeMinimumNode}`,
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
@@ -99,12 +100,20 @@ export const iisnodeTarget: AdaptTarget = {
     if (options.to === 'azure') return (await import('./deploy-azure.js')).deployAzure(context, options);
     const folder = placeOf(options, 'deploy');
     const result = deployToFolder(context.outDir, folder, { dryRun: options.dryRun });
+    const { schedules } = await context.readAppManifest();
+    if (schedules.length > 0) {
+      // IIS has no scheduler and adapt writes no Windows Task Scheduler XML: say so, do not guess
+      context.log.warn(
+        `the app declares ${schedules.length} schedule${schedules.length === 1 ? '' : 's'} (${schedules.map((schedule) => schedule.name).join(', ')}); iisnode has no scheduler, so none was created. ` +
+          `Run each with Windows Task Scheduler: node <site>\\current\\${bundleFile} run <task> [args] (see @adapt/iisnode's README, "Tasks and schedules").`,
+      );
+    }
     context.log.info(
       result.changed
         ? `${result.dryRun ? 'would make' : 'made'} release ${result.release} current in ${result.folder}`
         : `${result.folder} already serves this build (${result.release}); nothing changed`,
     );
-    return { target: 'iisnode', stage: context.stage, ...result };
+    return { target: 'iisnode', stage: context.stage, ...result, ...(schedules.length > 0 ? { schedules: 'not created: iisnode has no scheduler' } : {}) };
   },
   async rollback(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
     if (options.to === 'azure') return (await import('./deploy-azure.js')).rollbackAzure(context, options);

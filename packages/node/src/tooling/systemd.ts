@@ -33,6 +33,8 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     `WorkingDirectory=${installDir}`,
     `ExecStart=${settings.nodePath} ${installDir}/server.mjs`,
     ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
+    // secrets kept out of the build: KEY=value lines, read when present (adapt run --target node reads it too)
+    `EnvironmentFile=-/etc/default/${serviceName}`,
     'Restart=on-failure',
     'RestartSec=2',
     // SIGTERM to the main process only: it stops accepting, drains requests and its workers, then exits.
@@ -69,7 +71,7 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
 }
 
 /** `"NAME=value"` quoted for systemd: backslash and quote escaped, `%` doubled (specifiers). */
-function environmentValue(name: string, value: string): string {
+export function environmentValue(name: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new AdaptError('CONFIG_INVALID', `env: "${name}" is not a valid environment variable name`, { hint: 'use letters, digits and underscores, not starting with a digit' });
   }
