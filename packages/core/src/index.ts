@@ -19,3 +19,6 @@ export * from './client-address.js';
 export * from './mime.js';
 export * from './byte-range.js';
 export * from './send-file.js';
+export * from './tasks.js';
+export * from './app-manifest.js';
+export * from './task-command.js';

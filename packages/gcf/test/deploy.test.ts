@@ -11,6 +11,7 @@ import { isAdaptError, type AdaptConfig, type TargetContext, type TargetLogger }
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppEngineTarget, createGcfTarget, type GoogleRuntime } from '../src/tooling/index.js';
 import { runCli, tempProject, type TempProject } from '../../cli/test/helpers.js';
+import { readAppManifest } from '../../cli/src/task-runner.js';
 import { GoogleApi } from './google-api/server.js';
 
 const appSource = (greeting: string) => `export default { fetch: () => new Response(${JSON.stringify(greeting)}) };\n`;
@@ -35,7 +36,7 @@ function logger(lines: string[]): TargetLogger {
 }
 
 function context(out: string, settings: Record<string, unknown>, lines: string[] = []): TargetContext {
-  return {
+  const context: TargetContext = {
     cwd: dir.dir,
     entry: path.join(dir.dir, 'src/app.ts'),
     outDir: path.join(dir.dir, out),
@@ -45,7 +46,9 @@ function context(out: string, settings: Record<string, unknown>, lines: string[]
     appName: 'shop',
     production: true,
     log: logger(lines),
+    readAppManifest: () => readAppManifest(context),
   };
+  return context;
 }
 
 async function build(target: string, out: string, greeting: string): Promise<void> {
