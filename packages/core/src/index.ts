@@ -22,3 +22,5 @@ export * from './send-file.js';
 export * from './tasks.js';
 export * from './app-manifest.js';
 export * from './task-command.js';
+export * from './schedule-syntax.js';
+export * from './schedule-eventbridge.js';
