@@ -171,13 +171,22 @@ function normalize(field: string, value: unknown): unknown {
   if (field === 'appEngineHttpTarget') {
     const v = value as Obj;
     // Cloud Scheduler adds its own headers (User-Agent, X-CloudScheduler...) and fills routing: compare what adapt sets
-    return { httpMethod: v.httpMethod, service: v.appEngineRouting?.service, relativeUri: v.relativeUri, contentType: v.headers?.['Content-Type'], body: v.body };
+    return { httpMethod: v.httpMethod, service: v.appEngineRouting?.service, relativeUri: v.relativeUri, contentType: v.headers?.['Content-Type'], body: base64(v.body) };
   }
   if (field === 'pubsubTarget') {
     const v = value as Obj;
-    return { topicName: v.topicName, data: v.data, attributes: Object.entries(v.attributes ?? {}).sort() };
+    return { topicName: v.topicName, data: base64(v.data), attributes: Object.entries(v.attributes ?? {}).sort() };
   }
   return value;
+}
+
+/** Bytes as the client decodes them (a Buffer or Uint8Array, after plain(): { type: 'Buffer', data } or { 0: ..., 1: ... }) or as base64 text: base64. */
+function base64(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  const v = value as Obj;
+  const bytes = v.type === 'Buffer' && Array.isArray(v.data) ? v.data : Object.values(v);
+  return Buffer.from(bytes as number[]).toString('base64');
 }
 
 /** What a sync would do, from the listed jobs and the planned ones. */
