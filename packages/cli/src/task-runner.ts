@@ -81,7 +81,7 @@ export async function bundleTaskRunner(context: TargetContext): Promise<TaskRunn
   const runnerTarget = { name: 'tasks', description: 'the task runner', bundle: () => ({ entrySource: runnerSource, fileName: 'runner.mjs', format: 'esm' as const }) };
   let file: string;
   try {
-    file = (await bundleTarget(runnerTarget, { ...context, outDir }, { minify: false, sourcemap: false })).file;
+    file = (await bundleTarget(runnerTarget, { ...context, outDir }, { minify: false, sourcemap: true })).file;
   } catch (error) {
     rmSync(outDir, { recursive: true, force: true });
     throw error;
@@ -93,7 +93,8 @@ export async function bundleTaskRunner(context: TargetContext): Promise<TaskRunn
     call(argv, options = {}) {
       return new Promise((resolve, reject) => {
         const stdout = options.stdout ?? 'inherit';
-        const child = spawn(process.execPath, [file, ...argv], {
+        // source maps: a task's stack names the app's own files and lines
+        const child = spawn(process.execPath, ['--enable-source-maps', file, ...argv], {
           cwd: context.cwd,
           env,
           stdio: ['inherit', stdout === 'stderr' ? 'pipe' : stdout, options.stderr ?? 'inherit', 'pipe'],
@@ -136,7 +137,7 @@ export function runnerError(context: TargetContext, answer: RunnerAnswer | undef
     });
   }
   if (answer.phase === 'task' && !error.code) {
-    return new AdaptError('TASK_FAILED', error.message, { hint: 'the task threw; its stack is above', exitCode: 1 });
+    return new AdaptError('TASK_FAILED', `${what} threw: ${error.message}`, { hint: 'its stack is above', exitCode: 1 });
   }
   return new AdaptError(error.code ?? 'TASK_FAILED', error.message, { hint: error.hint, exitCode: error.exitCode ?? 1 });
 }

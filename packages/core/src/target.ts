@@ -56,6 +56,12 @@ export interface BundleSpec {
   /** Module names left out of the bundle (Node built-ins always are). */
   external?: string[];
   banner?: string;
+  /**
+   * The built file answers `node <file> run <task> [args...]` (see runTaskCommand): `adapt run
+   * --target <name>` runs tasks through it, with the stage's settings as env, unless the target
+   * has its own `runTask`.
+   */
+  runsTasks?: boolean;
 }
 
 export interface BuiltBundle {
@@ -148,6 +154,11 @@ export interface AdaptTarget {
 export interface RunTaskOptions {
   task: string;
   args: string[];
+  /**
+   * Runs `node <file> run <task> [args...]` with this environment, showing the task's output as
+   * the CLI does (for targets whose build has the run mode but whose environment is their own).
+   */
+  runBuiltEntry(file: string, env: Record<string, string | undefined>): Promise<RunTaskResult>;
   /** Extra flags a target understands. */
   [option: string]: unknown;
 }

@@ -10,8 +10,8 @@ import { appTasks, findTask, runTask } from './tasks.js';
 
 export interface TaskCommandOptions {
   platform: Platform;
-  /** Where the JSON result goes. Default: stdout. */
-  writeResult?: (json: string) => void;
+  /** Where the JSON result goes. Default: stdout (flushed before the promise resolves). */
+  writeResult?: (json: string) => void | Promise<void>;
   /** Set when a schedule fires the task (ADAPT_SCHEDULE in a timer's environment). */
   schedule?: string;
   /** Receives a failure instead of stderr (the exit code stays the same). */
@@ -57,7 +57,7 @@ export async function runTaskCommand(app: App, argv: readonly string[], options:
       raw: { argv },
     });
     const json = JSON.stringify(result) ?? 'null';
-    (options.writeResult ?? ((text) => process.stdout.write(text)))(`${json}\n`);
+    await (options.writeResult ?? writeStdout)(`${json}\n`);
     return 0;
   } catch (error) {
     return fail(error, options);
@@ -66,6 +66,10 @@ export async function runTaskCommand(app: App, argv: readonly string[], options:
     process.off('SIGINT', onSignal);
     await lifecycle.teardown().catch((error) => process.stderr.write(`adapt: teardown failed: ${describe(error)}\n`));
   }
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 function fail(error: unknown, options: TaskCommandOptions): number {

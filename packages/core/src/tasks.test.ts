@@ -66,14 +66,14 @@ describe('runTask', () => {
     });
   });
 
-  it('names the known tasks for an unknown one, with did-you-mean (exit 2)', async () => {
+  it('names the known tasks for an unknown one (exit 2)', async () => {
     expect(await failure(runTask(app, 'helo', [], { platform: 'test' }))).toEqual({
       code: 'UNKNOWN_TASK',
       message: 'unknown task "helo"; known tasks: hello, double, checked, boom',
-      hint: 'did you mean "hello"?',
+      hint: 'run one of the known tasks, or declare it under tasks in the app',
       exitCode: 2,
     });
-    expect(await failure(runTask({ fetch }, 'setup', [], { platform: 'test' }))).toMatchObject({ message: 'unknown task "setup": the app declares no tasks', exitCode: 2 });
+    expect(await failure(runTask({ fetch }, 'setup', [], { platform: 'test' }))).toMatchObject({ message: 'unknown task "setup"; the app declares no tasks', exitCode: 2 });
     // inherited properties are not tasks
     expect(await failure(runTask(app, 'toString', [], { platform: 'test' }))).toMatchObject({ code: 'UNKNOWN_TASK' });
   });
@@ -95,7 +95,7 @@ describe('runTask', () => {
   it('refuses a malformed tasks export', async () => {
     expect(await failure(runTask({ fetch, tasks: { broken: 42 } } as never, 'broken', [], { platform: 'test' }))).toMatchObject({
       code: 'BAD_TASKS',
-      message: 'task "broken" must be a function (args, context) => result or an object with a run method',
+      message: 'task "broken": expected tasks: { name: (args, context) => result, or { run, description?, args? } }',
     });
   });
 });
@@ -123,9 +123,9 @@ describe('the task event', () => {
   });
 
   it('refuses a task event with a bad body', () => {
-    expect(() => readTaskEvent({ 'adapt:task': 'hello' })).toThrow(/^task event: expected/);
-    expect(() => readTaskEvent({ 'adapt:task': { name: 3 } })).toThrow('task event: "name" must be a task name');
-    expect(() => readTaskEvent({ 'adapt:task': { name: 'x', args: [1] } })).toThrow('task event: "args" must be an array of strings');
+    for (const body of ['hello', null, { name: 3 }, { name: '' }, { name: 'x', args: [1] }, { name: 'x', args: 'a' }, { name: 'x', schedule: 5 }]) {
+      expect(() => readTaskEvent({ 'adapt:task': body })).toThrow('a task event is { "adapt:task": { "name": "<task>", "args": ["<string>"...], "schedule"?: "<name>" } }');
+    }
   });
 });
 

@@ -100,13 +100,10 @@ export function readTaskEvent(payload: unknown): TaskEvent | undefined {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
   const keys = Object.keys(payload);
   if (keys.length !== 1 || keys[0] !== taskEventKey) return undefined;
-  const body = (payload as Record<string, unknown>)[taskEventKey];
-  const shape = 'expected { "adapt:task": { "name": "<task>", "args": ["..."], "schedule"?: "<name>" } }';
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AdaptError('BAD_TASK_EVENT', `task event: ${shape}`, { exitCode: 2 });
-  const { name, args = [], schedule } = body as Record<string, unknown>;
-  if (typeof name !== 'string' || name === '') throw new AdaptError('BAD_TASK_EVENT', `task event: "name" must be a task name; ${shape}`, { exitCode: 2 });
-  if (!isStringArray(args)) throw new AdaptError('BAD_TASK_EVENT', `task event: "args" must be an array of strings; ${shape}`, { exitCode: 2 });
-  if (schedule !== undefined && typeof schedule !== 'string') throw new AdaptError('BAD_TASK_EVENT', `task event: "schedule" must be a string; ${shape}`, { exitCode: 2 });
+  const { name, args = [], schedule } = ((payload as Record<string, unknown>)[taskEventKey] ?? {}) as Record<string, unknown>;
+  if (typeof name !== 'string' || name === '' || !isStringArray(args) || (schedule !== undefined && typeof schedule !== 'string')) {
+    throw new AdaptError('BAD_TASK_EVENT', 'a task event is { "adapt:task": { "name": "<task>", "args": ["<string>"...], "schedule"?: "<name>" } }', { exitCode: 2 });
+  }
   return schedule === undefined ? { name, args: [...args] } : { name, args: [...args], schedule };
 }
 
@@ -114,18 +111,9 @@ export function readTaskEvent(payload: unknown): TaskEvent | undefined {
 export function appTasks(app: App): Readonly<Record<string, Task>> {
   const tasks = typeof app === 'object' && app !== null ? (app as { tasks?: unknown }).tasks : undefined;
   if (tasks === undefined) return {};
-  if (typeof tasks !== 'object' || tasks === null || Array.isArray(tasks)) {
-    throw new AdaptError('BAD_TASKS', 'the app\'s "tasks" must be an object mapping names to tasks', {
-      hint: 'such as tasks: { setup: async (args, context) => {...} }',
-    });
-  }
-  for (const [name, task] of Object.entries(tasks)) {
-    const ok = typeof task === 'function' || (typeof task === 'object' && task !== null && typeof (task as TaskObject).run === 'function');
-    if (!ok) {
-      throw new AdaptError('BAD_TASKS', `task "${name}" must be a function (args, context) => result or an object with a run method`, {
-        hint: `such as tasks: { ${JSON.stringify(name)}: async (args, context) => {...} }`,
-      });
-    }
+  const bad = Object.entries(tasks ?? 0).find(([, task]) => typeof task !== 'function' && typeof task?.run !== 'function');
+  if (typeof tasks !== 'object' || tasks === null || Array.isArray(tasks) || bad) {
+    throw new AdaptError('BAD_TASKS', `${bad ? `task "${bad[0]}"` : 'tasks'}: expected tasks: { name: (args, context) => result, or { run, description?, args? } }`);
   }
   return tasks as Record<string, Task>;
 }
@@ -167,15 +155,10 @@ export function findTask(app: App, name: string): Task {
 }
 
 function unknownTask(name: string, known: string[]): AdaptError {
-  if (known.length === 0) {
-    return new AdaptError('UNKNOWN_TASK', `unknown task "${name}": the app declares no tasks`, {
-      hint: 'export tasks beside fetch: export default { fetch, tasks: { setup: async (args, context) => {...} } }',
-      exitCode: 2,
-    });
-  }
-  const near = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) <= 2);
-  return new AdaptError('UNKNOWN_TASK', `unknown task "${name}"; known tasks: ${known.join(', ')}`, {
-    hint: near ? `did you mean "${near}"?` : 'run one of the known tasks, or add it under tasks in the app',
+  return new AdaptError('UNKNOWN_TASK', `unknown task "${name}"; ${known.length ? `known tasks: ${known.join(', ')}` : 'the app declares no tasks'}`, {
+    hint: known.length
+      ? 'run one of the known tasks, or declare it under tasks in the app'
+      : 'declare tasks beside fetch: export default { fetch, tasks: { setup: (args, context) => ... } }',
     exitCode: 2,
   });
 }
@@ -190,11 +173,7 @@ async function validateArgs(name: string, validator: TaskArgsValidator<unknown>,
     }
     return value === undefined ? args : value;
   }
-  const standard = (validator as Partial<StandardSchemaV1>)['~standard'];
-  if (!standard || typeof standard.validate !== 'function') {
-    throw new AdaptError('BAD_TASKS', `task "${name}": "args" must be a Standard Schema validator (zod, valibot...) or a function that throws`, { exitCode: 1 });
-  }
-  const result = await standard.validate(args);
+  const result = await validator['~standard'].validate(args);
   if (result.issues) {
     throw badArgs(
       name,
@@ -210,27 +189,9 @@ async function validateArgs(name: string, validator: TaskArgsValidator<unknown>,
 }
 
 function badArgs(name: string, message: string, cause?: unknown): AdaptError {
-  return new AdaptError('BAD_TASK_ARGS', `task "${name}": bad arguments: ${message}`, {
-    hint: `fix the arguments given to "${name}"`,
-    exitCode: 2,
-    cause,
-  });
+  return new AdaptError('BAD_TASK_ARGS', `task "${name}": bad arguments: ${message}`, { exitCode: 2, cause });
 }
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const kept = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = kept;
-    }
-  }
-  return row[b.length]!;
 }

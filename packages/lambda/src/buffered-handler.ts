@@ -9,12 +9,15 @@ import { Invocation } from './invocation.js';
 import type { LambdaHandler } from './options.js';
 import { otherEvent } from './other-event.js';
 import type { Runtime } from './runtime.js';
+import { eventTask, taskEventResult } from './task-event.js';
 import type { LambdaContext, LambdaHttpResult } from './types.js';
 
 /** The handler that answers with the source's JSON result. */
 export function bufferedHandler(runtime: Runtime): LambdaHandler {
   return async function lambdaHandler(event: unknown, context: LambdaContext) {
     if (context != null && !runtime.keepEventLoop) context.callbackWaitsForEmptyEventLoop = false;
+    const task = eventTask(event);
+    if (task !== undefined) return taskEventResult(runtime, task, event, context);
     const source = pickEventSource(event);
     if (source === undefined) return otherEvent(runtime, event, context);
     let input: RequestInput;

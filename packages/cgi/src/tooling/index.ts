@@ -62,7 +62,8 @@ export function cgiSettings(context: TargetContext): CgiTargetSettings {
 }
 
 function entrySource(importApp: string, settings: CgiTargetSettings): string {
-  return `import { runCgi } from '@adapt/fastcgi';
+  return `import { runTaskCommand } from '@adapt/core';
+import { runCgi } from '@adapt/fastcgi';
 import * as appModule from ${JSON.stringify(importApp)};
 
 const app = appModule.default ?? appModule.app;
@@ -71,6 +72,8 @@ if (app === undefined) {
   console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
   process.exit(1);
 }
+// node server.mjs run <task> [args...] runs a task; never under a web server, which may pass a query's words as argv (RFC 3875 4.4)
+if (process.argv[2] === 'run' && !process.env.GATEWAY_INTERFACE && !process.env.REQUEST_METHOD) process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'cgi' }));
 const code = await runCgi(app, { exit: false${settings.bodyLimit ? `, bodyLimit: ${settings.bodyLimit}` : ''} });
 // mod_cgid hands the script its socket to Apache as stdin and stdout: exiting with request body
 // left unread resets that socket, and Apache drops the answer. Read what the app left.
@@ -107,7 +110,7 @@ export const cgiTarget: AdaptTarget = {
   settings: cgiSettingsSchema,
   bundle(context) {
     const settings = cgiSettings(context);
-    return { entrySource: (importApp) => entrySource(importApp, settings), fileName: 'server.mjs', format: 'esm', nodeTarget: 'node20' };
+    return { entrySource: (importApp) => entrySource(importApp, settings), fileName: 'server.mjs', format: 'esm', nodeTarget: 'node20', runsTasks: true };
   },
   async package(context: TargetContext): Promise<BuildArtifact[]> {
     const settings = cgiSettings(context);

@@ -26,6 +26,7 @@ export const fastcgiTarget: AdaptTarget = {
       fileName: 'server.mjs',
       format: 'esm',
       nodeTarget: 'node20',
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {

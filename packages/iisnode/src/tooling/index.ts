@@ -34,6 +34,7 @@ export const iisnodeTarget: AdaptTarget = {
       fileName: bundleFile,
       format: 'esm',
       nodeTarget: `node${iisnodeMinimumNode}`,
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {

@@ -40,6 +40,7 @@ export const nodeTarget: AdaptTarget = {
       fileName: 'server.mjs',
       format: 'esm',
       nodeTarget: `node${serverMinimumNode}`,
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
