@@ -282,6 +282,55 @@ describe('adapt deploy --target gcf with tasks and schedules', { timeout: 90_000
   });
 });
 
+describe('through the CLI (adapt deploy --dry-run --json, adapt run --target gcf)', { timeout: 90_000 }, () => {
+  const cli = (args: string[]) => runCli(args, { cwd: dir.dir });
+  beforeAll(() => {
+    dir.write('adapt.config.mjs', `export default { targets: { gcf: { region: '${region}', project: '${project}', apiEndpoint: '${api.origin}' } } };\n`);
+  });
+  afterAll(() => {
+    dir.write('adapt.config.mjs', `export default { targets: { gcf: { region: '${region}' }, appengine: { region: '${region}' } } };\n`);
+  });
+
+  test('adapt deploy --target gcf --dry-run --json: the jobs diff in the JSON, nothing changed', async () => {
+    schedules(`{ nightly: { cron: '0 5 * * *', task: 'hello', args: ['night'], timezone: 'Europe/Paris' } }`);
+    const jobsBefore = JSON.stringify([...api.jobs.values()]);
+    const run = await cli(['deploy', '--target', 'gcf', '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    // adapt deploy builds first: the app changed, so both functions would get the new source
+    expect(result).toMatchObject({ target: 'gcf', dryRun: true, action: 'update', tasksFunction: { name: 'shop-dev-tasks', action: 'update' } });
+    expect(result.schedules.map((change: any) => `${change.action} ${change.job} ${change.detail}`)).toEqual([
+      'update adapt--gcf--shop-dev--nightly schedule',
+      'delete adapt--gcf--shop-dev--often no longer declared',
+      'delete adapt--gcf--shop-dev--resting no longer declared',
+    ]);
+    expect(JSON.stringify([...api.jobs.values()])).toBe(jobsBefore);
+  });
+
+  test('adapt run hello --target gcf --json prints the message id and where the result is logged; an unknown task exits 2', async () => {
+    const before = api.topics.get(topic)!.messages.length;
+    const run = await cli(['run', 'hello', 'x', '--target', 'gcf', '--json']);
+    expect(run.code).toBe(0);
+    const answer = JSON.parse(run.stdout);
+    expect(answer).toMatchObject({ ok: true, task: 'hello', args: ['x'], target: 'gcf', result: null, delivered: 'pubsub', topic });
+    const message = api.topics.get(topic)!.messages[before]!;
+    expect(message.messageId).toBe(answer.messageId);
+    expect(decode(message.data)).toEqual({ 'adapt:task': { name: 'hello', args: ['x'] } });
+    const unknown = await cli(['run', 'helo', '--target', 'gcf', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TASK', message: 'unknown task "helo"; known tasks: hello, fail' } });
+  });
+
+  test('adapt deploy --target gcf with a cron Cloud Scheduler rejects: exit 1, the schedule named, no call made', async () => {
+    schedules(`{ nightly: { cron: '0 3 * * 8', task: 'hello' } }`);
+    api.calls.length = 0;
+    const run = await cli(['deploy', '--target', 'gcf']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('schedule "nightly"');
+    expect(api.callLines()).toEqual([]);
+  });
+});
+
 describe('adapt deploy --target appengine with schedules', { timeout: 90_000 }, () => {
   const target = () => createAppEngineTarget(runtime);
   const prefix = `${parent}/jobs/adapt--appengine--shop-dev--`;
