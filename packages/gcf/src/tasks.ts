@@ -34,9 +34,15 @@ export interface GcfTaskRaw {
 export function toGcfTaskHandler(app: App): (event: CloudEvent, callback: CloudEventCallback) => void {
   const env = process.env;
   const lifecycle = createLifecycle(app, { platform: 'gcf', env });
-  const shutdown = new AbortController();
-  process.once('SIGTERM', () => shutdown.abort(new Error('the instance is shutting down (SIGTERM)')));
+  let shutdown: AbortController | undefined;
   return (event, callback) => {
+    // registered with the first event, so that a bundle loaded by anything but the framework keeps Node's own SIGTERM rule
+    if (!shutdown) {
+      const controller = new AbortController();
+      process.once('SIGTERM', () => controller.abort(new Error('the instance is shutting down (SIGTERM)')));
+      shutdown = controller;
+    }
+    const signal = shutdown.signal;
     let task: TaskEvent;
     try {
       task = taskOf(event);
@@ -45,7 +51,7 @@ export function toGcfTaskHandler(app: App): (event: CloudEvent, callback: CloudE
     }
     lifecycle
       .setup()
-      .then(() => runTask(app, task.name, task.args, { platform: 'gcf', env, signal: shutdown.signal, schedule: task.schedule, raw: { event } satisfies GcfTaskRaw }))
+      .then(() => runTask(app, task.name, task.args, { platform: 'gcf', env, signal, schedule: task.schedule, raw: { event } satisfies GcfTaskRaw }))
       .then(
         (result) => {
           console.log(JSON.stringify({ severity: 'INFO', message: `adapt: task ${task.name} finished`, 'adapt:task': task.name, result: result ?? null }));
