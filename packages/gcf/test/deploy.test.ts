@@ -10,7 +10,6 @@ import path from 'node:path';
 import { isAdaptError, type AdaptConfig, type TargetContext, type TargetLogger } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppEngineTarget, createGcfTarget, type GoogleRuntime } from '../src/tooling/index.js';
-import { readAppManifest } from '../../cli/src/index.js';
 import { runCli, tempProject, type TempProject } from '../../cli/test/helpers.js';
 import { readAppManifest } from '../../cli/src/task-runner.js';
 import { GoogleApi } from './google-api/server.js';

@@ -222,7 +222,13 @@ describe('adapt deploy --target gcf with tasks and schedules', { timeout: 90_000
 
   test('a job call failing mid-way says what was already applied; the next deploy finishes the rest', async () => {
     schedules(`{ one: { cron: '0 1 * * *', task: 'hello' }, two: { cron: '0 2 * * *', task: 'hello' } }`);
-    api.faults.push({ match: /^POST \/v1\/projects\/[^/]+\/locations\/[^/]+\/jobs$/, skip: 1, status: 503, grpcStatus: 'UNAVAILABLE', message: 'The service is currently unavailable.' });
+    api.faults.push({
+      match: /^POST \/v1\/projects\/[^/]+\/locations\/[^/]+\/jobs$/,
+      skip: 1,
+      status: 503,
+      grpcStatus: 'UNAVAILABLE',
+      message: 'The service is currently unavailable.',
+    });
     const error = await failure(target().deploy!(context('gcf'), { dryRun: false }));
     expect(error.message).toContain('Cloud Scheduler create adapt--gcf--shop-dev--two failed (UNAVAILABLE)');
     expect(error.message).toContain('Already applied: create adapt--gcf--shop-dev--one. The other jobs are unchanged.');

@@ -19,7 +19,10 @@ function pubsubEvent(data: string, type = 'google.cloud.pubsub.topic.v1.messageP
       ['ce-source', '//pubsub.googleapis.com/projects/adapt-test-project/topics/shop-dev-tasks'],
       ['ce-type', type],
     ],
-    body: JSON.stringify({ message: { data, messageId: 'message-1', publishTime: '2026-01-01T00:00:00Z' }, subscription: 'projects/adapt-test-project/subscriptions/eventarc-sub' }),
+    body: JSON.stringify({
+      message: { data, messageId: 'message-1', publishTime: '2026-01-01T00:00:00Z' },
+      subscription: 'projects/adapt-test-project/subscriptions/eventarc-sub',
+    }),
   };
 }
 
@@ -139,7 +142,11 @@ describe('App Engine: /_adapt/tasks/<task>', () => {
     });
 
     it('a task that throws: 500 (Cloud Scheduler retries it), the message in the log only', async () => {
-      const answer = await sendJson(server.url, '/_adapt/tasks/fail', { method: 'POST', headers: [json, cron], body: JSON.stringify({ 'adapt:task': { name: 'fail', args: [] } }) });
+      const answer = await sendJson(server.url, '/_adapt/tasks/fail', {
+        method: 'POST',
+        headers: [json, cron],
+        body: JSON.stringify({ 'adapt:task': { name: 'fail', args: [] } }),
+      });
       expect(answer.status).toBe(500);
       expect(JSON.stringify(answer.json)).not.toContain('on purpose');
       await server.waitForOutput('the fail task failed on purpose');

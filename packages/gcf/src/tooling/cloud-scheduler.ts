@@ -79,8 +79,12 @@ export function planJobs(manifest: AppManifest, options: { prefix: string; stage
     const timeZone = parseTimezone(schedule.timezone, { where: `schedule "${schedule.name}"` });
     const part = idPart(schedule.name);
     const id = `${options.prefix}${part}`;
-    if (!part) throw new AdaptError('BAD_SCHEDULES', `schedule "${schedule.name}": the name needs a letter or digit to make a Cloud Scheduler job id`, { hint: 'Rename the schedule, such as "nightly".' });
-    if (id.length > 500) throw new AdaptError('BAD_SCHEDULES', `schedule "${schedule.name}": the job id ${id} is over Cloud Scheduler's 500 characters`, { hint: 'Shorten the schedule name.' });
+    if (!part)
+      throw new AdaptError('BAD_SCHEDULES', `schedule "${schedule.name}": the name needs a letter or digit to make a Cloud Scheduler job id`, {
+        hint: 'Rename the schedule, such as "nightly".',
+      });
+    if (id.length > 500)
+      throw new AdaptError('BAD_SCHEDULES', `schedule "${schedule.name}": the job id ${id} is over Cloud Scheduler's 500 characters`, { hint: 'Shorten the schedule name.' });
     const clash = seen.get(id);
     if (clash)
       throw new AdaptError('BAD_SCHEDULES', `schedules "${clash}" and "${schedule.name}" would both be the Cloud Scheduler job ${id}`, {

@@ -237,51 +237,54 @@ async function deployHttpFunction(
   runtime: GoogleRuntime,
   { settings, zip, sha, clients, client }: HttpDeploy,
 ): Promise<{ result: GcfDeployResult; storageSource: unknown }> {
-    const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
-    const current = await ctx.log.step(`Reading ${settings.name} in ${clients.project}/${settings.region}`, () => getFunction(client, name));
-    const deployedSha = current?.labels?.['adapt-source'] as string | undefined;
-    const sameSource = current !== undefined && deployedSha === sha && current.buildConfig?.source?.storageSource !== undefined;
-    const changes = current ? configChanges(current, settings) : ['new function'];
-    const action: GcfDeployResult['action'] = !current ? 'create' : sameSource && changes.length === 0 ? 'none' : 'update';
-    const calls: { call: string; detail: string }[] = [{ call: 'GetFunction', detail: name }];
-    if (action !== 'none' && !sameSource)
-      calls.push(
-        { call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` },
-        { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` },
-      );
-    if (action === 'create')
-      calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
-    if (action === 'update')
-      calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
-    if (action !== 'none') calls.push({ call: 'GetOperation', detail: 'until done (progress printed)' });
-    const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: sha, action };
-    if (action === 'none') {
-      ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
-      if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
-      return {
-        result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) }),
-        storageSource: current?.buildConfig?.source?.storageSource,
-      };
-    }
-    if (options.dryRun) {
-      ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
-      for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
-      return { result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes }), storageSource: sameSource ? current?.buildConfig?.source?.storageSource : undefined };
-    }
-    const labels: Record<string, string> = {
-      ...(current?.labels ?? {}),
-      'adapt-source': sha,
-      'adapt-stage': ctx.stage
-        .toLowerCase()
-        .replace(/[^a-z0-9_-]/g, '-')
-        .slice(0, 63),
+  const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
+  const current = await ctx.log.step(`Reading ${settings.name} in ${clients.project}/${settings.region}`, () => getFunction(client, name));
+  const deployedSha = current?.labels?.['adapt-source'] as string | undefined;
+  const sameSource = current !== undefined && deployedSha === sha && current.buildConfig?.source?.storageSource !== undefined;
+  const changes = current ? configChanges(current, settings) : ['new function'];
+  const action: GcfDeployResult['action'] = !current ? 'create' : sameSource && changes.length === 0 ? 'none' : 'update';
+  const calls: { call: string; detail: string }[] = [{ call: 'GetFunction', detail: name }];
+  if (action !== 'none' && !sameSource)
+    calls.push(
+      { call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` },
+      { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` },
+    );
+  if (action === 'create')
+    calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
+  if (action === 'update')
+    calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
+  if (action !== 'none') calls.push({ call: 'GetOperation', detail: 'until done (progress printed)' });
+  const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: sha, action };
+  if (action === 'none') {
+    ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
+    if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
+    return {
+      result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) }),
+      storageSource: current?.buildConfig?.source?.storageSource,
     };
-    if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
-    await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
-    const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
-    const url = urlOf(fn);
-    if (url) ctx.log.info(`URL: ${url}`);
-    return { result: compact({ ...base, uploaded: !sameSource, url, dryRun: false, changes }), storageSource: fn?.buildConfig?.source?.storageSource };
+  }
+  if (options.dryRun) {
+    ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
+    for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
+    return {
+      result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes }),
+      storageSource: sameSource ? current?.buildConfig?.source?.storageSource : undefined,
+    };
+  }
+  const labels: Record<string, string> = {
+    ...(current?.labels ?? {}),
+    'adapt-source': sha,
+    'adapt-stage': ctx.stage
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '-')
+      .slice(0, 63),
+  };
+  if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
+  await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
+  const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
+  const url = urlOf(fn);
+  if (url) ctx.log.info(`URL: ${url}`);
+  return { result: compact({ ...base, uploaded: !sameSource, url, dryRun: false, changes }), storageSource: fn?.buildConfig?.source?.storageSource };
 }
 
 export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<GcfDeployResult> {

@@ -3,17 +3,7 @@
  * (`checkSchedules`), synced after the code is deployed (`syncSchedules`), shown by --dry-run.
  */
 import type { AppManifest, TargetContext } from '@adapt/core';
-import {
-  applyJobChanges,
-  diffJobs,
-  jobPrefix,
-  listOwnJobs,
-  planJobs,
-  schedulerClient,
-  type JobChange,
-  type JobTarget,
-  type PlannedJob,
-} from './cloud-scheduler.js';
+import { applyJobChanges, diffJobs, jobPrefix, listOwnJobs, planJobs, schedulerClient, type JobChange, type JobTarget, type PlannedJob } from './cloud-scheduler.js';
 import type { GoogleClients } from './google.js';
 
 export interface SchedulePlan {

@@ -71,7 +71,9 @@ export async function runTaskAppEngine(ctx: TargetContext, options: RunTaskOptio
         await client.runJob({ name });
       } catch (error) {
         if (statusOf(error) === 'NOT_FOUND')
-          throw new AdaptError('NOT_DEPLOYED', `The job ${job.id} does not exist in ${clients.project}/${settings.region}.`, { hint: 'Deploy first: adapt deploy --target appengine' });
+          throw new AdaptError('NOT_DEPLOYED', `The job ${job.id} does not exist in ${clients.project}/${settings.region}.`, {
+            hint: 'Deploy first: adapt deploy --target appengine',
+          });
         throw googleFailure('jobs.run', error, 'Nothing ran.', 'run the command again');
       }
     });

@@ -330,7 +330,8 @@ export class GoogleApi {
       const requested = body ?? {};
       const jobName = String(requested.name ?? '');
       const match = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/([A-Za-z0-9_-]{1,500})$/.exec(jobName);
-      if (!match || !jobName.startsWith(`${parent}/jobs/`)) return this.error(res, 400, 'INVALID_ARGUMENT', `Job name must be formatted: "projects/<PROJECT_ID>/locations/<LOCATION_ID>/jobs/<JOB_ID>".`);
+      if (!match || !jobName.startsWith(`${parent}/jobs/`))
+        return this.error(res, 400, 'INVALID_ARGUMENT', `Job name must be formatted: "projects/<PROJECT_ID>/locations/<LOCATION_ID>/jobs/<JOB_ID>".`);
       if (this.jobs.has(jobName)) return this.error(res, 409, 'ALREADY_EXISTS', 'Job already exists.');
       const invalid = invalidJob(requested);
       if (invalid) return this.error(res, 400, 'INVALID_ARGUMENT', invalid);
