@@ -95,6 +95,13 @@ async function readBack(location = parent): Promise<Record<string, any>[]> {
   }
 }
 
+/** What the CLI hands runTask; the Google targets never run a built entry locally, so theirs refuses. */
+const runOptions = (task: string, args: string[]) => ({
+  task,
+  args,
+  runBuiltEntry: () => Promise.reject(new Error('the gcf and appengine targets never run a built entry locally')),
+});
+
 const decode = (data: string) => JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
 
 beforeAll(async () => {
@@ -241,7 +248,7 @@ describe('adapt deploy --target gcf with tasks and schedules', { timeout: 90_000
     schedules(firstSchedules);
     await target().deploy!(context('gcf'), { dryRun: false });
     const lines: string[] = [];
-    const result = await target().runTask!(context('gcf', lines), { task: 'hello', args: ['from', 'cli'] });
+    const result = await target().runTask!(context('gcf', lines), runOptions('hello', ['from', 'cli']));
     expect(result).toMatchObject({ result: null, delivered: 'pubsub', topic, function: 'shop-dev-tasks' });
     expect(result.logs).toBe(`gcloud functions logs read shop-dev-tasks --region ${region} --project ${project}`);
     expect(lines.some((line) => line.includes('Pub/Sub brings no answer back'))).toBe(true);
@@ -282,7 +289,7 @@ describe('adapt deploy --target gcf with tasks and schedules', { timeout: 90_000
 
   test('adapt run with an unknown task: exit code 2, the known tasks, nothing published', async () => {
     const before = api.topics.get(topic)!.messages.length;
-    const error = await failure(target().runTask!(context('gcf'), { task: 'helo', args: [] }));
+    const error = await failure(target().runTask!(context('gcf'), runOptions('helo', [])));
     expect(error).toMatchObject({ code: 'UNKNOWN_TASK', exitCode: 2, message: 'unknown task "helo"; known tasks: hello, fail' });
     expect(api.topics.get(topic)!.messages.length).toBe(before);
   });
@@ -360,10 +367,10 @@ describe('adapt deploy --target appengine with schedules', { timeout: 90_000 }, 
 
   test('adapt run --target appengine runs the schedule that has the same task and arguments (jobs.run); anything else is refused with why', async () => {
     api.calls.length = 0;
-    const result = await target().runTask!(context('appengine'), { task: 'hello', args: ['night'] });
+    const result = await target().runTask!(context('appengine'), runOptions('hello', ['night']));
     expect(result).toMatchObject({ result: null, delivered: 'cloud-scheduler', job: 'adapt--appengine--shop-dev--nightly', schedule: 'nightly' });
     expect(api.callLines()).toEqual([`POST /v1/${prefix}nightly:run`]);
-    const error = await failure(target().runTask!(context('appengine'), { task: 'hello', args: ['other'] }));
+    const error = await failure(target().runTask!(context('appengine'), runOptions('hello', ['other'])));
     expect(error).toMatchObject({ code: 'NOT_SUPPORTED', exitCode: 2 });
     expect(error.message).toContain('App Engine runs a task only for its own requests');
     expect(error.hint).toContain('adapt run hello');
