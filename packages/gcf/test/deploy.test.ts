@@ -113,6 +113,8 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       'PUT /signed-upload/upload-1.zip',
       `POST /v2/projects/${project}/locations/${region}/functions`,
       `GET /v2/projects/${project}/locations/${region}/operations/op-2`,
+      // the app declares no schedules: the list finds no job of this app and stage to remove
+      `GET /v1/projects/${project}/locations/${region}/jobs`,
     ]);
     expect(api.uploads.get('upload-1.zip')!.equals(zipOf('.adapt/gcf-one'))).toBe(true);
     const fn = api.functions.get(fnName)!;
@@ -128,7 +130,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   test('the same build again uploads nothing and creates no revision', async () => {
     api.calls.length = 0;
     const result = await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(api.revisions.get(fnName)).toBe(1);
     expect(result).toMatchObject({ action: 'none', uploaded: false });
   });
@@ -142,7 +144,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     };
     expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation']);
     expect(result.changes).toEqual(['memory: 256Mi -> 512Mi']);
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(lines.some((line) => line.startsWith('Dry run'))).toBe(true);
   });
 
@@ -274,6 +276,7 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
       operation,
       `PATCH /v1/${service}`,
       operation,
+      `GET /v1/projects/${project}/locations/us-central1/jobs`,
     ]);
     expect(api.objects.get(`${bucket}/adapt/default/${sha}.zip`)!.equals(zip)).toBe(true);
     const version = api.versions.get(service)![0]!;
@@ -291,7 +294,7 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     api.calls.length = 0;
     const again = await target().deploy!(context('.adapt/ae-one', {}), { dryRun: false });
     expect(again).toMatchObject({ uploaded: false, created: false, trafficMoved: false });
-    expect(api.callLines()).toEqual([`GET /v1/${service}`, `GET /v1/${service}/versions`]);
+    expect(api.callLines()).toEqual([`GET /v1/${service}`, `GET /v1/${service}/versions`, `GET /v1/projects/${project}/locations/us-central1/jobs`]);
     expect(api.versions.get(service)).toHaveLength(1);
   });
 
