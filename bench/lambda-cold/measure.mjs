@@ -39,6 +39,8 @@ function buildWithAdapt(contender) {
 /** The peers' entries, bundled as packages/cli/src/bundle.ts bundles an app. */
 async function buildWithEsbuild(contender, nodeTarget) {
   const { build } = await import('esbuild');
+  // the CLI's own banner (a require made on first use), so every bundle starts from the same top; read once run.mjs has built the CLI
+  const { esmRequireBanner } = await import('../../packages/cli/dist/bundle.js');
   const outfile = join(workDir, contender.name, 'index.mjs');
   const source = join(workDir, contender.name, contender.entry);
   mkdirSync(dirname(outfile), { recursive: true });
@@ -54,7 +56,7 @@ async function buildWithEsbuild(contender, nodeTarget) {
     target: nodeTarget,
     legalComments: 'none',
     charset: 'utf8',
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    banner: { js: esmRequireBanner },
     logLevel: 'silent',
   });
   return outfile;
