@@ -175,11 +175,17 @@ describe('adapt build --target echo', () => {
       expect(run.code).toBe(0);
       expect(execFileSync(process.execPath, [out(withCjs.dir, 'main.mjs'), '/x'], { encoding: 'utf8' })).toBe('200 /x a/b node:os object\n');
       // a bundle whose code never calls require does not load node:module for it
-      const probe = "const before = process.moduleLoadList.length; await import(process.argv[1]); console.log(process.moduleLoadList.slice(before).filter((name) => name === 'NativeModule module').length);";
+      const probe =
+        "const before = process.moduleLoadList.length; await import(process.argv[1]); console.log(process.moduleLoadList.slice(before).filter((name) => name === 'NativeModule module').length);";
       const plain = tempProject(files);
       try {
         expect((await runCli(['build', '--target', 'echo'], { cwd: plain.dir })).code).toBe(0);
-        expect(execFileSync(process.execPath, ['--input-type=module', '-e', probe, out(plain.dir, 'main.mjs')], { encoding: 'utf8' }).trim().split('\n').at(-1)).toBe('0');
+        expect(
+          execFileSync(process.execPath, ['--input-type=module', '-e', probe, out(plain.dir, 'main.mjs')], { encoding: 'utf8' })
+            .trim()
+            .split('\n')
+            .at(-1),
+        ).toBe('0');
       } finally {
         plain.remove();
       }
