@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdaptConfig, TargetContext, TargetLogger } from '@adapt/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readAppManifest } from '../../cli/src/task-runner.js';
 import { readPackage } from '../src/tooling/deploy-azure.js';
 import { type AzureRuntime, withAzureRuntime } from '../src/tooling/index.js';
 import { AzureApi, type FakeApp } from './azure-api/server.js';
@@ -41,7 +42,7 @@ function logger(lines: string[]): TargetLogger {
 }
 
 function context(outDir: string, lines: string[] = [], azure: Record<string, unknown> = {}): TargetContext {
-  return {
+  const ctx: TargetContext = {
     cwd: project,
     entry: join(project, 'app.mjs'),
     outDir,
@@ -51,7 +52,9 @@ function context(outDir: string, lines: string[] = [], azure: Record<string, unk
     appName: 'shop',
     production: true,
     log: logger(lines),
+    readAppManifest: () => readAppManifest(ctx),
   };
+  return ctx;
 }
 
 const target = () => withAzureRuntime(runtime);
