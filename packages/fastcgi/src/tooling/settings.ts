@@ -2,7 +2,7 @@
  * The fastcgi target's settings (under `targets.fastcgi` in adapt.config.ts), checked by core's
  * settings schema, with their defaults.
  */
-import { checkResolvedSettings, checks, type SettingsSchema, type TargetContext } from '@adapt/core';
+import { checkResolvedSettings, checks, type SendFileSettings, type SettingsSchema, type TargetContext } from '@adapt/core';
 
 export interface FastcgiTargetSettings {
   /** The unix socket the app listens on (FCGI_SOCKET). Default /run/adapt-<app>/fcgi.sock. */
@@ -20,6 +20,8 @@ export interface FastcgiTargetSettings {
   static: string | undefined;
   bodyLimit: number | undefined;
   timeout: number | undefined;
+  /** The shared `sendFile` setting: the nginx site gets its internal locations, Apache mod_xsendfile, lighttpd allow-x-send-file. */
+  sendFile: SendFileSettings | undefined;
 }
 
 const absolutePath = /^\/[^\s"'\\;%$|]*$/;
@@ -67,5 +69,6 @@ export function fastcgiSettings(context: TargetContext): FastcgiTargetSettings {
     static: typeof s.static === 'string' ? s.static : undefined,
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
     timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
+    sendFile: s.sendFile as SendFileSettings | undefined,
   };
 }

@@ -18,6 +18,7 @@ import { supervisordProgram, systemdUnit } from './systemd.js';
 export { apacheSite } from './apache.js';
 export { lighttpdConfig } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
+export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
 export { apachePassengerSite, passengerShimSource } from './passenger.js';
 export { supervisordProgram, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
