@@ -10,7 +10,7 @@ import { serverEntrySource } from './entry.js';
 import { apacheSite } from './apache.js';
 import { lighttpdConfig } from './lighttpd.js';
 import { nginxSite } from './nginx.js';
-import { apachePassengerSite, passengerShimSource, passengerStartupFile } from './passenger.js';
+import { apachePassengerSite, passengerEnvironment, passengerShimSource, passengerStartupFile } from './passenger.js';
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
@@ -19,7 +19,8 @@ export { apacheSite } from './apache.js';
 export { lighttpdConfig } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
 export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
-export { apachePassengerSite, passengerShimSource } from './passenger.js';
+export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
+export { apachePassengerSite, passengerEnvironment, passengerShimSource } from './passenger.js';
 export { supervisordProgram, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
@@ -79,7 +80,7 @@ export const nodeTarget: AdaptTarget = {
     write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');
     write('lighttpd.conf', lighttpdConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_proxy with X-Forwarded-*');
     // Phusion Passenger: the same server.mjs, started by Apache through a CommonJS shim.
-    write(passengerStartupFile, passengerShimSource('server.mjs'), 'CommonJS shim: Passenger require()s it, it import()s server.mjs');
+    write(passengerStartupFile, passengerShimSource('server.mjs', passengerEnvironment(settings)), 'CommonJS shim: Passenger require()s it, it import()s server.mjs');
     if (!hasStatic) mkdirSync(join(context.outDir, 'static'), { recursive: true }); // Passenger's DocumentRoot, empty
     write('apache-passenger.conf', apachePassengerSite(settings, context.appName), 'Apache vhost: the app under Phusion Passenger');
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);

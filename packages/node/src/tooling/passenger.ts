@@ -5,28 +5,46 @@
  * and hooks `http.Server#listen()` so that the first server listens on its own socket; server.mjs
  * is an ES module with top-level await, which `require()` cannot load (ERR_REQUIRE_ESM on Node 20,
  * ERR_REQUIRE_ASYNC_MODULE later), so the startup file is passenger.cjs, a CommonJS shim that
- * `import()`s it. Passenger runs the processes itself: the shim turns node:cluster workers off.
+ * `import()`s it (@adapt/node's commonjs-shim.ts). Passenger runs the processes itself: the shim turns
+ * node:cluster workers off, and sets the build's environment (the stage's env, TRUST_PROXY).
  */
+import { trustProxyEnvText } from '@adapt/core';
 import { apacheAddresses } from './apache.js';
+import { commonjsShimSource } from './commonjs-shim.js';
 import type { NodeTargetSettings } from './settings.js';
 
 export const passengerStartupFile = 'passenger.cjs';
 
-/** passenger.cjs: what Passenger's loader require()s. */
-export function passengerShimSource(bundleFile: string): string {
-  return `'use strict';
-// written by adapt build --target node. Phusion Passenger's Node loader require()s this file and
-// hooks http.Server#listen(); the app is an ES module (top-level await), so it is import()ed here.
-const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
+/**
+ * The build's environment under Passenger, which starts the app with neither the systemd unit's
+ * Environment= nor a TRUST_PROXY: the stage's `env`, and TRUST_PROXY (Passenger's forced peer
+ * address is 127.0.0.1, and it sends the client's address in X-Forwarded-For: one trusted hop,
+ * unless trustProxy says otherwise). NODE_ENV goes to PassengerAppEnv, which sets it.
+ */
+export function passengerEnvironment(settings: NodeTargetSettings): Record<string, string> {
+  const { NODE_ENV: _nodeEnv, ...env } = settings.env;
+  return { TRUST_PROXY: settings.trustProxy === undefined ? '1' : trustProxyEnvText(settings.trustProxy), ...env };
+}
 
-// Passenger starts, counts and restarts the processes itself (PassengerMinInstances...).
-process.env.WORKERS = '1';
-import(pathToFileURL(join(__dirname, ${JSON.stringify(bundleFile)})).href).catch((error) => {
-  console.error('adapt: the app failed to start under Passenger:', error && error.message ? error.message : error);
-  process.exit(1);
-});
-`;
+/** passenger.cjs: what Passenger's loader require()s. */
+export function passengerShimSource(bundleFile: string, env: Record<string, string> = {}): string {
+  return commonjsShimSource({
+    bundleFile,
+    comment: [
+      "written by adapt build --target node. Phusion Passenger's Node loader require()s this file and",
+      'hooks http.Server#listen(); the app is an ES module (top-level await), so it is import()ed here.',
+    ],
+    before: [
+      '',
+      '// Passenger starts, counts and restarts the processes itself (PassengerMinInstances...).',
+      "process.env.WORKERS = '1';",
+      "// The build's environment (the stage's env, TRUST_PROXY); a variable the app was started with wins.",
+      `const env = ${JSON.stringify(env)};`,
+      'for (const name of Object.keys(env)) if (process.env[name] === undefined) process.env[name] = env[name];',
+    ],
+    failureMessage: 'adapt: the app failed to start under Passenger:',
+    afterFailureLog: ['process.exit(1);'],
+  });
 }
 
 const documentRoot = (settings: NodeTargetSettings) => `${settings.installDir}/static`;
@@ -63,9 +81,9 @@ export function apachePassengerSite(settings: NodeTargetSettings, appName: strin
     `    PassengerNodejs ${settings.nodePath}`,
     `    PassengerUser ${settings.user}`,
     `    PassengerGroup ${settings.user}`,
-    // The `env` setting is not written here: Apache's SetEnv reaches a Node app under Passenger
-    // per request, not in process.env, so it would not do what the systemd unit's Environment= does.
-    '    PassengerAppEnv production',
+    // The rest of the `env` setting is set by passenger.cjs: Apache's SetEnv reaches a Node app under
+    // Passenger per request, not in process.env, so it would not do what the systemd unit's Environment= does.
+    `    PassengerAppEnv ${settings.env.NODE_ENV ?? 'production'}`,
     '</VirtualHost>',
     '',
   ].join('\n');
