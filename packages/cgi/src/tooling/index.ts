@@ -6,6 +6,7 @@
  * (mod_cgid) and a lighttpd config (mod_cgi), each running app.cgi for every path.
  * Build-time code: never imported by the runtime entry.
  */
+import { commonjsShimSource } from '@adapt/node/target';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AdaptError, checkResolvedSettings, checks, type AdaptTarget, type BuildArtifact, type SettingsSchema, type TargetContext } from '@adapt/core';
@@ -87,18 +88,17 @@ process.exit(code);
 
 /** app.cgi: what the web server executes, CommonJS (Node loads the .cgi extension as such). */
 function scriptSource(settings: CgiTargetSettings): string {
-  return `#!${settings.nodePath}
-'use strict';
-// written by adapt build --target cgi: the web server runs this file for each request;
-// it import()s server.mjs, which answers the one request in the environment and stdin.
-const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
-import(pathToFileURL(join(__dirname, 'server.mjs')).href).catch((error) => {
-  process.stdout.write('Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nthe app failed to start\\n');
-  console.error('adapt: the app failed to start:', error && error.message ? error.message : error);
-  process.exitCode = 1;
-});
-`;
+  return commonjsShimSource({
+    bundleFile: 'server.mjs',
+    shebang: settings.nodePath,
+    comment: [
+      'written by adapt build --target cgi: the web server runs this file for each request;',
+      'it import()s server.mjs, which answers the one request in the environment and stdin.',
+    ],
+    failureMessage: 'adapt: the app failed to start:',
+    beforeFailureLog: ["process.stdout.write('Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nthe app failed to start\\n');"],
+    afterFailureLog: ['process.exitCode = 1;'],
+  });
 }
 
 export const cgiTarget: AdaptTarget = {

@@ -33,7 +33,7 @@ export function commonjsShimSource(shim: CommonjsShim): string {
     ...(shim.before ?? []),
     `import(pathToFileURL(join(__dirname, ${JSON.stringify(shim.bundleFile)})).href).catch((error) => {`,
     ...indent(shim.beforeFailureLog),
-    `  console.error(${JSON.stringify(shim.failureMessage)}, error && error.message ? error.message : error);`,
+    `  console.error('${shim.failureMessage.replace(/[\\']/g, (c) => `\\${c}`)}', error && error.message ? error.message : error);`,
     ...indent(shim.afterFailureLog),
     '});',
     '',
