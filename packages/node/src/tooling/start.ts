@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { nodeSettings } from './settings.js';
@@ -85,29 +86,57 @@ interface DaemonFiles {
   onSpawned?(pid: number): void;
 }
 
+/** Opens the daemon's listening socket here (a taken port fails before anything starts). */
+function openListener(port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const listener = createServer();
+    listener.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new AdaptError('PORT_IN_USE', `port ${port} on ${host} is already in use`, { hint: 'choose another port', cause: error }) : error),
+    );
+    listener.listen({ port, host }, () => resolve(listener));
+  });
+}
+
 /**
  * Starts server.mjs detached (its own session, output appended to the log files) as a supervising
  * cluster primary (ADAPT_SUPERVISE=1, so SIGHUP restarts it without downtime), and resolves once
- * it listens; rejects with its error output if it exits first.
+ * it listens; rejects with its error output if it exits first. The listening socket is opened
+ * here and handed on as fd 3 (ADAPT_LISTEN_FD=3), so that `adapt restart` can replace the primary
+ * itself: each primary hands the same socket to the next, and no connection is refused.
  */
-function startDaemon(server: string, context: TargetContext, options: StartOptions, files: DaemonFiles): Promise<void> {
+async function startDaemon(server: string, context: TargetContext, options: StartOptions, files: DaemonFiles): Promise<void> {
   const settings = nodeSettings(context);
+  const listener = await openListener(options.port, options.host);
+  // the socket's descriptor (libuv's, on POSIX); -1 on Windows, where the primary listens itself
+  const fd = (listener as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  const port = (listener.address() as AddressInfo).port;
   const from = existsSync(files.out) ? statSync(files.out).size : 0;
   const errFrom = existsSync(files.err) ? statSync(files.err).size : 0;
   const out = openSync(files.out, 'a');
   const err = openSync(files.err, 'a');
+  const handOn = fd >= 0;
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
-    stdio: ['ignore', out, err],
+    stdio: handOn ? ['ignore', out, err, fd] : ['ignore', out, err],
     detached: true,
-    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...settings.env, PORT: String(options.port), HOST: options.host, ADAPT_SUPERVISE: '1' },
+    env: {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      ...settings.env,
+      PORT: String(handOn ? port : options.port),
+      HOST: options.host,
+      ADAPT_SUPERVISE: '1',
+      ...(handOn ? { ADAPT_LISTEN_FD: '3' } : {}),
+    },
   });
   closeSync(out);
   closeSync(err);
+  // the child holds its own copy of the socket now
+  await new Promise((resolve) => listener.close(resolve));
   child.unref();
   if (child.pid !== undefined) files.onSpawned?.(child.pid);
   const since = (file: string, offset: number) => (existsSync(file) ? readFileSync(file).subarray(offset).toString('utf8') : '');
-  return new Promise<void>((resolve, reject) => {
+  return await new Promise<void>((resolve, reject) => {
     let exited: string | undefined;
     child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
     child.once('error', (error) => (exited = error.message));
