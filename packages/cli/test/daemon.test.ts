@@ -152,6 +152,19 @@ describe('adapt start --daemon, status, restart, stop', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, pid, url });
   });
 
+  it('restart with a build that cannot start: a clear error, and the running process keeps serving', async () => {
+    project.write('src/app.js', `throw new Error('broken build');\nexport default { fetch: () => new Response('never') };\n`);
+    const rebuilt = await runCli(['build', '--target', 'node'], { cwd: project.dir });
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    const restarted = await runCli(['restart', '--json'], { cwd: project.dir });
+    expect(restarted.code).toBe(1);
+    expect(JSON.parse(restarted.stdout).error).toMatchObject({ code: 'RESTART_FAILED', message: expect.stringContaining('exited before listening') });
+    expect(Number(readFileSync(pidFile(), 'utf8'))).toBe(pid);
+    expect((await get(url)).body).toMatch(/^v2 /);
+    project.write('src/app.js', app('v2'));
+    expect((await runCli(['build', '--target', 'node'], { cwd: project.dir })).code).toBe(0);
+  });
+
   it('stop lets an in-flight slow request finish with 200, then removes the pid file', async () => {
     const logged = readFileSync(outLog(), 'utf8').split('slow request began').length;
     const slow = get(`${url}/slow?ms=1500`);
