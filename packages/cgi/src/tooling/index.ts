@@ -133,6 +133,12 @@ export const cgiTarget: AdaptTarget = {
     write('lighttpd.conf', lighttpdCgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_cgi runs app.cgi');
     return artifacts;
   },
+  /** A CGI app has no process of its own to start: the web server runs app.cgi once per request. */
+  async start(context: TargetContext) {
+    throw new AdaptError('START_UNSUPPORTED', `a CGI app has no long-running process to start: the web server runs ${join(context.outDir, 'app.cgi')} once per request`, {
+      hint: 'install apache-site.conf (mod_cgid) or lighttpd.conf (mod_cgi) from the build folder as their headers say; to serve the app locally: adapt start --target fastcgi, or --target node',
+    });
+  },
 };
 
 export default cgiTarget;

@@ -11,9 +11,12 @@ import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, typ
 import { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
 import { fastcgiEntrySource, spawnScriptSource } from './entry.js';
 import { fastcgiSettings, fastcgiSettingsSchema } from './settings.js';
+import { startFastcgi } from './start.js';
+import { fastcgiSystemdUnit } from './systemd.js';
 
 export { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
 export { fastcgiSettings, fastcgiSettingsSchema, type FastcgiTargetSettings } from './settings.js';
+export { fastcgiSystemdUnit } from './systemd.js';
 
 export const fastcgiTarget: AdaptTarget = {
   name: 'fastcgi',
@@ -47,6 +50,7 @@ export const fastcgiTarget: AdaptTarget = {
       staticEntries = readdirSync(join(context.outDir, 'static')).sort();
       artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: 'static files (served by the front server)' });
     }
+    write(`${settings.serviceName}.service`, fastcgiSystemdUnit(settings, context.appName), 'systemd unit: the app as a service on its socket');
     write('nginx-site.conf', nginxFastcgiSite(settings, context.appName, staticEntries !== undefined), 'nginx site: fastcgi_pass over a keepalive upstream');
     write('apache-site.conf', apacheFastcgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_fcgi');
     write('lighttpd.conf', lighttpdFastcgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_fastcgi, streamed answers');
@@ -57,6 +61,7 @@ export const fastcgiTarget: AdaptTarget = {
     context.log.debug(`fastcgi: ${bundle.file} serves FastCGI on ${settings.port ? `127.0.0.1:${settings.port}` : settings.socket}`);
     return artifacts;
   },
+  start: startFastcgi,
 };
 
 function folderBytes(folder: string): number {

@@ -20,6 +20,16 @@ export interface FastcgiTargetSettings {
   static: string | undefined;
   bodyLimit: number | undefined;
   timeout: number | undefined;
+  /** System user the systemd unit and the supervisord program run the app as. Default www-data. */
+  user: string;
+  /** The systemd unit's and supervisord program's name: adapt-<app>. */
+  serviceName: string;
+  /** Seconds systemd (and supervisord) wait for a graceful stop. Default 30. */
+  stopTimeout: number;
+  /** Folder of the supervisord program's log files. Default /var/log/supervisor. */
+  logDir: string;
+  /** The stage's env, set in the unit and the program section. */
+  env: Record<string, string>;
   /** The shared `sendFile` setting: the nginx site gets its internal locations, Apache mod_xsendfile, lighttpd allow-x-send-file. */
   sendFile: SendFileSettings | undefined;
 }
@@ -54,6 +64,9 @@ export const fastcgiSettingsSchema: SettingsSchema = {
     example: '["80", "[::]:80"]',
   },
   serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'Host names the front server answers for.', example: '"shop.example.com"' },
+  user: { check: checks.matches(/^[a-z_][a-z0-9_-]*\$?$/, 'a system user name'), description: 'System user the systemd unit runs the app as.', example: '"www-data"' },
+  stopTimeout: { check: checks.integer(1, 3600), description: 'Seconds systemd waits for a graceful stop before SIGKILL.', example: '30' },
+  logDir: { check: checks.matches(absolutePath, 'an absolute path'), description: "Folder of the supervisord program's log files.", example: '"/var/log/supervisor"' },
 };
 
 export function fastcgiSettings(context: TargetContext): FastcgiTargetSettings {
@@ -70,5 +83,10 @@ export function fastcgiSettings(context: TargetContext): FastcgiTargetSettings {
     bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
     timeout: typeof s.timeout === 'number' ? s.timeout : undefined,
     sendFile: s.sendFile as SendFileSettings | undefined,
+    user: (s.user as string | undefined) ?? 'www-data',
+    serviceName: `adapt-${context.appName}`,
+    stopTimeout: (s.stopTimeout as number | undefined) ?? 30,
+    logDir: (s.logDir as string | undefined) ?? '/var/log/supervisor',
+    env: { ...((s.env as Record<string, string> | undefined) ?? {}) },
   };
 }

@@ -40,6 +40,20 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     'KillMode=mixed',
     `TimeoutStopSec=${settings.stopTimeout}`,
     'LimitNOFILE=65536',
+    ...systemdSandbox(privileged),
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The unit's hardening, shared by every target's unit (node, fastcgi): the app can read its folder
+ * and write nowhere but /tmp (add ReadWritePaths= for more); a port below 1024 keeps the one capability.
+ */
+export function systemdSandbox(privileged: boolean): string[] {
+  return [
     '# Hardening: the app can read its folder and write nowhere but /tmp (add ReadWritePaths= for more).',
     'NoNewPrivileges=true',
     'ProtectSystem=strict',
@@ -61,15 +75,11 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     'UMask=0027',
     privileged ? 'CapabilityBoundingSet=CAP_NET_BIND_SERVICE' : 'CapabilityBoundingSet=',
     ...(privileged ? ['AmbientCapabilities=CAP_NET_BIND_SERVICE'] : []),
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    '',
-  ].join('\n');
+  ];
 }
 
 /** `"NAME=value"` quoted for systemd: backslash and quote escaped, `%` doubled (specifiers). */
-function environmentValue(name: string, value: string): string {
+export function environmentValue(name: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new AdaptError('CONFIG_INVALID', `env: "${name}" is not a valid environment variable name`, { hint: 'use letters, digits and underscores, not starting with a digit' });
   }
