@@ -12,10 +12,12 @@ import { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpaw
 import { fastcgiEntrySource, spawnScriptSource } from './entry.js';
 import { fastcgiSettings, fastcgiSettingsSchema } from './settings.js';
 import { startFastcgi } from './start.js';
+import { fastcgiSupervisordProgram } from './supervisord.js';
 import { fastcgiSystemdUnit } from './systemd.js';
 
 export { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
 export { fastcgiSettings, fastcgiSettingsSchema, type FastcgiTargetSettings } from './settings.js';
+export { fastcgiSupervisordProgram } from './supervisord.js';
 export { fastcgiSystemdUnit } from './systemd.js';
 
 export const fastcgiTarget: AdaptTarget = {
@@ -51,6 +53,11 @@ export const fastcgiTarget: AdaptTarget = {
       artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: 'static files (served by the front server)' });
     }
     write(`${settings.serviceName}.service`, fastcgiSystemdUnit(settings, context.appName), 'systemd unit: the app as a service on its socket');
+    write(
+      `${settings.serviceName}.fcgi-program.conf`,
+      fastcgiSupervisordProgram(settings, context.appName),
+      'supervisord fcgi-program: supervisord opens the socket, the app gets it on fd 0',
+    );
     write('nginx-site.conf', nginxFastcgiSite(settings, context.appName, staticEntries !== undefined), 'nginx site: fastcgi_pass over a keepalive upstream');
     write('apache-site.conf', apacheFastcgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_fcgi');
     write('lighttpd.conf', lighttpdFastcgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_fastcgi, streamed answers');

@@ -21,7 +21,7 @@ export { nginxSite } from './nginx.js';
 export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
 export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
 export { apachePassengerSite, passengerEnvironment, passengerShimSource } from './passenger.js';
-export { environmentValue, supervisordProgram, systemdSandbox, systemdUnit } from './systemd.js';
+export { environmentValue, supervisordProgram, supervisordQuoted, systemdSandbox, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 
 /**

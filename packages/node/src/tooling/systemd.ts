@@ -144,7 +144,7 @@ export function supervisordProgram(settings: NodeTargetSettings, appName: string
  * quotes have no escapes and the outer quote characters are stripped, so a value is quoted with the
  * quote it does not hold; `%` is doubled (supervisord expands `%(name)s`).
  */
-function supervisordQuoted(name: string, value: string): string {
+export function supervisordQuoted(name: string, value: string): string {
   const quote = value.includes('"') ? "'" : '"';
   if ((value.includes('"') && value.includes("'")) || /^['"]|['"]$/.test(value)) {
     throw new AdaptError('CONFIG_INVALID', `env.${name}: supervisord cannot hold a value with both quote characters, or starting or ending with a quote`, {
