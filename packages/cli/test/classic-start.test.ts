@@ -28,7 +28,7 @@ describe('adapt build --target fastcgi: the systemd unit', () => {
   ])('%s: passes systemd-analyze verify', async (_name, settings, lines) => {
     if (!here) return;
     const out = join(project.dir, '.adapt/fastcgi');
-    project.write('adapt.config.mjs', `export default ${JSON.stringify({ env: { GREETING: '100% "hi"' }, targets: { fastcgi: { installDir: out, ...settings } } })};\n`);
+    project.write('adapt.config.mjs', `export default ${JSON.stringify({ env: { GREETING: 'say 100% "hi", ok' }, targets: { fastcgi: { installDir: out, ...settings } } })};\n`);
     const build = await runCli(['build', '--target', 'fastcgi'], { cwd: project.dir });
     expect(build.code, build.stderr).toBe(0);
     const unit = readFileSync(join(out, 'adapt-shop.service'), 'utf8');
@@ -39,7 +39,7 @@ describe('adapt build --target fastcgi: the systemd unit', () => {
       `ExecStart=/usr/bin/node ${out}/server.mjs`,
       'User=www-data',
       'KillSignal=SIGTERM',
-      'Environment="GREETING=100%% \\"hi\\""',
+      'Environment="GREETING=say 100%% \\"hi\\", ok"',
       'ProtectSystem=strict',
       ...lines,
     ]) {

@@ -3,9 +3,10 @@
  * package.json, a systemd unit, an nginx site, the static folder) and how `adapt start` runs it.
  * Build-time code: never imported by the runtime entry.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
+import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { artifactWriter, copyStaticFolder } from './build-output.js';
 import { serverEntrySource } from './entry.js';
 import { apacheSite } from './apache.js';
 import { lighttpdConfig } from './lighttpd.js';
@@ -15,8 +16,9 @@ import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
 
-export { apacheSite } from './apache.js';
-export { lighttpdConfig } from './lighttpd.js';
+export { apacheAddresses, apacheServerNames, apacheSite } from './apache.js';
+export { artifactWriter, copyStaticFolder, folderBytes } from './build-output.js';
+export { lighttpdConfig, lighttpdSockets, staticNamesPattern } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
 export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
 export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
@@ -46,11 +48,7 @@ export const nodeTarget: AdaptTarget = {
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
     const settings = nodeSettings(context);
-    const artifacts: BuildArtifact[] = [];
-    const write = (path: string, text: string, description: string) => {
-      writeFileSync(join(context.outDir, path), text);
-      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
-    };
+    const { artifacts, write } = artifactWriter(context);
     const manifest = {
       name: context.appName,
       private: true,
@@ -60,23 +58,16 @@ export const nodeTarget: AdaptTarget = {
     };
     write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');
     let hasStatic = false;
+    let staticEntries: string[] | undefined;
     if (settings.static) {
-      const source = resolve(context.cwd, settings.static);
-      if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
-      }
-      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
+      const copied = copyStaticFolder(context, settings.static);
       hasStatic = true;
-      artifacts.push({
-        path: 'static',
-        bytes: folderBytes(join(context.outDir, 'static')),
-        description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)`,
-      });
+      staticEntries = copied.entries;
+      artifacts.push({ path: 'static', bytes: copied.bytes, description: `static files from ${relative(context.cwd, copied.source) || '.'} (served by nginx)` });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
     write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
-    const staticEntries = hasStatic ? readdirSync(join(context.outDir, 'static')).sort() : undefined;
     write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');
     write('lighttpd.conf', lighttpdConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_proxy with X-Forwarded-*');
     // Phusion Passenger: the same server.mjs, started by Apache through a CommonJS shim.
@@ -99,14 +90,5 @@ export const nodeTarget: AdaptTarget = {
   },
   start: startServer,
 };
-
-function folderBytes(folder: string): number {
-  let total = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
-  }
-  return total;
-}
 
 export default nodeTarget;

@@ -19,6 +19,11 @@ export function lighttpdSockets(listen: readonly string[]): string[] {
   ];
 }
 
+/** The static folder's top-level names as one regex alternation, escaped for a lighttpd or Apache pattern. */
+export function staticNamesPattern(entries: readonly string[]): string {
+  return entries.map((entry) => entry.replace(/[\\^$.*+?()[\]{}|"]/g, (c) => (c === '"' ? '\\"' : `\\${c}`))).join('|');
+}
+
 export function lighttpdConfig(settings: NodeTargetSettings, appName: string, staticEntries: readonly string[] | undefined): string {
   const [host, port] = splitBackend(backendAddress(settings));
   const proxy = [`proxy.server = ( "" => ( ( "host" => "${host}", "port" => ${port} ) ) )`, 'proxy.forwarded = ( "for" => 1, "proto" => 1, "host" => 1 )'];
@@ -42,7 +47,7 @@ export function lighttpdConfig(settings: NodeTargetSettings, appName: string, st
   for (const socket of lighttpdSockets(settings.listen)) {
     lines.push(`$SERVER["socket"] == "${socket}" {`);
     if (hasStatic) {
-      const names = staticEntries.map((entry) => entry.replace(/[\\^$.*+?()[\]{}|"]/g, (c) => (c === '"' ? '\\"' : `\\${c}`))).join('|');
+      const names = staticNamesPattern(staticEntries);
       lines.push(
         `    server.document-root = "${settings.installDir}/static"`,
         "    # The static folder's top-level entries are served by lighttpd; everything else goes to the app.",
