@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
+import { watchOutput } from '@adapt/node/target';
 import { fastcgiSettings } from './settings.js';
 
 function writable(folder: string): boolean {
@@ -37,22 +38,13 @@ export function startFastcgi(context: TargetContext, options: StartOptions): Pro
     env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...settings.env, ...where },
   });
   const sink = options.stdout === 'stderr' ? process.stderr : process.stdout;
-  let pending = '';
-  let announced = false;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    sink.write(chunk);
-    if (announced) return;
-    pending += chunk.toString('utf8');
-    const match = /serving FastCGI on (\S+)/.exec(pending);
-    if (!match) return;
-    announced = true;
+  watchOutput(child.stdout!, sink, /serving FastCGI on (\S+)/, (match) => {
     const address = match[1]!;
-    const upstream = address.startsWith('unix:') ? address : address.replace(/^tcp:/, '');
     const configured = settings.port ? `127.0.0.1:${settings.port}` : `unix:${settings.socket}`;
     sink.write(
-      upstream === configured
+      address === configured
         ? `adapt: nginx-site.conf already points at it (server ${configured}): install it and reload nginx\n`
-        : `adapt: to point nginx-site.conf at it, change "server ${configured};" in its upstream block to "server ${upstream};" (or set targets.fastcgi.${address.startsWith('unix:') ? 'socket' : 'port'} and rebuild)\n`,
+        : `adapt: to point nginx-site.conf at it, change "server ${configured};" in its upstream block to "server ${address};" (or set targets.fastcgi.${address.startsWith('unix:') ? 'socket' : 'port'} and rebuild)\n`,
     );
     options.onListening?.(address);
   });

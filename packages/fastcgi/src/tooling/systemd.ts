@@ -5,7 +5,7 @@
  * unit's user at start, removed at stop); a socket elsewhere gets its folder in ReadWritePaths.
  * The hardening and the Environment= quoting are the node target's (@adapt/node's systemd.ts).
  */
-import { environmentValue, systemdSandbox } from '@adapt/node/target';
+import { environmentValue, systemdLifecycle, systemdSandbox } from '@adapt/node/target';
 import type { FastcgiTargetSettings } from './settings.js';
 
 export function fastcgiSystemdUnit(settings: FastcgiTargetSettings, appName: string): string {
@@ -35,12 +35,8 @@ export function fastcgiSystemdUnit(settings: FastcgiTargetSettings, appName: str
     `ExecStart=${settings.nodePath} ${installDir}/server.mjs`,
     ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
     ...(settings.port ? [] : runtime ? [`RuntimeDirectory=${runtime}`, 'RuntimeDirectoryMode=0750'] : [`ReadWritePaths=${folder}`]),
-    'Restart=on-failure',
-    'RestartSec=2',
     // SIGTERM: serveFastcgi stops accepting, finishes the requests in flight, then exits.
-    'KillSignal=SIGTERM',
-    `TimeoutStopSec=${settings.stopTimeout}`,
-    'LimitNOFILE=65536',
+    ...systemdLifecycle(settings.stopTimeout),
     ...systemdSandbox(false),
     '',
     '[Install]',

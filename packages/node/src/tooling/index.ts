@@ -23,8 +23,9 @@ export { nginxSite } from './nginx.js';
 export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
 export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
 export { apachePassengerSite, passengerEnvironment, passengerShimSource } from './passenger.js';
-export { environmentValue, supervisordProgram, supervisordQuoted, systemdSandbox, systemdUnit } from './systemd.js';
+export { environmentValue, supervisordEnvironment, supervisordLifecycle, supervisordProgram, systemdLifecycle, systemdSandbox, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
+export { watchOutput } from './start.js';
 
 /**
  * The oldest Node the built server runs on. The server runs on whatever Node the machine has, not

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { nodeSettings } from './settings.js';
 
@@ -37,19 +38,7 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
   });
   context.log.debug(`started ${server} as process ${child.pid}`);
   const sink = options.stdout === 'stderr' ? process.stderr : process.stdout;
-  let pending = '';
-  let announced = false;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    sink.write(chunk);
-    if (announced) return;
-    pending += chunk.toString('utf8');
-    const match = /listening on (\S+)/.exec(pending);
-    if (match) {
-      announced = true;
-      pending = '';
-      options.onListening?.(match[1]);
-    } else if (pending.length > 65536) pending = pending.slice(-1024);
-  });
+  watchOutput(child.stdout!, sink, /listening on (\S+)/, (match) => options.onListening?.(match[1]!));
   return new Promise<void>((resolve, reject) => {
     let signalled: NodeJS.Signals | undefined;
     const forward = (signal: NodeJS.Signals) => {
@@ -76,6 +65,23 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
         }),
       );
     });
+  });
+}
+
+/** Passes a child's output on to `sink`, calling `onMatch` once, with the first match of `pattern` (the fastcgi target's start too). */
+export function watchOutput(output: Readable, sink: NodeJS.WritableStream, pattern: RegExp, onMatch: (match: RegExpExecArray) => void): void {
+  let pending = '';
+  let announced = false;
+  output.on('data', (chunk: Buffer) => {
+    sink.write(chunk);
+    if (announced) return;
+    pending += chunk.toString('utf8');
+    const match = pattern.exec(pending);
+    if (match) {
+      announced = true;
+      pending = '';
+      onMatch(match);
+    } else if (pending.length > 65536) pending = pending.slice(-1024);
   });
 }
 
