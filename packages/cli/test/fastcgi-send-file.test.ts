@@ -4,7 +4,7 @@
  * (mod_proxy_fcgi) and lighttpd's allow-x-send-file. A 100 MB file reaches the client whole (its
  * hash checked) while the app never reads it and its memory (VmRSS and VmHWM in /proc) stays put.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, chmodSync } from 'node:fs';
 import { request } from 'node:http';
@@ -16,7 +16,7 @@ import { send, text } from '@adapt/conformance/http';
 import { startLighttpd } from '@adapt/conformance/lighttpd';
 import { freePort, startNginx } from '@adapt/conformance/nginx';
 import { requireComponent, type Component } from '../../../test/components.js';
-import { runCli, tempProject, type TempProject } from './helpers.js';
+import { runCli, startFastcgiBundle, tempProject, type TempProject } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const files = mkdtempSync(join(tmpdir(), 'adapt-fcgi-sendfile-'));
@@ -93,16 +93,7 @@ async function buildAndStart(mode: 'x-accel-redirect' | 'x-sendfile'): Promise<B
   );
   const build = await runCli(['build', '--target', 'fastcgi'], { cwd: project.dir });
   if (build.code !== 0) throw new Error(`adapt build failed:\n${build.stderr}`);
-  const app = spawn(process.execPath, [join(out, 'server.mjs')], { env: { ...process.env, FCGI_SOCKET_MODE: '666' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    app.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('serving FastCGI on')) resolve();
-    });
-    app.stderr!.on('data', (chunk) => (output += chunk));
-    app.once('exit', (code) => reject(new Error(`server.mjs exited with ${code}: ${output}`)));
-  });
+  const app = await startFastcgiBundle(join(out, 'server.mjs'), { FCGI_SOCKET_MODE: '666' });
   return { project, out, app, port };
 }
 

@@ -5,14 +5,14 @@
  * stays while supervisord restarts the app.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, text } from '@adapt/conformance/http';
 import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
 import { requireComponent } from '../../../test/components.js';
-import { runCli, tempProject, type TempProject } from './helpers.js';
+import { runCli, tempProject, writeSupervisordConfig, type TempProject } from './helpers.js';
 
 async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -65,12 +65,7 @@ describe('supervisord fcgi-program (socket activation)', () => {
     const section = readFileSync(program, 'utf8');
     expect(section).toContain(`[fcgi-program:adapt-fcgiapp]\nsocket=unix://${project.dir}/fcgi.sock\nsocket_owner=${user}:${user}\nsocket_mode=0660`);
     expect(section).toContain('FCGI_FD="0"');
-    const conf = join(project.dir, 'supervisord.conf');
-    const sock = join(project.dir, 'supervisor.sock');
-    writeFileSync(
-      conf,
-      `[supervisord]\nnodaemon=true\nlogfile=${logs()}/supervisord.log\npidfile=${project.dir}/supervisord.pid\n\n[unix_http_server]\nfile=${sock}\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n[supervisorctl]\nserverurl=unix://${sock}\n\n[include]\nfiles = ${program}\n`,
-    );
+    const conf = writeSupervisordConfig(project.dir, logs(), program);
     let said = '';
     supervisord = spawn('supervisord', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     supervisord.stdout!.on('data', (chunk) => (said += chunk));

@@ -5,7 +5,7 @@
  * unit's user at start, removed at stop); a socket elsewhere gets its folder in ReadWritePaths.
  * The hardening and the Environment= quoting are the node target's (@adapt/node's systemd.ts).
  */
-import { environmentValue, systemdLifecycle, systemdSandbox } from '@adapt/node/target';
+import { systemdLifecycle, systemdSandbox, systemdService } from '@adapt/node/target';
 import type { FastcgiTargetSettings } from './settings.js';
 
 export function fastcgiSystemdUnit(settings: FastcgiTargetSettings, appName: string): string {
@@ -27,13 +27,7 @@ export function fastcgiSystemdUnit(settings: FastcgiTargetSettings, appName: str
     'Documentation=https://github.com/adapt-js/adapt',
     'After=network.target',
     '',
-    '[Service]',
-    'Type=simple',
-    `User=${settings.user}`,
-    `Group=${settings.user}`,
-    `WorkingDirectory=${installDir}`,
-    `ExecStart=${settings.nodePath} ${installDir}/server.mjs`,
-    ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
+    ...systemdService(settings, env),
     ...(settings.port ? [] : runtime ? [`RuntimeDirectory=${runtime}`, 'RuntimeDirectoryMode=0750'] : [`ReadWritePaths=${folder}`]),
     // SIGTERM: serveFastcgi stops accepting, finishes the requests in flight, then exits.
     ...systemdLifecycle(settings.stopTimeout),

@@ -23,7 +23,7 @@ export { nginxSite } from './nginx.js';
 export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
 export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
 export { apachePassengerSite, passengerEnvironment, passengerShimSource } from './passenger.js';
-export { environmentValue, supervisordEnvironment, supervisordLifecycle, supervisordProgram, systemdLifecycle, systemdSandbox, systemdUnit } from './systemd.js';
+export { environmentValue, supervisordEnvironment, supervisordLifecycle, supervisordProgram, systemdLifecycle, systemdSandbox, systemdService, systemdUnit } from './systemd.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 export { watchOutput } from './start.js';
 

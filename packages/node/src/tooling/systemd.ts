@@ -26,13 +26,7 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     'After=network-online.target',
     'Wants=network-online.target',
     '',
-    '[Service]',
-    'Type=simple',
-    `User=${settings.user}`,
-    `Group=${settings.user}`,
-    `WorkingDirectory=${installDir}`,
-    `ExecStart=${settings.nodePath} ${installDir}/server.mjs`,
-    ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
+    ...systemdService(settings, env),
     ...systemdLifecycle(settings.stopTimeout),
     ...systemdSandbox(privileged),
     '',
@@ -40,6 +34,19 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     'WantedBy=multi-user.target',
     '',
   ].join('\n');
+}
+
+/** `[Service]` up to the environment: server.mjs in the install folder, run by node as the user. */
+export function systemdService(settings: { user: string; installDir: string; nodePath: string }, env: Record<string, string>): string[] {
+  return [
+    '[Service]',
+    'Type=simple',
+    `User=${settings.user}`,
+    `Group=${settings.user}`,
+    `WorkingDirectory=${settings.installDir}`,
+    `ExecStart=${settings.nodePath} ${settings.installDir}/server.mjs`,
+    ...Object.entries(env).map(([name, value]) => `Environment=${environmentValue(name, value)}`),
+  ];
 }
 
 /** Restarts on failure; SIGTERM to the main process only: it stops accepting, drains its requests (and workers), then exits. */
