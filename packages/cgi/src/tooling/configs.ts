@@ -3,7 +3,7 @@
  * (packages/cli/test/cgi-target.test.ts): every path outside the static folder's top-level
  * entries runs app.cgi, which rebuilds the URL from REQUEST_URI (the request target as sent).
  */
-import { apacheAddresses, apacheServerNames, lighttpdSockets, staticNamesPattern } from '@adapt/node/target';
+import { apacheAddresses, apacheServerNames, lighttpdSockets, lighttpdStreaming, staticNamesPattern } from '@adapt/node/target';
 import type { CgiTargetSettings } from './index.js';
 
 export function apacheCgiSite(settings: CgiTargetSettings, appName: string, staticEntries: readonly string[] | undefined): string {
@@ -57,9 +57,7 @@ export function lighttpdCgiConfig(settings: CgiTargetSettings, appName: string, 
     '',
     'server.modules += ( "mod_alias", "mod_rewrite", "mod_cgi" )',
     // Stream the script's answer as it comes (and its failure as a cut connection).
-    'server.stream-response-body = 1',
-    'server.http-parseopts = ( "url-path-2f-decode" => "disable" )',
-    ...(settings.bodyLimit ? [`server.max-request-size = ${Math.ceil(settings.bodyLimit / 1024)}`] : []),
+    ...lighttpdStreaming(settings.bodyLimit, false),
     '',
   ];
   for (const socket of sockets) {

@@ -10,7 +10,16 @@
  * With the `sendFile` setting: nginx's internal X-Accel-Redirect locations, Apache's mod_xsendfile,
  * lighttpd's allow-x-send-file (@adapt/node's send-file.ts writes each).
  */
-import { apacheAddresses, apacheSendFileLines, apacheServerNames, lighttpdSendFileOptions, lighttpdSockets, sendFileLocations, staticNamesPattern } from '@adapt/node/target';
+import {
+  apacheAddresses,
+  apacheSendFileLines,
+  apacheServerNames,
+  lighttpdSendFileOptions,
+  lighttpdSockets,
+  lighttpdStreaming,
+  sendFileLocations,
+  staticNamesPattern,
+} from '@adapt/node/target';
 import type { FastcgiTargetSettings } from './settings.js';
 
 const id = (appName: string) => appName.replace(/[^a-zA-Z0-9]/g, '_');
@@ -117,10 +126,7 @@ export function lighttpdFastcgiConfig(settings: FastcgiTargetSettings, appName: 
     '#   sudo lighttpd -tt -f /etc/lighttpd/lighttpd.conf && sudo systemctl reload lighttpd',
     '',
     'server.modules += ( "mod_fastcgi" )',
-    'server.stream-response-body = 1',
-    'server.stream-request-body = 1',
-    'server.http-parseopts = ( "url-path-2f-decode" => "disable" )',
-    ...(settings.bodyLimit ? [`server.max-request-size = ${Math.ceil(settings.bodyLimit / 1024)}`] : []),
+    ...lighttpdStreaming(settings.bodyLimit),
     '',
   ];
   for (const socket of sockets) {
@@ -186,10 +192,7 @@ export function lighttpdSpawnConfig(settings: FastcgiTargetSettings, appName: st
     '#   sudo lighttpd -tt -f /etc/lighttpd/lighttpd.conf && sudo systemctl reload lighttpd',
     '',
     'server.modules += ( "mod_fastcgi" )',
-    'server.stream-response-body = 1',
-    'server.stream-request-body = 1',
-    'server.http-parseopts = ( "url-path-2f-decode" => "disable" )',
-    ...(settings.bodyLimit ? [`server.max-request-size = ${Math.ceil(settings.bodyLimit / 1024)}`] : []),
+    ...lighttpdStreaming(settings.bodyLimit),
     '',
     ...sockets.flatMap((listen) => [`$SERVER["socket"] == "${listen}" {`, `    ${server}`, '}']),
     '',

@@ -18,7 +18,7 @@ import { supervisordProgram, systemdUnit } from './systemd.js';
 
 export { apacheAddresses, apacheServerNames, apacheSite } from './apache.js';
 export { artifactWriter, copyStaticFolder, folderBytes } from './build-output.js';
-export { lighttpdConfig, lighttpdSockets, staticNamesPattern } from './lighttpd.js';
+export { lighttpdConfig, lighttpdSockets, lighttpdStreaming, staticNamesPattern } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
 export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
 export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
