@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ConformanceTableReporter } from './test/conformance/table-reporter.js';
 
 export default defineConfig({
   test: {
@@ -6,5 +7,6 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    reporters: ['default', new ConformanceTableReporter()],
   },
 });

@@ -4,7 +4,7 @@
 // 1. Every file named by package.json `exports`, `bin` and `types` exists.
 // 2. In a package that also has a `./target` entry (its build/deploy side, loaded only by the
 //    CLI), every other entry of `exports` is a runtime entry: bundled as a user's bundle would be,
-//    it holds nothing from the build/deploy side: no AWS SDK, esbuild, commander, and no file of
+//    it holds nothing from the build/deploy side: no AWS or Azure SDK, esbuild, commander, and no file of
 //    the `./target` entry's own module graph that lives in that entry's folder (the folder comes
 //    from the exports map, such as dist/tooling/; static imports only: a dynamic `import()` of the
 //    runtime, as `dev` does, is not part of it). Runtime modules the build side also imports
@@ -55,7 +55,7 @@ if (targetEntry && existsSync(join(dir, targetEntry))) {
   for (const [name, file] of runtimeEntries) {
     const result = await build({ ...bundleOptions, entryPoints: [join(dir, file)], minify: true });
     const inputs = Object.keys(result.metafile.inputs);
-    const forbidden = inputs.filter((input) => toolingFiles.has(input) || /@aws-sdk\/|esbuild|commander/.test(input));
+    const forbidden = inputs.filter((input) => toolingFiles.has(input) || /@aws-sdk\/|@azure\/|esbuild|commander/.test(input));
     for (const input of forbidden)
       problems.push(`the runtime entry ${name} (${file}) pulls in ${input}, which belongs to the build/deploy side (${targetEntry}): move what both need into a runtime module`);
     const size = result.outputFiles[0].contents.length;

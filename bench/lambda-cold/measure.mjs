@@ -39,6 +39,8 @@ function buildWithAdapt(contender) {
 /** The peers' entries, bundled as packages/cli/src/bundle.ts bundles an app. */
 async function buildWithEsbuild(contender, nodeTarget) {
   const { build } = await import('esbuild');
+  // the CLI's own banner (a require made on first use), so every bundle starts from the same top; read once run.mjs has built the CLI
+  const { esmRequireBanner } = await import('../../packages/cli/dist/bundle.js');
   const outfile = join(workDir, contender.name, 'index.mjs');
   const source = join(workDir, contender.name, contender.entry);
   mkdirSync(dirname(outfile), { recursive: true });
@@ -54,7 +56,7 @@ async function buildWithEsbuild(contender, nodeTarget) {
     target: nodeTarget,
     legalComments: 'none',
     charset: 'utf8',
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    banner: { js: esmRequireBanner },
     logLevel: 'silent',
   });
   return outfile;
@@ -89,7 +91,13 @@ export async function measureLambdaCold({ rounds, log }) {
         log(`WRONG ${bundle.label}: ${bundle.wrong}`);
         continue;
       }
-      bundle.samples.push({ importMs: result.importMs, firstEventMs: result.firstEventMs, totalMs: result.importMs + result.firstEventMs, processMs: result.processMs });
+      bundle.samples.push({
+        importMs: result.importMs,
+        firstEventMs: result.firstEventMs,
+        totalMs: result.importMs + result.firstEventMs,
+        cpuMs: result.importCpuMs + result.firstEventCpuMs,
+        processMs: result.processMs,
+      });
     }
   }
   return {
@@ -103,7 +111,8 @@ const references = ['floor', 'webstd'];
 
 export function summarizeLambdaCold(result) {
   const rows = {};
-  const totalOf = (name) => median(result.bundles.find((bundle) => bundle.name === name)?.samples.map((s) => s.totalMs) ?? []);
+  const medianOf = (name, key) => median(result.bundles.find((bundle) => bundle.name === name)?.samples.map((s) => s[key]) ?? []);
+  const totalOf = (name) => medianOf(name, 'totalMs');
   for (const bundle of result.bundles) {
     const pick = (key) => bundle.samples.map((s) => s[key]);
     const totalMs = median(pick('totalMs'));
@@ -118,6 +127,9 @@ export function summarizeLambdaCold(result) {
       vsHono: references.includes(bundle.name) ? null : ratio(totalMs, totalOf('hono'), 'lower'),
       vsServerlessHttp: references.includes(bundle.name) ? null : ratio(totalMs, totalOf('serverless-http'), 'lower'),
       overFloor: totalMs == null ? null : totalMs / totalOf('floor'),
+      cpuMs: median(pick('cpuMs')),
+      cpuVsHono: references.includes(bundle.name) ? null : ratio(median(pick('cpuMs')), medianOf('hono', 'cpuMs'), 'lower'),
+      cpuOverFloor: bundle.samples.length ? median(pick('cpuMs')) / medianOf('floor', 'cpuMs') : null,
       wrong: bundle.wrong,
     };
   }
@@ -136,6 +148,9 @@ export function printLambdaCold(result, summary) {
     times(row.vsHono),
     times(row.vsServerlessHttp),
     row.overFloor == null ? '-' : `${row.overFloor.toFixed(1)}x`,
+    num(row.cpuMs),
+    times(row.cpuVsHono),
+    row.cpuOverFloor == null ? '-' : `${row.cpuOverFloor.toFixed(1)}x`,
     num(row.processMs),
   ]);
   return [
@@ -152,11 +167,14 @@ export function printLambdaCold(result, summary) {
         { title: 'vs hono/aws-lambda' },
         { title: 'vs serverless-http' },
         { title: 'over floor' },
+        { title: 'CPU ms' },
+        { title: 'CPU vs hono/aws-lambda' },
+        { title: 'CPU over floor' },
         { title: 'process ms' },
       ],
       rows,
     ),
-    '("vs": the peer\'s import + first event / this one\'s, above 1.00x is faster; process ms: spawn to exit as the parent sees it, node start-up included)',
+    "(\"vs\": the peer's import + first event / this one's, above 1.00x is faster; CPU ms: the process's CPU time (user + system, all threads) over import + first event, what a busy machine disturbs least; process ms: spawn to exit as the parent sees it, node start-up included)",
     ...result.bundles.filter((bundle) => bundle.wrong).map((bundle) => `WRONG ${bundle.label}: ${bundle.wrong}`),
   ].join('\n');
 }

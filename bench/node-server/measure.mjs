@@ -5,7 +5,7 @@
 // Rounds interleave the servers (rotating who goes first); the tables give medians and ratios to
 // raw node:http measured in the same run.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,10 +48,11 @@ function startServer(name) {
       const match = /^port=(\d+)$/m.exec(out);
       if (match) {
         child.removeAllListeners('exit');
-        // taskset execs node, so the child's pid is the server's
-        const comm = readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim();
-        if (comm === 'node') resolve({ name, child, port: Number(match[1]) });
-        else reject(new Error(`pid ${child.pid} is ${comm}, not the node server: its CPU time would not be the server's`));
+        // taskset execs node, so the child's pid is the server's (its executable is this node; its
+        // comm is no proof: Node 24 names its main thread "MainThread")
+        const exe = readlinkSync(`/proc/${child.pid}/exe`);
+        if (exe === realpathSync(process.execPath)) resolve({ name, child, port: Number(match[1]) });
+        else reject(new Error(`pid ${child.pid} runs ${exe}, not the node server: its CPU time would not be the server's`));
       }
     });
   });

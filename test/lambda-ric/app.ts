@@ -1,6 +1,7 @@
 /**
  * The app the RIC tests bundle into a Lambda handler (buffered and streamed). It counts setup
- * calls, answers text, a PNG-like binary, an empty 204, and a 20 MB deterministic binary stream.
+ * calls, answers text, a PNG-like binary, an empty 204, and a 20 MB deterministic binary stream;
+ * its tasks answer the task event.
  */
 import { defineApp } from '@adapt/core';
 
@@ -62,5 +63,14 @@ export default defineApp({
       }
     }
     return new Response('not found', { status: 404 });
+  },
+  tasks: {
+    report: (args, context) => {
+      console.log(`report task on ${context.platform}`);
+      return { report: args, schedule: context.schedule ?? null, setups };
+    },
+    fail: () => {
+      throw new RangeError('the report broke');
+    },
   },
 });

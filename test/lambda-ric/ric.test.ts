@@ -15,7 +15,9 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeApi, splitPrelude, type InvocationOutcome } from './runtime-api.js';
 import { BIG, bigByte } from './app.js';
+import { taskEvent } from '@adapt/core';
 import { buildEvent } from '../../packages/lambda/test/helpers/sources.js';
+import { functionError } from '../../packages/lambda/src/tooling/run-task.js';
 import { requireComponent, ricPackageDir } from '../components.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -142,6 +144,28 @@ describe('aws-lambda-ric 3.3.0: buffered handler', () => {
     expect(JSON.parse((await invoke(fn!, get('/hello'))).body.toString()).statusCode).toBe(200);
   });
 
+  it('answers the task event with the task result; a throwing or unknown task is a function error', async () => {
+    const outcome = await invoke(fn!, taskEvent('report', ['daily'], 'nightly'));
+    expect(outcome.kind, fn!.output.join('')).toBe('response');
+    expect(JSON.parse(outcome.body.toString())).toEqual({ report: ['daily'], schedule: 'nightly', setups: 1 });
+    const failed = await invoke(fn!, taskEvent('fail'));
+    expect(failed.kind).toBe('error');
+    expect(JSON.parse(failed.body.toString())).toMatchObject({ errorType: 'RangeError', errorMessage: 'the report broke' });
+    const unknown = await invoke(fn!, taskEvent('nope'));
+    expect(JSON.parse(unknown.body.toString())).toMatchObject({ errorType: 'UNKNOWN_TASK', errorMessage: 'unknown task "nope"; known tasks: report, fail' });
+    // what `adapt run --target lambda` makes of these function errors (Invoke's payload is the error RIC posted)
+    const log = 'START RequestId: 1\nreport task on lambda\nEND RequestId: 1\n';
+    const thrown = functionError('fail', 'ric-test:live', failed.body.toString(), log);
+    expect(thrown).toMatchObject({ code: 'TASK_FAILED', exitCode: 1, message: 'task "fail" failed on ric-test:live: RangeError: the report broke' });
+    expect(thrown.hint).toMatch(/^stack:\nRangeError: the report broke\n\s+at fail .*\n\nlog tail:\nSTART RequestId: 1\nreport task on lambda\nEND RequestId: 1$/s);
+    expect(functionError('nope', 'ric-test:live', unknown.body.toString(), undefined)).toMatchObject({
+      code: 'UNKNOWN_TASK',
+      exitCode: 2,
+      message: 'unknown task "nope"; known tasks: report, fail',
+    });
+    expect(JSON.parse((await invoke(fn!, get('/hello'))).body.toString()).statusCode).toBe(200);
+  });
+
   it('a non-HTTP event fails the invocation with a named error', async () => {
     const outcome = await invoke(fn!, { Records: [{ eventSource: 'aws:sqs' }] });
     expect(outcome.kind).toBe('error');
@@ -167,6 +191,12 @@ describe('aws-lambda-ric 3.3.0: streaming handler', () => {
     const { prelude, body } = splitPrelude(outcome.body);
     expect(prelude).toMatchObject({ statusCode: 200, headers: { 'content-type': 'text/plain' } });
     expect(body.toString()).toBe('hello GET ?q=2 setups=1');
+  });
+
+  it('answers the task event with the task result as JSON on the stream', async () => {
+    const outcome = await invoke(fn!, taskEvent('report', ['weekly']));
+    expect(outcome.kind, fn!.output.join('')).toBe('response');
+    expect(JSON.parse(outcome.body.toString())).toEqual({ report: ['weekly'], schedule: null, setups: 1 });
   });
 
   it('a 204 still sends its prelude', async () => {

@@ -3,6 +3,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { checkTargetSettings, resolveSettings, type AdaptTarget, type TargetContext } from '@adapt/core';
 import { findEntry, pickStage, type Project } from './config.js';
 import type { Output } from './output.js';
+import { readAppManifest } from './task-runner.js';
 
 export interface ContextOptions {
   stage?: string;
@@ -20,7 +21,8 @@ export function targetContext(project: Project, target: AdaptTarget, output: Out
     const out = isAbsolute(options.out) ? options.out : resolve(process.cwd(), options.out);
     outDir = options.outPerTarget ? join(out, target.name) : out;
   }
-  return {
+  let manifest: ReturnType<TargetContext['readAppManifest']> | undefined;
+  const context: TargetContext = {
     cwd: project.dir,
     entry: findEntry(project),
     outDir,
@@ -30,5 +32,10 @@ export function targetContext(project: Project, target: AdaptTarget, output: Out
     appName: project.appName,
     production: options.production ?? true,
     log: output,
+    readAppManifest: () => {
+      manifest ??= readAppManifest(context);
+      return manifest;
+    },
   };
+  return context;
 }

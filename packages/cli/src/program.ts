@@ -13,6 +13,7 @@ import { registerStatus } from './commands/status/index.js';
 import { registerDeploy } from './commands/deploy/index.js';
 import { registerRollback } from './commands/rollback/index.js';
 import { registerInvoke } from './commands/invoke/index.js';
+import { registerRun } from './commands/run/index.js';
 import { examples } from './command.js';
 
 export const version = '0.1.0';
@@ -30,6 +31,7 @@ export function createProgram(): Command {
     'adapt build --target node',
     'adapt start --target node --port 8080',
     'adapt deploy --target lambda --stage prod',
+    'adapt run setup --target lambda --stage prod',
   ]);
   for (const register of [
     registerInit,
@@ -42,6 +44,7 @@ export function createProgram(): Command {
     registerDeploy,
     registerRollback,
     registerInvoke,
+    registerRun,
   ]) {
     register(program).exitOverride();
   }

@@ -162,6 +162,38 @@ describe('adapt build --target echo', () => {
     }
   });
 
+  it('gives bundled CommonJS code a working require (built-ins, require.resolve, require.cache), made only when used', async () => {
+    const withCjs = tempProject({
+      ...files,
+      'node_modules/cjs-dep/package.json': JSON.stringify({ name: 'cjs-dep', version: '1.0.0', main: 'index.js' }),
+      'node_modules/cjs-dep/index.js':
+        "const path = require('node:path');\nexports.describe = () => [path.posix.join('a', 'b'), require.resolve('node:os'), typeof require.cache].join(' ');\n",
+      'src/shout.ts': "import { describe } from 'cjs-dep';\nexport const shout = (text: string): string => text + ' ' + describe();\n",
+    });
+    try {
+      const run = await runCli(['build', '--target', 'echo'], { cwd: withCjs.dir });
+      expect(run.code).toBe(0);
+      expect(execFileSync(process.execPath, [out(withCjs.dir, 'main.mjs'), '/x'], { encoding: 'utf8' })).toBe('200 /x a/b node:os object\n');
+      // a bundle whose code never calls require does not load node:module for it
+      const probe =
+        "const before = process.moduleLoadList.length; await import(process.argv[1]); console.log(process.moduleLoadList.slice(before).filter((name) => name === 'NativeModule module').length);";
+      const plain = tempProject(files);
+      try {
+        expect((await runCli(['build', '--target', 'echo'], { cwd: plain.dir })).code).toBe(0);
+        expect(
+          execFileSync(process.execPath, ['--input-type=module', '-e', probe, out(plain.dir, 'main.mjs')], { encoding: 'utf8' })
+            .trim()
+            .split('\n')
+            .at(-1),
+        ).toBe('0');
+      } finally {
+        plain.remove();
+      }
+    } finally {
+      withCjs.remove();
+    }
+  });
+
   it('a bundling error names the file and line, and exits 1', async () => {
     const broken = tempProject({ ...files, 'src/shout.ts': 'export const shout = (text: string) => text +;\n' });
     try {

@@ -153,7 +153,8 @@ describe('adapt start --daemon, status, restart, stop', () => {
   });
 
   it('restart with a build that cannot start: a clear error, and the running process keeps serving', async () => {
-    project.write('src/app.js', `throw new Error('broken build');\nexport default { fetch: () => new Response('never') };\n`);
+    // builds (adapt build reads the module), but cannot start: its setup() fails
+    project.write('src/app.js', `export default { async setup() { throw new Error('broken build'); }, fetch: () => new Response('never') };\n`);
     const rebuilt = await runCli(['build', '--target', 'node'], { cwd: project.dir });
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
     const restarted = await runCli(['restart', '--json'], { cwd: project.dir });

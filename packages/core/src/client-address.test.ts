@@ -43,6 +43,19 @@ describe('the client-address rule (proxy-addr semantics)', () => {
     expect(forwardedForList(undefined)).toEqual([]);
   });
 
+  it('X-Forwarded-For entries with a port (Azure, iisnode) become addresses; bare IPv6 stays', () => {
+    expect(forwardedForList('203.0.113.7:51234, [2001:db8::1]:443, [::1], 2001:db8::2, unknown, _hidden')).toEqual([
+      '203.0.113.7',
+      '2001:db8::1',
+      '::1',
+      '2001:db8::2',
+      'unknown',
+      '_hidden',
+    ]);
+    const trust = trustRule('loopback');
+    expect(clientAddress('127.0.0.1', forwardedForList('198.51.100.9:6000, 127.0.0.1:8080'), trust)).toBe('198.51.100.9');
+  });
+
   it('Proto and Host are believed only from a trusted peer', () => {
     expect(trustsPeer('127.0.0.1', trustRule(['loopback']))).toBe(true);
     expect(trustsPeer('192.0.2.1', trustRule(['loopback']))).toBe(false);

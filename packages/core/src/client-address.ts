@@ -104,16 +104,32 @@ export function trustProxyEnvText(setting: TrustProxy): string {
   return typeof setting === 'string' ? setting : Array.isArray(setting) ? setting.join(',') : String(setting);
 }
 
-/** The X-Forwarded-For entries, left to right; empty entries are skipped. */
+/**
+ * The X-Forwarded-For entries, left to right, as addresses; empty entries are skipped. Some
+ * proxies (Azure App Service's front end, iisnode, some load balancers) append the client's port:
+ * `1.2.3.4:5678` and `[2001:db8::1]:5678` become `1.2.3.4` and `2001:db8::1`, so the trust rule
+ * sees an address and the app gets one.
+ */
 export function forwardedForList(header: string | readonly string[] | null | undefined): string[] {
   if (header == null) return [];
   const text = typeof header === 'string' ? header : header.join(',');
   const list: string[] = [];
   for (const part of text.split(',')) {
     const entry = part.trim();
-    if (entry) list.push(entry);
+    if (entry) list.push(withoutPort(entry));
   }
   return list;
+}
+
+/** `1.2.3.4:5678` → `1.2.3.4`; `[::1]:5678` and `[::1]` → `::1`; a bare IPv6 address or anything else stays. */
+function withoutPort(entry: string): string {
+  if (entry.charCodeAt(0) === 91 /* [ */) {
+    const end = entry.indexOf(']');
+    return end === -1 ? entry : entry.slice(1, end);
+  }
+  const colon = entry.indexOf(':');
+  if (colon !== -1 && colon === entry.lastIndexOf(':') && /^\d+$/.test(entry.slice(colon + 1))) return entry.slice(0, colon);
+  return entry;
 }
 
 /**

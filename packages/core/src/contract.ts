@@ -1,7 +1,8 @@
 /**
  * The adapt contract: an app is a fetch function, or an object with `fetch` and an optional
- * lifecycle. Every target delivers a standard `Request` and expects a standard `Response`.
+ * lifecycle, tasks and schedules. Every target delivers a standard `Request` and expects a standard `Response`.
  */
+import type { ScheduleDeclaration, Task } from './tasks.js';
 
 /** Where an app runs. Targets outside this list may use their own name. */
 export type Platform = 'node' | 'lambda' | 'gcf' | 'app-engine' | 'iisnode' | 'fastcgi' | 'test' | (string & {});
@@ -33,13 +34,22 @@ export interface AppObject {
   setup?(context: SetupContext): void | Promise<void>;
   /** Runs once on graceful shutdown. */
   teardown?(): void | Promise<void>;
+  /** Named commands run outside HTTP: `adapt run <name>`, a schedule, the daemon (see tasks.ts). */
+  tasks?: Record<string, Task>;
+  /** When tasks run by themselves: `{ nightly: { cron: '0 3 * * *', task: 'cleanup' } }`. */
+  schedules?: Record<string, ScheduleDeclaration>;
 }
 
 /** Anything with a compatible `fetch` (Hono, itty-router, h3, Elysia) is an app as it is. */
 export type App = FetchHandler | AppObject;
 
-/** Types an app; returns it unchanged. */
-export function defineApp<T extends App>(app: T): T {
+/** Each schedule of T must name one of T's tasks. */
+export type CheckedSchedules<T> = T extends { schedules?: infer S }
+  ? { schedules?: { [K in keyof S]: ScheduleDeclaration<T extends { tasks?: infer Tasks } ? keyof Tasks & string : never> } }
+  : unknown;
+
+/** Types an app (its tasks' arguments and context, and that each schedule names one of its tasks); returns it unchanged. */
+export function defineApp<T extends App>(app: T & CheckedSchedules<T>): T {
   return app;
 }
 

@@ -25,6 +25,8 @@ const sortedKey = Symbol('headers.sorted');
 type Pair = [string, string];
 type Method = 'append' | 'delete' | 'get' | 'getSetCookie' | 'has' | 'set' | 'forEach' | 'entries' | 'keys' | 'values';
 
+let hasBrand: (value: object) => boolean;
+
 class LightweightHeaders {
   /** Flat `[name, value, ...]`: lower-case names, normalized values, in the order added. */
   declare [listKey]: string[];
@@ -32,6 +34,12 @@ class LightweightHeaders {
   declare [realKey]: Headers | undefined;
   declare [immutableKey]: boolean;
   declare [sortedKey]: Pair[] | undefined;
+  /** The brand: `#brand in value` tells a lightweight Headers without touching the value (a Proxy sees no trap). */
+  #brand: undefined;
+
+  static {
+    hasBrand = (value) => #brand in value;
+  }
 
   constructor(init?: HeadersInit) {
     this[listKey] = [];
@@ -317,18 +325,22 @@ function isHttpWhitespace(code: number): boolean {
 
 /**
  * Appends what `init` holds to `list`, validated and normalized; false (list left partial) when
- * the standard must do it: not an array of two-string arrays nor a plain object of strings, a
- * real Headers, or anything to refuse.
+ * the standard must do it: anything but an array of two-item arrays, a lightweight Headers or a
+ * record of names to values, or anything to refuse. `init` is read as WebIDL reads a
+ * `HeadersInit`, step for step (a Proxy or a getter sees the same calls in the same order):
+ * `@@iterator` first (present: a sequence; absent: a record), then for a record its own keys, and
+ * for each key its descriptor, then, when enumerable, its value.
  */
 export function fillList(list: string[], init: unknown): boolean {
   if (typeof init !== 'object' || init === null) return false;
-  if (isLightweightHeaders(init)) {
-    // a Headers init is read as a sequence, through its iterator: sorted, combined, normalized again
-    for (const [name, value] of sortedPairs(init)) addPair(list, name, value);
-    return true;
-  }
-  if (Array.isArray(init)) {
-    if (init[Symbol.iterator] !== arrayValues) return false;
+  const iterate = (init as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (iterate !== undefined && iterate !== null) {
+    if (iterate === LightweightHeaders.prototype.entries && isLightweightHeaders(init)) {
+      // a Headers init is read as a sequence, through its iterator: sorted, combined, normalized again
+      for (const [name, value] of sortedPairs(init)) addPair(list, name, value);
+      return true;
+    }
+    if (iterate !== arrayValues || !Array.isArray(init)) return false;
     for (let i = 0; i < init.length; i++) {
       const pair = init[i];
       if (!Array.isArray(pair) || pair.length !== 2 || pair[Symbol.iterator] !== arrayValues) return false;
@@ -336,33 +348,35 @@ export function fillList(list: string[], init: unknown): boolean {
     }
     return true;
   }
-  const proto = Object.getPrototypeOf(init);
-  if (proto !== Object.prototype && proto !== null) return false;
-  if (Symbol.iterator in init) return false;
-  const record = init as Record<string, unknown>;
-  for (const name in record) {
-    // for-in over a literal allocates nothing; own keys only, as the standard reads a record
-    if (!Object.prototype.hasOwnProperty.call(record, name)) continue;
-    if (!addPair(list, name, record[name])) return false;
+  const record = init as Record<string | symbol, unknown>;
+  for (const key of Reflect.ownKeys(record)) {
+    if (!Object.prototype.propertyIsEnumerable.call(record, key)) continue;
+    // an enumerable symbol key: the standard's TypeError, without reading `init` a second time
+    if (typeof key === 'symbol') new (standardClasses().Headers)({ [key]: '' });
+    if (!addPair(list, key, record[key])) return false;
   }
-  // a symbol key is a TypeError for the standard; a non-enumerable or accessor one it reads its own way
-  if (Object.getOwnPropertySymbols(record).length > 0) return false;
   return true;
 }
 
 const arrayValues = Array.prototype[Symbol.iterator];
 
 function addPair(list: string[], name: unknown, value: unknown): boolean {
-  const lower = validName(name);
+  const lower = validName(byteStringPrimitive(name));
   if (lower === undefined) return false;
-  const normal = validValue(value);
+  const normal = validValue(byteStringPrimitive(value));
   if (normal === undefined) return false;
   list.push(lower, normal);
   return true;
 }
 
+/** A primitive as WebIDL's ByteString conversion makes it a string (`1` → "1", `null` → "null"); objects and symbols stay for the standard. */
+function byteStringPrimitive(value: unknown): unknown {
+  if (value === null) return 'null';
+  return typeof value === 'string' || typeof value === 'object' || typeof value === 'symbol' || typeof value === 'function' ? value : String(value);
+}
+
 export function isLightweightHeaders(value: unknown): value is LightweightHeaders {
-  return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, realKey);
+  return typeof value === 'object' && value !== null && hasBrand(value);
 }
 
 /**

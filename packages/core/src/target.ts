@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdaptConfig, Settings } from './config.js';
+import type { AppManifest } from './app-manifest.js';
 import type { App } from './contract.js';
 import type { SettingsSchema } from './settings-schema.js';
 
@@ -33,6 +34,11 @@ export interface TargetContext {
   appName: string;
   production: boolean;
   log: TargetLogger;
+  /**
+   * The app's tasks and schedules (structure checked), read by bundling the entry alone and
+   * importing it in a child process with the stage's settings as env. Read once, then cached.
+   */
+  readAppManifest(): Promise<AppManifest>;
 }
 
 /** What the CLI bundles: the target's runtime glue importing the app, as one file. */
@@ -50,6 +56,12 @@ export interface BundleSpec {
   /** Module names left out of the bundle (Node built-ins always are). */
   external?: string[];
   banner?: string;
+  /**
+   * The built file answers `node <file> run <task> [args...]` (see runTaskCommand): `adapt run
+   * --target <name>` runs tasks through it, with the stage's settings as env, unless the target
+   * has its own `runTask`.
+   */
+  runsTasks?: boolean;
 }
 
 export interface BuiltBundle {
@@ -130,6 +142,33 @@ export interface AdaptTarget {
   rollback?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
   /** Runs one input (an event file, or a synthetic request for `path`) through the built entry. */
   invoke?(context: TargetContext, options: InvokeOptions): Promise<InvokeResult>;
+  /**
+   * `adapt run <task> --target <name>`: runs one of the app's tasks where this target runs (the
+   * deployed function, the server...). A task that throws is an AdaptError with exit code 1 and
+   * the task's message; an unknown task or bad arguments, exit code 2. Without it, the CLI runs
+   * the task locally.
+   */
+  runTask?(context: TargetContext, options: RunTaskOptions): Promise<RunTaskResult>;
+}
+
+export interface RunTaskOptions {
+  task: string;
+  args: string[];
+  /**
+   * Runs `node <file> run <task> [args...]` with this environment, showing the task's output as
+   * the CLI does (for targets whose build has the run mode but whose environment is their own).
+   */
+  runBuiltEntry(file: string, env: Record<string, string | undefined>): Promise<RunTaskResult>;
+  /** Extra flags a target understands. */
+  [option: string]: unknown;
+}
+
+export interface RunTaskResult {
+  /** The task's return value, as JSON. */
+  result: unknown;
+  /** The task's log output, when the platform returns it (Lambda's log tail). */
+  log?: string;
+  [field: string]: unknown;
 }
 
 export interface InvokeOptions {

@@ -2,11 +2,13 @@
  * @adapt/gcf/appengine: App Engine standard (and any platform that runs a plain server on $PORT).
  * `serve()` from @adapt/node with App Engine's own rules: the client address and country from the
  * X-Appengine-* headers App Engine sets (only when GAE_ENV=standard: anywhere else a client could
- * send them), the warm-up request answered, and a graceful stop on SIGTERM within App Engine's window.
+ * send them), the warm-up request answered, the app's tasks run for Cloud Scheduler at `/_adapt/tasks/<task>`
+ * (app-engine-tasks.ts), and a graceful stop on SIGTERM within App Engine's window.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromNodeHandler, getNodeHandler, type App, type AppContext, type AppObject, type NodeHandler, type TrustRule } from '@adapt/core';
 import { remoteAddressOf, serve, type NodePlatform, type NodeRaw, type ServeOptions, type ServerHandle } from '@adapt/node';
+import { answerTaskRequest, isTaskPath, nodeTaskRequest, taskAnswerResponse, writeTaskAnswer } from './app-engine-tasks.js';
 import { createGoogleRequest } from './request.js';
 
 /**
@@ -48,11 +50,13 @@ export interface AppEngineContext extends AppContext<NodeRaw> {
  */
 export function serveAppEngine(app: App, options: AppEngineOptions = {}, env: Record<string, string | undefined> = process.env): Promise<ServerHandle> {
   const { warmup = true, ...serveOptions } = options;
-  return serve(warmup ? withWarmup(app) : app, {
+  const onAppEngine = env.GAE_ENV === 'standard';
+  const routed = withTaskRoute(app, onAppEngine, env);
+  return serve(warmup ? withWarmup(routed) : routed, {
     shutdownTimeout: APP_ENGINE_SHUTDOWN_TIMEOUT,
     keepAliveTimeout: APP_ENGINE_KEEP_ALIVE_TIMEOUT,
     ...serveOptions,
-    platform: appEnginePlatform(env.GAE_ENV === 'standard'),
+    platform: appEnginePlatform(onAppEngine),
   });
 }
 
@@ -110,6 +114,37 @@ function withWarmup(app: App): App {
     setup: setupOf(app),
     teardown: teardownOf(app),
   };
+}
+
+/** The app with `/_adapt/tasks/` answered first: tasks for App Engine's own requests, a 404 for anyone else. */
+function withTaskRoute(app: App, onAppEngine: boolean, env: Record<string, string | undefined>): App {
+  const nodeHandler = getNodeHandler(app);
+  if (nodeHandler) {
+    const handler: NodeHandler = (req, res) => {
+      if (!isTaskPath(req.url)) return nodeHandler(req, res);
+      answerTaskRequest(app, nodeTaskRequest(req, res), onAppEngine, env).then((answer) => writeTaskAnswer(res, answer));
+    };
+    return { ...fromNodeHandler(handler), setup: setupOf(app), teardown: teardownOf(app), ...tasksOf(app) };
+  }
+  const fetch = typeof app === 'function' ? app : app?.fetch?.bind(app);
+  if (typeof fetch !== 'function') return app;
+  return {
+    async fetch(request, context) {
+      const { req, res } = context.raw as NodeRaw;
+      if (!isTaskPath(req.url)) return fetch(request, context);
+      return taskAnswerResponse(await answerTaskRequest(app, nodeTaskRequest(req, res), onAppEngine, env));
+    },
+    setup: setupOf(app),
+    teardown: teardownOf(app),
+    ...tasksOf(app),
+  };
+}
+
+/** The app's tasks and schedules, carried over to a wrapped app. */
+function tasksOf(app: App): Pick<AppObject, 'tasks' | 'schedules'> {
+  if (typeof app !== 'object' || app === null) return {};
+  const { tasks, schedules } = app as AppObject;
+  return { ...(tasks ? { tasks } : {}), ...(schedules ? { schedules } : {}) };
 }
 
 function warmupFirst(handler: NodeHandler): NodeHandler {

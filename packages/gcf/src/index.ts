@@ -6,4 +6,5 @@
 export { toGcfHandler, gcfFunctionName, GCF_BODY_LIMIT, type GcfFunction, type GcfHandlerOptions } from './handler.js';
 export type { GcfEventContext, GcfEventHandler } from './events.js';
 export { gcfRemoteAddress } from './client-address.js';
+export { toGcfTaskHandler, gcfTaskFunctionName, PUBSUB_MESSAGE_PUBLISHED, type GcfTaskRaw } from './tasks.js';
 export type * from './types.js';

@@ -11,6 +11,7 @@ import { isAdaptError, type AdaptConfig, type TargetContext, type TargetLogger }
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppEngineTarget, createGcfTarget, type GoogleRuntime } from '../src/tooling/index.js';
 import { runCli, tempProject, type TempProject } from '../../cli/test/helpers.js';
+import { readAppManifest } from '../../cli/src/task-runner.js';
 import { GoogleApi } from './google-api/server.js';
 
 const appSource = (greeting: string) => `export default { fetch: () => new Response(${JSON.stringify(greeting)}) };\n`;
@@ -35,7 +36,7 @@ function logger(lines: string[]): TargetLogger {
 }
 
 function context(out: string, settings: Record<string, unknown>, lines: string[] = []): TargetContext {
-  return {
+  const context: TargetContext = {
     cwd: dir.dir,
     entry: path.join(dir.dir, 'src/app.ts'),
     outDir: path.join(dir.dir, out),
@@ -45,7 +46,9 @@ function context(out: string, settings: Record<string, unknown>, lines: string[]
     appName: 'shop',
     production: true,
     log: logger(lines),
+    readAppManifest: () => readAppManifest(context),
   };
+  return context;
 }
 
 async function build(target: string, out: string, greeting: string): Promise<void> {
@@ -110,6 +113,8 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       'PUT /signed-upload/upload-1.zip',
       `POST /v2/projects/${project}/locations/${region}/functions`,
       `GET /v2/projects/${project}/locations/${region}/operations/op-2`,
+      // the app declares no schedules: the list finds no job of this app and stage to remove
+      `GET /v1/projects/${project}/locations/${region}/jobs`,
     ]);
     expect(api.uploads.get('upload-1.zip')!.equals(zipOf('.adapt/gcf-one'))).toBe(true);
     const fn = api.functions.get(fnName)!;
@@ -125,7 +130,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   test('the same build again uploads nothing and creates no revision', async () => {
     api.calls.length = 0;
     const result = await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(api.revisions.get(fnName)).toBe(1);
     expect(result).toMatchObject({ action: 'none', uploaded: false });
   });
@@ -139,7 +144,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     };
     expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation']);
     expect(result.changes).toEqual(['memory: 256Mi -> 512Mi']);
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(lines.some((line) => line.startsWith('Dry run'))).toBe(true);
   });
 
@@ -271,6 +276,7 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
       operation,
       `PATCH /v1/${service}`,
       operation,
+      `GET /v1/projects/${project}/locations/us-central1/jobs`,
     ]);
     expect(api.objects.get(`${bucket}/adapt/default/${sha}.zip`)!.equals(zip)).toBe(true);
     const version = api.versions.get(service)![0]!;
@@ -288,7 +294,7 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     api.calls.length = 0;
     const again = await target().deploy!(context('.adapt/ae-one', {}), { dryRun: false });
     expect(again).toMatchObject({ uploaded: false, created: false, trafficMoved: false });
-    expect(api.callLines()).toEqual([`GET /v1/${service}`, `GET /v1/${service}/versions`]);
+    expect(api.callLines()).toEqual([`GET /v1/${service}`, `GET /v1/${service}/versions`, `GET /v1/projects/${project}/locations/us-central1/jobs`]);
     expect(api.versions.get(service)).toHaveLength(1);
   });
 

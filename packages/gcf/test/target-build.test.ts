@@ -160,7 +160,11 @@ describe('adapt deploy --dry-run --json through the CLI', { timeout: 60_000 }, (
       const printed = JSON.parse(result.stdout) as { action: string; dryRun: boolean; calls: { call: string }[] };
       expect(printed).toMatchObject({ target: 'gcf', action: 'create', dryRun: true });
       expect(printed.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'CreateFunction', 'GetOperation']);
-      expect(api.callLines()).toEqual(['GET /v2/projects/adapt-test-project/locations/europe-west1/functions/shop-dev']);
+      expect(api.callLines()).toEqual([
+        'GET /v2/projects/adapt-test-project/locations/europe-west1/functions/shop-dev',
+        // no schedules declared: the list finds no job of this app and stage to remove
+        'GET /v1/projects/adapt-test-project/locations/europe-west1/jobs',
+      ]);
     } finally {
       await api.stop();
     }

@@ -73,7 +73,7 @@ export function iisnodeClientAddress(head: Pick<IisnodeHead, 'serverVariables' |
   const remoteAddr = head.serverVariables.REMOTE_ADDR ?? findInsensitive(head.serverVariables, 'remote_addr');
   if (remoteAddr) return remoteAddr;
   if (trust === trustNone || head.forwardedFor.length === 0) return socketAddress;
-  const forwarded = forwardedForList(head.forwardedFor).map(withoutPort);
+  const forwarded = forwardedForList(head.forwardedFor);
   if (forwarded.length === 0) return socketAddress;
   return clientAddress(socketAddress ?? '127.0.0.1', forwarded, trust);
 }
@@ -81,15 +81,4 @@ export function iisnodeClientAddress(head: Pick<IisnodeHead, 'serverVariables' |
 function findInsensitive(record: Record<string, string>, lower: string): string | undefined {
   for (const key of Object.keys(record)) if (key.toLowerCase() === lower) return record[key];
   return undefined;
-}
-
-/** `1.2.3.4:5678` → `1.2.3.4`; `[::1]:5678` → `::1`; a bare IPv6 address stays. */
-function withoutPort(address: string): string {
-  if (address.startsWith('[')) {
-    const end = address.indexOf(']');
-    return end === -1 ? address : address.slice(1, end);
-  }
-  const colon = address.indexOf(':');
-  if (colon !== -1 && colon === address.lastIndexOf(':') && /^\d+$/.test(address.slice(colon + 1))) return address.slice(0, colon);
-  return address;
 }

@@ -137,12 +137,20 @@ describe('deploy refusals', () => {
     expect(readdirSync(site)).toEqual([]);
   });
 
-  it('--to azure: said to be absent, with what to do instead', async () => {
+  it('--to azure without the app named: says which setting (or variable) is missing, before any call', async () => {
     const project = makeProject({ entry: probe });
     cleanup.push(project);
+    const result = await runCli(['deploy', '--target', 'iisnode', '--to', 'azure'], project, { AZURE_SUBSCRIPTION_ID: '' });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('needs targets.iisnode.azure.subscription (or AZURE_SUBSCRIPTION_ID)');
+  });
+
+  it('--to azure with an unknown key under targets.iisnode.azure: refused, with the known one named', async () => {
+    const project = makeProject({ entry: probe, targets: { iisnode: { azure: { resourcegroup: 'shop-rg' } } } });
+    cleanup.push(project);
     const result = await runCli(['deploy', '--target', 'iisnode', '--to', 'azure'], project);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('--to azure is not available yet');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('azure.resourcegroup: unknown key; did you mean "resourceGroup"?');
   });
 
   it('a folder that is not writable: a clear error, nothing written', async () => {

@@ -55,12 +55,21 @@ export function answerHead(response: Response): AnswerHead {
 
 /** Drops a body that will not be sent (its stream, if any, is cancelled). */
 export function discardBody(body: AnswerHead['body']): void {
-  if (body instanceof ReadableStream && !body.locked) body.cancel().catch(() => {});
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return; // (reading the ReadableStream global would load web streams)
+  if (!body.locked) body.cancel().catch(() => {});
 }
 
 /** Reads the whole answer for a buffered result. */
 export async function createAnswer(response: Response, method: string, options: AnswerOptions): Promise<Answer> {
   const head = answerHead(response);
+  return answerAtOnce(head, response, method, options) ?? streamAnswer(head, options);
+}
+
+/**
+ * The buffered answer when nothing needs reading (the body is a string, bytes or none, or is not
+ * sent); undefined when the body is a stream to read first (`streamAnswer`).
+ */
+export function answerAtOnce(head: AnswerHead, response: Response, method: string, options: AnswerOptions): Answer | undefined {
   const { status, headers, cookies } = head;
   if (isBodyless(status, method)) {
     discardBody(head.body);
@@ -71,8 +80,19 @@ export async function createAnswer(response: Response, method: string, options: 
     }
     return { status, headers, cookies, body: '', isBase64Encoded: false };
   }
+  const body = head.body;
+  // (no `instanceof ReadableStream` here: the first read of that global loads Node's web streams)
+  return body === null || typeof body === 'string' || body instanceof Uint8Array ? bodyAnswer(head, body ?? new Uint8Array(0), options) : undefined;
+}
+
+/** The buffered answer of a stream body, once read. */
+export async function streamAnswer(head: AnswerHead, options: AnswerOptions): Promise<Answer> {
+  return bodyAnswer(head, await readStream(head.body as ReadableStream<Uint8Array>, options.limit), options);
+}
+
+function bodyAnswer(head: AnswerHead, source: string | Uint8Array, options: AnswerOptions): Answer {
+  const { status, headers, cookies } = head;
   const binary = isBinaryBody(headers['content-type'], headers['content-encoding'], options);
-  const source = head.body;
   let body: string;
   let isBase64Encoded = false;
   let length: number;
@@ -80,8 +100,7 @@ export async function createAnswer(response: Response, method: string, options: 
     body = source;
     length = Buffer.byteLength(source);
   } else {
-    const bytes =
-      source === null ? new Uint8Array(0) : typeof source === 'string' ? Buffer.from(source) : source instanceof Uint8Array ? source : await readStream(source, options.limit);
+    const bytes = typeof source === 'string' ? Buffer.from(source) : source;
     length = bytes.byteLength;
     if (!binary && isUtf8(bytes)) {
       body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

@@ -7,20 +7,38 @@ import { HttpError } from '@adapt/core';
 import type { LambdaContext } from './types.js';
 
 export class Deadline {
-  /** Rejects with a 504 error when the adapter must stop waiting for the app. */
-  readonly expired: Promise<never>;
   readonly #margin: number;
+  /** When the invocation times out, in Date.now() milliseconds. */
+  readonly #end: number;
+  #expired: Promise<never> | undefined;
   #controller: AbortController | undefined;
   #aborted = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** null once cleared: the invocation is over, nothing to time any more. */
+  #timer: ReturnType<typeof setTimeout> | undefined | null;
   #fail!: (error: HttpError) => void;
 
   constructor(remaining: number, margin: number) {
     this.#margin = margin;
-    this.expired = new Promise<never>((_, reject) => {
+    this.#end = Date.now() + remaining;
+  }
+
+  /**
+   * Starts the timers, the first time something waits (a race) or reads the signal. An app that
+   * answers at once with a string or bytes never waits: its invocation sets no timer at all.
+   * Not unref'd: while the app is still working, the timer is what keeps the event loop busy.
+   * An empty loop makes aws-lambda-ric answer `null` for a pending handler ('beforeExit').
+   * clear() runs at the end of every invocation, so it never delays the next one.
+   */
+  #arm(): Promise<never> {
+    if (this.#expired !== undefined) return this.#expired;
+    const expired = new Promise<never>((_, reject) => {
       this.#fail = reject;
     });
-    this.expired.catch(() => {}); // observed by whoever races it; never an unhandled rejection
+    expired.catch(() => {}); // observed by whoever races it; never an unhandled rejection
+    this.#expired = expired;
+    if (this.#timer === null) return expired;
+    const margin = this.#margin;
+    const remaining = this.#end - Date.now();
     const abortIn = Math.max(0, remaining - margin);
     const giveUpIn = Math.max(0, remaining - margin / 2) - abortIn;
     this.#timer = setTimeout(() => {
@@ -28,28 +46,27 @@ export class Deadline {
       this.#controller?.abort(timeoutReason(margin));
       this.#timer = setTimeout(() => this.#expire(), giveUpIn);
     }, abortIn);
-    // Not unref'd: while the app is still working, this timer is what keeps the event loop busy.
-    // An empty loop makes aws-lambda-ric answer `null` for a pending handler ('beforeExit').
-    // clear() runs at the end of every invocation, so it never delays the next one.
+    return expired;
   }
 
   /** The request's signal, made on first read (most apps never read it). */
   signal = (): AbortSignal => {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
+      this.#arm();
       if (this.#aborted) this.#controller.abort(timeoutReason(this.#margin));
     }
     return this.#controller.signal;
   };
 
-  /** Races `promise` against the deadline. */
+  /** Races `promise` against the deadline: rejects with a 504 error when the adapter must stop waiting for the app. */
   race<T>(promise: Promise<T>): Promise<T> {
-    return Promise.race([promise, this.expired]);
+    return Promise.race([promise, this.#arm()]);
   }
 
   clear(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
   #expire(): void {

@@ -23,6 +23,8 @@ import type { ApiGatewayV2Event, LambdaContext } from './types.js';
 
 /** What one handler keeps from init to every event. */
 export interface Runtime {
+  /** The app itself, for its tasks. */
+  app: App;
   fetch: FetchHandler;
   /** For an app made by fromNodeHandler: its Node handler gets the event's request as sent, not a Request. */
   nodeRequest: ((input: NodeRequestInput) => Promise<Response>) | undefined;
@@ -44,6 +46,7 @@ export function createRuntime(app: App, options: LambdaHandlerOptions): Runtime 
   const env = process.env;
   const lifecycle = createLifecycle(app, { platform: 'lambda', env });
   const runtime: Runtime = {
+    app,
     fetch,
     nodeRequest: getNodeRequestRunner(app),
     refuseMethod: methodRefusal(options.refuseMethods),

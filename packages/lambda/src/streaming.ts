@@ -16,6 +16,7 @@ import { Invocation } from './invocation.js';
 import type { LambdaHandler } from './options.js';
 import { otherEvent } from './other-event.js';
 import type { Runtime } from './runtime.js';
+import { eventTask, taskEventResult } from './task-event.js';
 import type { AwsLambdaGlobal, LambdaContext, ResponseStream, StreamPrelude as Prelude } from './types.js';
 
 /** The sources whose integration reads the HTTP prelude from a streamed response. */
@@ -34,6 +35,11 @@ export function streamingHandler(runtime: Runtime): LambdaHandler {
   // The runtime calls a streamified handler as (event, responseStream, context).
   return awslambda.streamifyResponse(async function lambdaStreamingHandler(event: unknown, stream: ResponseStream, context: LambdaContext) {
     if (context != null && !runtime.keepEventLoop) context.callbackWaitsForEmptyEventLoop = false;
+    const task = eventTask(event);
+    if (task !== undefined) {
+      await writeJson(stream, await taskEventResult(runtime, task, event, context));
+      return;
+    }
     const source = pickEventSource(event);
     if (source === undefined) {
       await writeJson(stream, await otherEvent(runtime, event, context));

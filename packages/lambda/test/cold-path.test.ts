@@ -46,6 +46,8 @@ async function bundle(name: string, appSource: string): Promise<string> {
 interface Run {
   results: Array<{ statusCode: number; headers: Record<string, string>; cookies?: string[]; body: string }>;
   undici: boolean;
+  /** Whether Node's web streams were loaded (reading the ReadableStream global does that: a few ms at a cold start). */
+  webStreams: boolean;
 }
 
 /** Imports the bundle in a fresh process, sends the events one by one, says whether undici was loaded. */
@@ -62,7 +64,7 @@ function runFresh(file: string, events: Array<{ method: string; path: string; bo
         requestContext: { domainName: 'cold.test', stage: '$default', http: { method: e.method, path: e.path, sourceIp: '192.0.2.1' } },
       }, { getRemainingTimeInMillis: () => 30000 }));
     }
-    console.log(JSON.stringify({ results, undici: undiciLoaded() }));
+    console.log(JSON.stringify({ results, undici: undiciLoaded(), webStreams: process.moduleLoadList.includes('NativeModule internal/webstreams/readablestream') }));
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`the bundle failed in a fresh process:\n${child.stderr}`);
@@ -108,6 +110,24 @@ describe('a Lambda bundle on the cold path', () => {
     expect(run.results[0].headers['x-seen']).toBe('cold');
     expect(run.results[2].headers.location).toBe('https://example.com/next');
     expect(run.undici).toBe(false);
+    // no route answers with a stream: Node's web streams stay unloaded too
+    expect(run.webStreams).toBe(false);
+  });
+
+  it('answers with a string, bytes or no body without loading web streams (HEAD too); a stream body loads them (the check works)', async () => {
+    const file = await bundle('common', `import app from ${JSON.stringify(join(coldPath, 'app.mjs'))};`);
+    const run = runFresh(file, [
+      { method: 'GET', path: '/headers' },
+      { method: 'HEAD', path: '/headers' },
+      { method: 'POST', path: '/text', body: 'shout' },
+      { method: 'GET', path: '/redirect' },
+    ]);
+    expect(run.results.map((result) => result.statusCode)).toEqual([200, 404, 200, 302]); // (the app has no HEAD route: its 404 body is dropped)
+    expect(run.results[1].body).toBe('');
+    expect(run.webStreams).toBe(false);
+    const streamed = runFresh(file, [{ method: 'POST', path: '/bytes', body: 'four' }]);
+    expect([streamed.results[0].statusCode, streamed.results[0].body]).toEqual([202, '4 bytes']);
+    expect(streamed.webStreams).toBe(true);
   });
 
   it('loads undici once the app reads formData() (the check works)', async () => {

@@ -69,6 +69,29 @@ test('without the AWS SDK installed, deploy says what to install', () => {
   });
 });
 
+test('without @aws-sdk/client-scheduler, an app with schedules is told what to install; one without deploys as before', () => {
+  const schedules = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/tooling/deploy/schedules.js')).href;
+  const hook = `export async function resolve(specifier, context, next) {
+    if (specifier === '@aws-sdk/client-scheduler') { const e = new Error("Cannot find package '" + specifier + "'"); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; }
+    return next(specifier, context);
+  }`;
+  const script = `
+    import { register } from 'node:module';
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+    const { loadScheduler } = await import(${JSON.stringify(schedules)});
+    const clients = { region: 'us-east-1', endpoint: undefined };
+    console.log(JSON.stringify(await loadScheduler(clients, false) ?? 'absent, not needed'));
+    try { await loadScheduler(clients, true); console.log('loaded'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })); }
+  `;
+  const [notNeeded, needed] = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n');
+  expect(JSON.parse(notNeeded as string)).toBe('absent, not needed');
+  expect(JSON.parse(needed as string)).toEqual({
+    code: 'SDK_MISSING',
+    message: 'The app declares schedules, and deploying them needs @aws-sdk/client-scheduler, which is not installed.',
+    hint: 'Install it beside adapt: npm install --save-dev @aws-sdk/client-scheduler. Nothing was changed.',
+  });
+});
+
 describe("the SDK's Node-support warning", () => {
   const aws = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/tooling/aws.js')).href;
   /** Makes real clients in a child (as deploy does) and returns what it printed. */

@@ -9,7 +9,7 @@
 import { artifactWriter, commonjsShimSource, copyStaticFolder } from '@adapt/node/target';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdaptError, checkResolvedSettings, type AdaptTarget, type BuildArtifact, type SettingsSchema, type TargetContext } from '@adapt/core';
+import { AdaptError, checkResolvedSettings, type AdaptTarget, type BuildArtifact, type SettingsSchema, scheduleCrontab, type TargetContext } from '@adapt/core';
 import { frontServerSettings, frontServerSettingsSchema, type FrontServerSettings } from '@adapt/fastcgi/target';
 import { apacheCgiSite, lighttpdCgiConfig } from './configs.js';
 
@@ -29,7 +29,8 @@ export function cgiSettings(context: TargetContext): CgiTargetSettings {
 }
 
 function entrySource(importApp: string, settings: CgiTargetSettings): string {
-  return `import { runCgi } from '@adapt/fastcgi';
+  return `import { runTaskCommand } from '@adapt/core';
+import { runCgi } from '@adapt/fastcgi';
 import * as appModule from ${JSON.stringify(importApp)};
 
 const app = appModule.default ?? appModule.app;
@@ -38,6 +39,8 @@ if (app === undefined) {
   console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
   process.exit(1);
 }
+// node server.mjs run <task> [args...] runs a task; never under a web server, which may pass a query's words as argv (RFC 3875 4.4)
+if (process.argv[2] === 'run' && !process.env.GATEWAY_INTERFACE && !process.env.REQUEST_METHOD) process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'cgi' }));
 const code = await runCgi(app, { exit: false${settings.bodyLimit ? `, bodyLimit: ${settings.bodyLimit}` : ''} });
 // mod_cgid hands the script its socket to Apache as stdin and stdout: exiting with request body
 // left unread resets that socket, and Apache drops the answer. Read what the app left.
@@ -73,7 +76,7 @@ export const cgiTarget: AdaptTarget = {
   settings: cgiSettingsSchema,
   bundle(context) {
     const settings = cgiSettings(context);
-    return { entrySource: (importApp) => entrySource(importApp, settings), fileName: 'server.mjs', format: 'esm', nodeTarget: 'node20' };
+    return { entrySource: (importApp) => entrySource(importApp, settings), fileName: 'server.mjs', format: 'esm', nodeTarget: 'node20', runsTasks: true };
   },
   async package(context: TargetContext): Promise<BuildArtifact[]> {
     const settings = cgiSettings(context);
@@ -88,6 +91,8 @@ export const cgiTarget: AdaptTarget = {
     }
     write('apache-site.conf', apacheCgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_cgid runs app.cgi');
     write('lighttpd.conf', lighttpdCgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_cgi runs app.cgi');
+    const crontab = scheduleCrontab(await context.readAppManifest(), { target: 'cgi', installDir: settings.installDir, nodePath: settings.nodePath });
+    if (crontab) write('adapt.crontab', crontab, "the app's schedules as cron lines (this target has no scheduler of its own)");
     return artifacts;
   },
   /** A CGI app has no process of its own to start: the web server runs app.cgi once per request. */

@@ -8,7 +8,7 @@ import type { FastcgiTargetSettings } from './settings.js';
 
 export function fastcgiEntrySource(importApp: string, settings: FastcgiTargetSettings, appName: string): string {
   const defaults = { socket: settings.socket, port: settings.port ?? null, bodyLimit: settings.bodyLimit ?? null, sendFile: settings.sendFile ?? null };
-  return `import { configureSendFile } from '@adapt/core';
+  return `import { configureSendFile, runTaskCommand } from '@adapt/core';
 import { serveFastcgi } from '@adapt/fastcgi';
 import * as appModule from ${JSON.stringify(importApp)};
 
@@ -18,6 +18,8 @@ if (app === undefined) {
   console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
   process.exit(1);
 }
+// node server.mjs run <task> [args...]: runs one of the app's tasks instead of serving
+if (process.argv[2] === 'run') process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'fastcgi' }));
 const env = process.env;
 function fail(message) {
   console.error('adapt: ' + message);

@@ -7,7 +7,7 @@
  */
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { type AdaptTarget, type BuildArtifact, type BuiltBundle, scheduleCrontab, type TargetContext } from '@adapt/core';
 import { artifactWriter, copyStaticFolder } from '@adapt/node/target';
 import { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
 import { fastcgiEntrySource, spawnScriptSource } from './entry.js';
@@ -32,6 +32,7 @@ export const fastcgiTarget: AdaptTarget = {
       fileName: 'server.mjs',
       format: 'esm',
       nodeTarget: 'node20',
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
@@ -58,6 +59,8 @@ export const fastcgiTarget: AdaptTarget = {
     chmodSync(join(context.outDir, 'fastcgi-spawn.sh'), 0o755);
     write('apache-fcgid.conf', apacheFcgidSite(settings, context.appName), 'Apache vhost: mod_fcgid starts the app');
     write('lighttpd-spawn.conf', lighttpdSpawnConfig(settings, context.appName), 'lighttpd config: bin-path starts the app');
+    const crontab = scheduleCrontab(await context.readAppManifest(), { target: 'fastcgi', installDir: settings.installDir, nodePath: settings.nodePath });
+    if (crontab) write('adapt.crontab', crontab, "the app's schedules as cron lines (this target has no scheduler of its own)");
     context.log.debug(`fastcgi: ${bundle.file} serves FastCGI on ${settings.port ? `127.0.0.1:${settings.port}` : settings.socket}`);
     return artifacts;
   },

@@ -8,6 +8,8 @@ import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.j
 
 /** The name the runtime exports the function under (`gcfFunctionName` of @adapt/gcf). */
 export const entryPoint = 'adapt';
+/** The name the task function is exported under (`gcfTaskFunctionName` of @adapt/gcf): the tasks function's entry point. */
+export const taskEntryPoint = 'adaptTasks';
 export const gcfBundleFile = 'index.mjs';
 export const appEngineBundleFile = 'server.mjs';
 
@@ -30,9 +32,10 @@ export function gcfBundle(ctx: TargetContext): BundleSpec {
     entrySource: (importApp) =>
       [
         `import * as appModule from ${JSON.stringify(importApp)};`,
-        `import { toGcfHandler } from '@adapt/gcf';`,
+        `import { toGcfHandler, toGcfTaskHandler } from '@adapt/gcf';`,
         `const app = appModule.default ?? appModule.app;`,
         `export const ${entryPoint} = toGcfHandler(app${optionsSource(options)});`,
+        `export const ${taskEntryPoint} = toGcfTaskHandler(app);`,
         '',
       ].join('\n'),
   };

@@ -13,7 +13,9 @@ import { readFile } from 'node:fs/promises';
 import { AdaptError, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
-import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
+import { defaultName, resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
+import type { JobChange } from './cloud-scheduler.js';
+import { checkSchedules, syncSchedules } from './deploy-schedules.js';
 
 type Obj = Record<string, any>;
 
@@ -29,6 +31,8 @@ export interface AppEngineDeployResult extends DeployResult {
   url?: string;
   dryRun: boolean;
   calls?: { call: string; detail: string }[];
+  /** Cloud Scheduler jobs created, updated, paused, resumed or deleted (or that would be, on a dry run). */
+  schedules?: JobChange[];
 }
 
 /** The version id for a source hash: App Engine ids are lowercase letters, digits, hyphens; never `ah-`. */
@@ -112,8 +116,21 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
   }
   const sha = sha256(zip);
   const id = versionId(sha);
+  // every schedule is checked by Cloud Scheduler's rules before any call to Google
+  const plan = await checkSchedules(ctx, 'appengine', defaultName(ctx.appName, ctx.stage));
   const clients = await googleClients(settings, runtime);
   const { versions, services } = await clientsFor(clients);
+  const withSchedules = async (result: AppEngineDeployResult): Promise<AppEngineDeployResult> => {
+    const schedules = await syncSchedules(
+      ctx,
+      clients,
+      settings.region,
+      plan,
+      { kind: 'appengine', service: settings.name },
+      { dryRun: options.dryRun, retry: 'run adapt deploy --target appengine again' },
+    );
+    return compact({ ...result, schedules });
+  };
   try {
     const app = `apps/${clients.project}`;
     const service = settings.name;
@@ -146,7 +163,7 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
     };
     if (existing && state.serving === id) {
       ctx.log.info(`Version ${id} already holds this build and serves all traffic: nothing to upload, no new version.`);
-      return compact({
+      return withSchedules({
         ...base,
         uploaded: false,
         created: false,
@@ -159,7 +176,7 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
     if (options.dryRun) {
       ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
       for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
-      return compact({ ...base, uploaded: false, created: false, trafficMoved: false, dryRun: true, calls });
+      return withSchedules({ ...base, uploaded: false, created: false, trafficMoved: false, dryRun: true, calls });
     }
     const keeps = state.serving ? `Version ${state.serving} keeps serving.` : 'Nothing serves yet.';
     const retry = 'run adapt deploy --target appengine again';
@@ -192,7 +209,7 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
     await moveTraffic(ctx, clients, services, app, service, id, `${keeps} Version ${id} exists and serves no traffic.`, retry);
     const url = urlFor(clients.project, service, created);
     ctx.log.info(`URL: ${url}`);
-    return compact({ ...base, uploaded, created: !existing, trafficMoved: true, url, dryRun: false });
+    return withSchedules({ ...base, uploaded, created: !existing, trafficMoved: true, url, dryRun: false });
   } finally {
     await Promise.all([versions.close(), services.close()]);
   }

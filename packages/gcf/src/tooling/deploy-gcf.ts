@@ -16,8 +16,11 @@ import { AdaptError, type DeployOptions, type DeployResult, type TargetContext }
 import { entryPoint } from './bundle.js';
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
+import { checkTasksFunctionName, deployTasksFunction, tasksTopicName } from './deploy-gcf-tasks.js';
+import { checkSchedules, syncSchedules } from './deploy-schedules.js';
 import { historyDir, keepSource, keptSource } from './history.js';
 import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
+import type { JobChange } from './cloud-scheduler.js';
 
 type Fn = Record<string, any>;
 
@@ -33,6 +36,10 @@ export interface GcfDeployResult extends DeployResult {
   dryRun: boolean;
   calls?: { call: string; detail: string }[];
   changes?: string[];
+  /** The tasks function (when the app declares tasks). */
+  tasksFunction?: { name: string; topic: string; action: 'create' | 'update' | 'none' };
+  /** Cloud Scheduler jobs created, updated, paused, resumed or deleted (or that would be, on a dry run). */
+  schedules?: JobChange[];
 }
 
 /** The label value for a source hash (label values hold at most 63 characters). */
@@ -191,54 +198,93 @@ function compact<T extends object>(result: T): T {
 export async function deployGcf(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<GcfDeployResult> {
   const settings = resolveGoogleSettings('gcf', ctx);
   const { zip, sha } = await readSource(ctx.outDir);
+  // every schedule is checked by Cloud Scheduler's rules before any call to Google
+  const plan = await checkSchedules(ctx, 'gcf', settings.name);
+  const hasTasks = plan.manifest.tasks.length > 0;
+  if (hasTasks) checkTasksFunctionName(settings);
   const clients = await googleClients(settings, runtime);
   const client = await functionClient(clients);
   try {
-    const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
-    const current = await ctx.log.step(`Reading ${settings.name} in ${clients.project}/${settings.region}`, () => getFunction(client, name));
-    const deployedSha = current?.labels?.['adapt-source'] as string | undefined;
-    const sameSource = current !== undefined && deployedSha === sha && current.buildConfig?.source?.storageSource !== undefined;
-    const changes = current ? configChanges(current, settings) : ['new function'];
-    const action: GcfDeployResult['action'] = !current ? 'create' : sameSource && changes.length === 0 ? 'none' : 'update';
-    const calls: { call: string; detail: string }[] = [{ call: 'GetFunction', detail: name }];
-    if (action !== 'none' && !sameSource)
-      calls.push(
-        { call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` },
-        { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` },
-      );
-    if (action === 'create')
-      calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
-    if (action === 'update')
-      calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
-    if (action !== 'none') calls.push({ call: 'GetOperation', detail: 'until done (progress printed)' });
-    const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: sha, action };
-    if (action === 'none') {
-      ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
-      if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
-      return compact({ ...base, uploaded: false, url: urlOf(current), dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) });
-    }
-    if (options.dryRun) {
-      ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
-      for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
-      return compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes });
-    }
-    const labels: Record<string, string> = {
-      ...(current?.labels ?? {}),
-      'adapt-source': sha,
-      'adapt-stage': ctx.stage
-        .toLowerCase()
-        .replace(/[^a-z0-9_-]/g, '-')
-        .slice(0, 63),
-    };
-    if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
-    await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
-    const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
-    const url = urlOf(fn);
-    if (url) ctx.log.info(`URL: ${url}`);
-    return compact({ ...base, uploaded: !sameSource, url, dryRun: false, changes });
+    const { result, storageSource } = await deployHttpFunction(ctx, options, runtime, { settings, zip, sha, clients, client });
+    const retry = 'run adapt deploy --target gcf again';
+    const tasks = hasTasks ? await deployTasksFunction(ctx, client, clients, settings, { storageSource, sha, dryRun: options.dryRun }) : undefined;
+    if (tasks && options.dryRun) for (const call of tasks.calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
+    const topic = tasks?.topic ?? tasksTopicName(clients.project, settings);
+    const schedules = await syncSchedules(ctx, clients, settings.region, plan, { kind: 'pubsub', topic }, { dryRun: options.dryRun, retry });
+    return compact({
+      ...result,
+      calls: result.calls ? [...result.calls, ...(tasks?.calls ?? [])] : undefined,
+      tasksFunction: tasks ? { name: tasks.name, topic: tasks.topic, action: tasks.action } : undefined,
+      schedules,
+    });
   } finally {
     await client.close();
   }
+}
+
+interface HttpDeploy {
+  settings: ResolvedGoogleSettings;
+  zip: Buffer;
+  sha: string;
+  clients: GoogleClients;
+  client: Awaited<ReturnType<typeof functionClient>>;
+}
+
+/** The HTTP function's part of a deploy; the storage source it now runs (undefined on a dry run that would upload). */
+async function deployHttpFunction(
+  ctx: TargetContext,
+  options: DeployOptions,
+  runtime: GoogleRuntime,
+  { settings, zip, sha, clients, client }: HttpDeploy,
+): Promise<{ result: GcfDeployResult; storageSource: unknown }> {
+  const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
+  const current = await ctx.log.step(`Reading ${settings.name} in ${clients.project}/${settings.region}`, () => getFunction(client, name));
+  const deployedSha = current?.labels?.['adapt-source'] as string | undefined;
+  const sameSource = current !== undefined && deployedSha === sha && current.buildConfig?.source?.storageSource !== undefined;
+  const changes = current ? configChanges(current, settings) : ['new function'];
+  const action: GcfDeployResult['action'] = !current ? 'create' : sameSource && changes.length === 0 ? 'none' : 'update';
+  const calls: { call: string; detail: string }[] = [{ call: 'GetFunction', detail: name }];
+  if (action !== 'none' && !sameSource)
+    calls.push(
+      { call: 'GenerateUploadUrl', detail: `parent ${name.replace(/\/functions\/.*/, '')}` },
+      { call: 'PUT signed URL', detail: `source.zip, ${zip.byteLength} bytes, sha256 ${sha}` },
+    );
+  if (action === 'create')
+    calls.push({ call: 'CreateFunction', detail: `${settings.name}: ${settings.runtime}, entry point ${entryPoint}, ${settings.memory} MiB, ${settings.timeout}s` });
+  if (action === 'update')
+    calls.push({ call: 'UpdateFunction', detail: `${sameSource ? 'configuration only (same source)' : 'new source'}${changes.length ? `; ${changes.join(', ')}` : ''}` });
+  if (action !== 'none') calls.push({ call: 'GetOperation', detail: 'until done (progress printed)' });
+  const base = { target: 'gcf' as const, stage: ctx.stage, project: clients.project, region: settings.region, functionName: settings.name, source: sha, action };
+  if (action === 'none') {
+    ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
+    if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
+    return {
+      result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) }),
+      storageSource: current?.buildConfig?.source?.storageSource,
+    };
+  }
+  if (options.dryRun) {
+    ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
+    for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
+    return {
+      result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes }),
+      storageSource: sameSource ? current?.buildConfig?.source?.storageSource : undefined,
+    };
+  }
+  const labels: Record<string, string> = {
+    ...(current?.labels ?? {}),
+    'adapt-source': sha,
+    'adapt-stage': ctx.stage
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '-')
+      .slice(0, 63),
+  };
+  if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
+  await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
+  const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
+  const url = urlOf(fn);
+  if (url) ctx.log.info(`URL: ${url}`);
+  return { result: compact({ ...base, uploaded: !sameSource, url, dryRun: false, changes }), storageSource: fn?.buildConfig?.source?.storageSource };
 }
 
 export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<GcfDeployResult> {

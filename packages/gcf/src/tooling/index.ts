@@ -10,7 +10,7 @@
  *   targets: { gcf: { project: 'my-project', region: 'europe-west1' }, appengine: { instanceClass: 'F2' } },
  * });
  */
-import type { AdaptTarget, DeployOptions, TargetContext } from '@adapt/core';
+import type { AdaptTarget, DeployOptions, RunTaskOptions, TargetContext } from '@adapt/core';
 import { appEngineBundle, gcfBundle } from './bundle.js';
 import { invokeTarget } from './invoke.js';
 import { appEnginePackage, gcfPackage } from './package.js';
@@ -28,6 +28,7 @@ export function createGcfTarget(runtime: GoogleRuntime = {}): AdaptTarget {
     package: gcfPackage,
     start: startTarget('gcf'),
     invoke: invokeTarget('gcf'),
+    runTask: async (ctx: TargetContext, options: RunTaskOptions) => (await import('./run-task.js')).runTaskGcf(ctx, options, runtime),
     deploy: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-gcf.js')).deployGcf(ctx, options, runtime),
     rollback: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-gcf.js')).rollbackGcf(ctx, options, runtime),
   };
@@ -43,6 +44,7 @@ export function createAppEngineTarget(runtime: GoogleRuntime = {}): AdaptTarget 
     package: appEnginePackage,
     start: startTarget('appengine'),
     invoke: invokeTarget('appengine'),
+    runTask: async (ctx: TargetContext, options: RunTaskOptions) => (await import('./run-task.js')).runTaskAppEngine(ctx, options, runtime),
     deploy: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-appengine.js')).deployAppEngine(ctx, options, runtime),
     rollback: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-appengine.js')).rollbackAppEngine(ctx, options, runtime),
   };
@@ -54,7 +56,8 @@ export const appengineTarget: AdaptTarget = createAppEngineTarget();
 export const targets: Record<string, AdaptTarget> = { gcf: gcfTarget, appengine: appengineTarget };
 export default gcfTarget;
 
-export { gcfBundle, appEngineBundle, entryPoint } from './bundle.js';
+export { gcfBundle, appEngineBundle, entryPoint, taskEntryPoint } from './bundle.js';
+export { cloudSchedulerCron, jobPrefix, jobRetryConfig, type JobChange } from './cloud-scheduler.js';
 export { gcfPackage, appEnginePackage, functionsFrameworkVersion } from './package.js';
 export { appEngineVersion, appYaml, staticHandlers } from './app-yaml.js';
 export {

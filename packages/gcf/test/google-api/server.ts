@@ -3,8 +3,10 @@
  * client libraries to talk to: the OAuth token endpoint, Cloud Functions v2 (functions get, create,
  * patch, generateUploadUrl, operations get) with a signed-URL PUT, App Engine Admin v1 (services
  * get/patch, versions list/create, operations get) and Cloud Storage JSON (objects get, multipart
- * insert). Every call is recorded; every API call must carry the token it issued. One-shot faults
- * answer the next matching call with an error.
+ * insert), Cloud Scheduler v1 (projects.locations.jobs list/get/create/patch/delete/pause/resume/run,
+ * a schedule checked by unix-cron's field rules, the time zone by the tz database) and Pub/Sub v1
+ * (topics get/create/publish; a job run publishes its message). Every call is recorded; every API
+ * call must carry the token it issued. One-shot faults answer the next matching call with an error.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +24,8 @@ export interface Fault {
   status: number;
   grpcStatus: string;
   message: string;
+  /** Let this many matching calls through first. */
+  skip?: number;
 }
 
 type Obj = Record<string, any>;
@@ -36,6 +40,10 @@ export class GoogleApi {
   readonly versions = new Map<string, Obj[]>();
   readonly services = new Map<string, Obj>();
   readonly faults: Fault[] = [];
+  /** Cloud Scheduler jobs by full name. */
+  readonly jobs = new Map<string, Obj>();
+  /** Pub/Sub topics by full name, with the messages published to each. */
+  readonly topics = new Map<string, { topic: Obj; messages: Obj[] }>();
   /** The next operation finishes with this error instead of its result. */
   failNextOperation: { code: number; message: string } | undefined;
   private operations = new Map<string, Obj>();
@@ -110,7 +118,7 @@ export class GoogleApi {
     if (path === '/token') return this.send(res, 200, { access_token: this.token, expires_in: 3600, token_type: 'Bearer' });
     const signed = /^\/signed-upload\/(.+)$/.exec(path);
     if (!signed && req.headers.authorization !== `Bearer ${this.token}`) return this.error(res, 401, 'UNAUTHENTICATED', 'missing or wrong access token');
-    const fault = this.faults.findIndex((item) => item.match.test(`${call.method} ${path}`));
+    const fault = this.faults.findIndex((item) => item.match.test(`${call.method} ${path}`) && !(item.skip && item.skip-- > 0));
     if (fault >= 0) {
       const [item] = this.faults.splice(fault, 1);
       return this.error(res, item!.status, item!.grpcStatus, item!.message);
@@ -255,6 +263,35 @@ export class GoogleApi {
       }
     }
 
+    // Cloud Scheduler v1
+    const jobsPath = /^\/v1\/(projects\/[^/]+\/locations\/[^/]+)\/jobs(?:\/([^/:]+))?(?::(pause|resume|run))?$/.exec(path);
+    if (jobsPath) return this.scheduler(res, req.method ?? 'GET', jobsPath[1]!, jobsPath[2], jobsPath[3], url, body as Obj);
+
+    // Pub/Sub v1
+    const topicPath = /^\/v1\/(projects\/[^/]+\/topics\/[^/:]+)(:publish)?$/.exec(path);
+    if (topicPath) {
+      const [, name, publishing] = topicPath;
+      const entry = this.topics.get(name!);
+      if (publishing && req.method === 'POST') {
+        if (!entry) return this.error(res, 404, 'NOT_FOUND', `Resource not found (resource=${name!.split('/').pop()}).`);
+        const messages = ((body as Obj).messages ?? []) as Obj[];
+        if (messages.length === 0) return this.error(res, 400, 'INVALID_ARGUMENT', 'The request contains no messages.');
+        const ids = messages.map((message) => {
+          const id = String(++this.counter);
+          entry.messages.push({ ...message, messageId: id, publishTime: new Date(Date.UTC(2026, 0, 1, 0, 0, this.counter)).toISOString() });
+          return id;
+        });
+        return this.send(res, 200, { messageIds: ids });
+      }
+      if (!publishing && req.method === 'GET') return entry ? this.send(res, 200, entry.topic) : this.error(res, 404, 'NOT_FOUND', 'Resource not found (resource=topic).');
+      if (!publishing && req.method === 'PUT') {
+        if (entry) return this.error(res, 409, 'ALREADY_EXISTS', 'Resource already exists in the project (resource=topic).');
+        const topic = { ...(body as Obj), name };
+        this.topics.set(name!, { topic, messages: [] });
+        return this.send(res, 200, topic);
+      }
+    }
+
     // Cloud Storage JSON API
     const objectGet = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(path);
     if (objectGet && req.method === 'GET') {
@@ -276,6 +313,83 @@ export class GoogleApi {
     }
     this.error(res, 404, 'NOT_FOUND', `the test server does not speak ${req.method} ${path}`);
   }
+
+  /** Cloud Scheduler's jobs resource, as its REST reference describes it. */
+  private scheduler(res: ServerResponse, method: string, parent: string, id: string | undefined, verb: string | undefined, url: URL, body: Obj): void {
+    const name = id ? `${parent}/jobs/${id}` : undefined;
+    const job = name ? this.jobs.get(name) : undefined;
+    const missing = () => this.error(res, 404, 'NOT_FOUND', `Job not found.`);
+    if (!id && method === 'GET') {
+      const all = [...this.jobs.values()].filter((item) => item.name.startsWith(`${parent}/jobs/`));
+      const size = Number(url.searchParams.get('pageSize') || 2);
+      const start = Number(url.searchParams.get('pageToken') || 0);
+      const page = all.slice(start, start + size);
+      return this.send(res, 200, { jobs: page, ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) });
+    }
+    if (!id && method === 'POST') {
+      const requested = body ?? {};
+      const jobName = String(requested.name ?? '');
+      const match = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/([A-Za-z0-9_-]{1,500})$/.exec(jobName);
+      if (!match || !jobName.startsWith(`${parent}/jobs/`))
+        return this.error(res, 400, 'INVALID_ARGUMENT', `Job name must be formatted: "projects/<PROJECT_ID>/locations/<LOCATION_ID>/jobs/<JOB_ID>".`);
+      if (this.jobs.has(jobName)) return this.error(res, 409, 'ALREADY_EXISTS', 'Job already exists.');
+      const invalid = invalidJob(requested);
+      if (invalid) return this.error(res, 400, 'INVALID_ARGUMENT', invalid);
+      const created = { ...requested, state: 'ENABLED', userUpdateTime: this.stamp() };
+      this.jobs.set(jobName, created);
+      return this.send(res, 200, created);
+    }
+    if (!job) return missing();
+    if (method === 'GET' && !verb) return this.send(res, 200, job);
+    if (method === 'DELETE' && !verb) {
+      this.jobs.delete(name!);
+      return this.send(res, 200, {});
+    }
+    if (method === 'PATCH' && !verb) {
+      const mask = (url.searchParams.get('updateMask') ?? '').split(',').filter(Boolean);
+      const next: Obj = { ...job };
+      for (const field of mask.length ? mask : Object.keys(body)) {
+        if (field === 'name' || field === 'state') continue;
+        if (body[field] === undefined) delete next[field];
+        else next[field] = body[field];
+      }
+      const invalid = invalidJob(next);
+      if (invalid) return this.error(res, 400, 'INVALID_ARGUMENT', invalid);
+      next.userUpdateTime = this.stamp();
+      this.jobs.set(name!, next);
+      return this.send(res, 200, next);
+    }
+    if (method === 'POST' && verb === 'pause') {
+      job.state = 'PAUSED';
+      return this.send(res, 200, job);
+    }
+    if (method === 'POST' && verb === 'resume') {
+      job.state = 'ENABLED';
+      return this.send(res, 200, job);
+    }
+    if (method === 'POST' && verb === 'run') {
+      const problem = this.runJob(name!);
+      return problem ? this.error(res, 400, 'INVALID_ARGUMENT', problem) : this.send(res, 200, job);
+    }
+    this.error(res, 404, 'NOT_FOUND', `the test server does not speak ${method} ${name}${verb ? `:${verb}` : ''}`);
+  }
+
+  /** Cloud Scheduler firing a job now: a Pub/Sub target's message is published to its topic (an App Engine target's request is only recorded). */
+  runJob(name: string): string | undefined {
+    const job = this.jobs.get(name);
+    if (!job) return `Job ${name} not found.`;
+    job.lastAttemptTime = this.stamp();
+    const pubsub = job.pubsubTarget as Obj | undefined;
+    if (!pubsub) return undefined;
+    const topic = this.topics.get(String(pubsub.topicName));
+    if (!topic) return `Topic ${pubsub.topicName} not found.`;
+    topic.messages.push({ data: pubsub.data, attributes: pubsub.attributes ?? {}, messageId: String(++this.counter), publishTime: this.stamp() });
+    return undefined;
+  }
+
+  private stamp(): string {
+    return new Date(Date.UTC(2026, 0, 1, 0, 0, ++this.counter)).toISOString();
+  }
 }
 
 /** The bodies of a multipart/related message. */
@@ -292,4 +406,45 @@ function splitMultipart(raw: Buffer, boundary: string): Buffer[] {
     at = next;
   }
   return parts;
+}
+
+const cronFields: [number, number, string[]?][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12, ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']],
+  [0, 7, ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']],
+];
+
+/** What Cloud Scheduler says about a job it refuses, or undefined. Its unix-cron: 5 fields, `*`, ranges, steps, lists, month and day names. */
+function invalidJob(job: Obj): string | undefined {
+  const targets = ['pubsubTarget', 'appEngineHttpTarget', 'httpTarget'].filter((field) => job[field] !== undefined);
+  if (targets.length !== 1) return 'Job must have exactly one target.';
+  const schedule = String(job.schedule ?? '');
+  const fields = schedule.trim().split(/\s+/);
+  const value = (text: string, [min, max, names]: [number, number, string[]?]) => {
+    const named = names?.indexOf(text.toUpperCase()) ?? -1;
+    const number = named >= 0 ? named + (min === 1 ? 1 : 0) : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    return number >= min && number <= max ? number : undefined;
+  };
+  const fieldOk = (field: string, spec: [number, number, string[]?]) =>
+    field.split(',').every((part) => {
+      const [range, step] = part.split('/');
+      if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return false;
+      if (range === '*') return true;
+      const [from, to] = range!.split('-');
+      const low = value(from!, spec);
+      return low !== undefined && (to === undefined || (value(to, spec) ?? -1) >= low);
+    });
+  if (fields.length !== 5 || !fields.every((field, index) => fieldOk(field, cronFields[index]!))) return 'Schedule or time zone is invalid.';
+  if (job.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: String(job.timeZone) });
+    } catch {
+      return 'Schedule or time zone is invalid.';
+    }
+  }
+  const target = job.appEngineHttpTarget as Obj | undefined;
+  if (target && !String(target.relativeUri ?? '/').startsWith('/')) return 'App Engine relative URI must begin with "/".';
+  return undefined;
 }

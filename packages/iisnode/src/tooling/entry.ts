@@ -18,7 +18,8 @@ export function serverEntrySource(importApp: string, settings: IisnodeTargetSett
     refuseMethods: settings.refuseMethods,
     bodyLimit: settings.bodyLimit,
   };
-  return `import { serveIisnode } from '@adapt/iisnode';
+  return `import { runTaskCommand } from '@adapt/core';
+import { serveIisnode } from '@adapt/iisnode';
 import * as appModule from ${JSON.stringify(importApp)};
 
 const app = appModule.default ?? appModule.app;
@@ -26,6 +27,8 @@ if (app === undefined) {
   console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
   process.exit(1);
 }
+// node server.mjs run <task> [args...]: runs one of the app's tasks instead of serving
+if (process.argv[2] === 'run') process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'iisnode' }));
 const server = await serveIisnode(app, ${JSON.stringify(options)});
 console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
 `;

@@ -14,11 +14,14 @@ import { checkIisnodeYml, iisnodeYml } from './iisnode-yml.js';
 import { iisnodeSettings, iisnodeSettingsSchema } from './settings.js';
 import { startIisnode } from './start.js';
 import { bundleFile, entryFile, webConfig } from './web-config.js';
+import type { AzureRuntime } from './azure-client.js';
 
 export { checkIisnodeYml, iisnodeYml, iisnodeYmlKeys } from './iisnode-yml.js';
 export { azureNodeVersions, iisnodeSettings, iisnodeSettingsSchema, watchedFile, type IisnodeTargetSettings } from './settings.js';
 export { webConfig } from './web-config.js';
 export { deployToFolder, rollbackFolder } from './deploy-folder.js';
+export { azureSettingsSchema, resolveAzureSettings, type AzureSettings } from './azure-settings.js';
+export type { AzureRuntime } from './azure-client.js';
 
 /** The oldest Node the build runs on (the bundle's syntax level and package.json engines). */
 export const iisnodeMinimumNode = 20;
@@ -34,6 +37,7 @@ export const iisnodeTarget: AdaptTarget = {
       fileName: bundleFile,
       format: 'esm',
       nodeTarget: `node${iisnodeMinimumNode}`,
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
@@ -93,16 +97,26 @@ export const iisnodeTarget: AdaptTarget = {
   },
   start: startIisnode,
   async deploy(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
+    if (options.to === 'azure') return (await import('./deploy-azure.js')).deployAzure(context, options);
     const folder = placeOf(options, 'deploy');
     const result = deployToFolder(context.outDir, folder, { dryRun: options.dryRun });
+    const { schedules } = await context.readAppManifest();
+    if (schedules.length > 0) {
+      // IIS has no scheduler and adapt writes no Windows Task Scheduler XML: say so, do not guess
+      context.log.warn(
+        `the app declares ${schedules.length} schedule${schedules.length === 1 ? '' : 's'} (${schedules.map((schedule) => schedule.name).join(', ')}); iisnode has no scheduler, so none was created. ` +
+          `Run each with Windows Task Scheduler: node <site>\\current\\${bundleFile} run <task> [args] (see @adapt/iisnode's README, "Tasks and schedules").`,
+      );
+    }
     context.log.info(
       result.changed
         ? `${result.dryRun ? 'would make' : 'made'} release ${result.release} current in ${result.folder}`
         : `${result.folder} already serves this build (${result.release}); nothing changed`,
     );
-    return { target: 'iisnode', stage: context.stage, ...result };
+    return { target: 'iisnode', stage: context.stage, ...result, ...(schedules.length > 0 ? { schedules: 'not created: iisnode has no scheduler' } : {}) };
   },
   async rollback(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
+    if (options.to === 'azure') return (await import('./deploy-azure.js')).rollbackAzure(context, options);
     const folder = placeOf(options, 'rollback');
     const result = rollbackFolder(folder, { dryRun: options.dryRun });
     context.log.info(`${result.dryRun ? 'would return' : 'returned'} ${result.folder} to release ${result.release} (from ${result.previous})`);
@@ -110,21 +124,28 @@ export const iisnodeTarget: AdaptTarget = {
   },
 };
 
-/** The site folder from --to; Azure App Service deploy is not built yet. */
+/**
+ * The iisnode target with Azure's endpoints and TLS settings injected (tests aim them at a local
+ * server); `--to azure` deploys and rolls back through it.
+ */
+export function withAzureRuntime(runtime: AzureRuntime): AdaptTarget {
+  return {
+    ...iisnodeTarget,
+    deploy: async (context, options) =>
+      options.to === 'azure' ? (await import('./deploy-azure.js')).deployAzure(context, options, runtime) : iisnodeTarget.deploy!(context, options),
+    rollback: async (context, options) =>
+      options.to === 'azure' ? (await import('./deploy-azure.js')).rollbackAzure(context, options, runtime) : iisnodeTarget.rollback!(context, options),
+  };
+}
+
+/** The site folder from --to (any value but `azure`). */
 function placeOf(options: DeployOptions, action: 'deploy' | 'rollback'): string {
   const to = options.to;
   if (typeof to !== 'string' || to === '') {
     throw targetError(
       'USAGE',
-      `adapt ${action} --target iisnode needs --to <folder>: the IIS site folder`,
-      `such as: adapt ${action} --target iisnode --to D:\\sites\\shop (IIS's physical path is then D:\\sites\\shop\\current)`,
-    );
-  }
-  if (to === 'azure') {
-    throw targetError(
-      'TARGET_UNSUPPORTED',
-      `adapt ${action} --target iisnode --to azure is not available yet`,
-      'deploy to a folder with --to <folder>; for Azure App Service, zip-deploy the build folder with the Azure CLI (az webapp deploy --type zip)',
+      `adapt ${action} --target iisnode needs --to <folder> (the IIS site folder) or --to azure (Azure App Service)`,
+      `such as: adapt ${action} --target iisnode --to D:\\sites\\shop (IIS's physical path is then D:\\sites\\shop\\current), or adapt ${action} --target iisnode --to azure`,
     );
   }
   return to;

@@ -6,6 +6,7 @@
 import { checkResolvedSettings, checks, type SettingCheck, type SettingsSchema, type TargetContext, type TrustProxy } from '@adapt/core';
 import { normalizeBasePath } from '../base-path.js';
 import { promotedNames } from '../headers.js';
+import { azureSettingCheck } from './azure-settings.js';
 import { configError } from './errors.js';
 
 export type IisnodeMode = 'iisnode' | 'httpPlatform';
@@ -94,6 +95,11 @@ export const iisnodeSettingsSchema: SettingsSchema = {
     check: checks.oneOf(azureNodeVersions),
     description: 'WEBSITE_NODE_DEFAULT_VERSION: a Node version Azure App Service on Windows still offers.',
     example: '"~24"',
+  },
+  azure: {
+    check: azureSettingCheck,
+    description: 'Where adapt deploy --to azure ships the build: subscription, resourceGroup, site, slot, auth, endpoint, timeout.',
+    example: '{ resourceGroup: "shop-rg", site: "shop-web" }',
   },
 };
 

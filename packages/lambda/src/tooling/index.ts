@@ -17,6 +17,7 @@ import { invokeLambda } from './invoke.js';
 import { listLambda } from './list.js';
 import { lambdaPackage } from './package.js';
 import { rollbackLambda } from './rollback.js';
+import { runLambdaTask } from './run-task.js';
 import { lambdaSettingsSchema } from './settings.js';
 import { startLambda } from './start.js';
 import { devLambda } from './dev.js';
@@ -32,6 +33,7 @@ export function createLambdaTarget(runtime: AwsRuntime = {}): AdaptTarget {
     deploy: (ctx: TargetContext, options: DeployOptions) => (options.list ? listLambda(ctx, runtime) : deployLambda(ctx, options, runtime)),
     rollback: (ctx: TargetContext, options: DeployOptions) => rollbackLambda(ctx, options, runtime),
     invoke: invokeLambda,
+    runTask: (ctx, options) => runLambdaTask(ctx, options, runtime),
     dev: devLambda,
     start: startLambda,
   };
@@ -56,6 +58,7 @@ export { deployLambda, type LambdaDeployResult } from './deploy/index.js';
 export { rollbackLambda, type LambdaRollbackResult } from './rollback.js';
 export { listLambda, type LambdaListResult } from './list.js';
 export { invokeLambda } from './invoke.js';
+export { runLambdaTask } from './run-task.js';
 export { syntheticHttpEvent, resultToResponse } from './event.js';
 export { startLambda, sourceOption } from './start.js';
 export { devLambda } from './dev.js';

@@ -11,7 +11,12 @@ import type { BuildArtifact, TargetContext } from '@adapt/core';
 import { lambdaTarget } from '../../src/tooling/index.js';
 
 const repoNodeModules = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../node_modules');
-const esmRequireBanner = "import { createRequire as __adaptCreateRequire } from 'node:module'; const require = __adaptCreateRequire(import.meta.url);";
+// the banner of packages/cli/src/bundle.ts (the lambda package does not depend on the CLI)
+const esmRequireBanner =
+  "const require = /* @__PURE__ */ (() => { let real; const get = () => (real ??= globalThis.process.getBuiltinModule('node:module').createRequire(import.meta.url)); " +
+  'const lazy = function require(id) { return get()(id); }; ' +
+  "for (const key of ['resolve', 'cache', 'main', 'extensions']) Object.defineProperty(lazy, key, { get: () => get()[key], set: (value) => { get()[key] = value; }, enumerable: true }); " +
+  'return lazy; })();';
 
 export interface FixtureBuild {
   artifacts: BuildArtifact[];

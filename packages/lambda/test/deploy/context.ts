@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveSettings, type AdaptConfig, type TargetContext, type TargetLogger } from '@adapt/core';
+import { readAppManifest } from '../../../cli/src/task-runner.js';
 
 export interface RecordingLogger extends TargetLogger {
   lines: string[];
@@ -65,7 +66,7 @@ export async function fixtureProject(appSource: string, packageJson: Record<stri
     entry,
     writeApp: (source) => writeFile(entry, source),
     context({ config, stage = config.defaultStage ?? 'dev', outDir = path.join(dir, '.adapt', 'lambda'), log = recordingLogger() }) {
-      return {
+      const context: TargetContext & { log: RecordingLogger } = {
         cwd: dir,
         entry,
         outDir,
@@ -75,7 +76,9 @@ export async function fixtureProject(appSource: string, packageJson: Record<stri
         appName: 'fixture-app',
         production: true,
         log,
+        readAppManifest: () => readAppManifest(context),
       };
+      return context;
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };

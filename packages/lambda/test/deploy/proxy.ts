@@ -62,9 +62,17 @@ const lambdaRoutes: [string, RegExp, string][] = [
   ['GET', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'GetFunctionUrlConfig'],
   ['PUT', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'UpdateFunctionUrlConfig'],
   ['DELETE', /^\/2021-10-31\/functions\/[^/]+\/url$/, 'DeleteFunctionUrlConfig'],
+  ['GET', /^\/schedule-groups\/[^/]+$/, 'GetScheduleGroup'],
+  ['POST', /^\/schedule-groups\/[^/]+$/, 'CreateScheduleGroup'],
+  ['DELETE', /^\/schedule-groups\/[^/]+$/, 'DeleteScheduleGroup'],
+  ['GET', /^\/schedules\/?$/, 'ListSchedules'],
+  ['GET', /^\/schedules\/[^/]+$/, 'GetSchedule'],
+  ['POST', /^\/schedules\/[^/]+$/, 'CreateSchedule'],
+  ['PUT', /^\/schedules\/[^/]+$/, 'UpdateSchedule'],
+  ['DELETE', /^\/schedules\/[^/]+$/, 'DeleteSchedule'],
 ];
 
-/** The AWS operation of a request: Lambda by REST route, IAM by its Action or X-Amz-Target. */
+/** The AWS operation of a request: Lambda and Scheduler by REST route, IAM by its Action or X-Amz-Target. */
 export function callName(method: string, path: string, headers: IncomingMessage['headers'], body: Buffer): string {
   for (const [routeMethod, pattern, name] of lambdaRoutes) if (routeMethod === method && pattern.test(path)) return name;
   const target = headers['x-amz-target'];

@@ -16,7 +16,7 @@ export function serverEntrySource(importApp: string, settings: NodeTargetSetting
     refuseMethods: settings.refuseMethods ?? null,
     sendFile: settings.sendFile ?? null,
   };
-  return `import { configureSendFile } from '@adapt/core';
+  return `import { configureSendFile, runTaskCommand } from '@adapt/core';
 import { parsePort, serve } from '@adapt/node';
 import cluster from 'node:cluster';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,8 @@ if (app === undefined) {
   console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
   process.exit(1);
 }
+// node server.mjs run <task> [args...]: runs one of the app's tasks instead of serving
+if (process.argv[2] === 'run') process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'node' }));
 const env = process.env;
 function fail(message) {
   console.error('adapt: ' + message);

@@ -15,6 +15,9 @@ import { apachePassengerSite, passengerEnvironment, passengerShimSource, passeng
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
+import { runNodeTask } from './run-task.js';
+import { defaultDaemonTask, supervisordDaemonProgram, systemdDaemonUnit } from './daemon-files.js';
+import { systemdScheduleUnits } from './systemd-timers.js';
 
 export { apacheAddresses, apacheServerNames, apacheSite } from './apache.js';
 export { artifactWriter, copyStaticFolder, folderBytes } from './build-output.js';
@@ -24,6 +27,10 @@ export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFile
 export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
 export { apachePassengerSite, passengerEnvironment, passengerShimSource } from './passenger.js';
 export { environmentValue, supervisordEnvironment, supervisordLifecycle, supervisordProgram, systemdLifecycle, systemdSandbox, systemdService, systemdUnit } from './systemd.js';
+export { runNodeTask, readUnitEnvironment, readEnvironmentFile } from './run-task.js';
+export { defaultDaemonTask, supervisordDaemonProgram, systemdDaemonUnit } from './daemon-files.js';
+export { superviseDaemonTask, type DaemonTask, type DaemonTaskOptions } from './daemon-task.js';
+export { onCalendar, systemdScheduleUnits } from './systemd-timers.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
 export { watchOutput } from './start.js';
 
@@ -38,6 +45,7 @@ export const nodeTarget: AdaptTarget = {
   name: 'node',
   description: 'a plain Node.js server: server.mjs, a systemd unit and nginx, Apache and lighttpd sites',
   settings: nodeSettingsSchema,
+  runTask: (context, options) => runNodeTask(context, options),
   bundle(context) {
     const settings = nodeSettings(context);
     return {
@@ -45,6 +53,7 @@ export const nodeTarget: AdaptTarget = {
       fileName: 'server.mjs',
       format: 'esm',
       nodeTarget: `node${serverMinimumNode}`,
+      runsTasks: true,
     };
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
@@ -67,7 +76,12 @@ export const nodeTarget: AdaptTarget = {
       artifacts.push({ path: 'static', bytes: copied.bytes, description: `static files from ${relative(context.cwd, copied.source) || '.'} (served by nginx)` });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
-    write(`${settings.serviceName}.supervisord.conf`, supervisordProgram(settings, context.appName), 'supervisord program (instead of the systemd unit)');
+    // an app with a daemon task gets it beside the server: its own unit, and a second supervisord program
+    const daemon = (await context.readAppManifest()).tasks.some((task) => task.name === defaultDaemonTask);
+    if (daemon) write(`${settings.serviceName}-daemon.service`, systemdDaemonUnit(settings, context.appName), `systemd unit for the "${defaultDaemonTask}" task`);
+    const supervisord = supervisordProgram(settings, context.appName) + (daemon ? `\n${supervisordDaemonProgram(settings, context.appName)}` : '');
+    write(`${settings.serviceName}.supervisord.conf`, supervisord, 'supervisord program (instead of the systemd unit)');
+    for (const file of systemdScheduleUnits(await context.readAppManifest(), settings, context.appName)) write(file.path, file.text, file.description);
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
     write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');
     write('lighttpd.conf', lighttpdConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_proxy with X-Forwarded-*');

@@ -11,6 +11,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
+import { superviseDaemonTask } from './daemon-task.js';
 import { nodeSettings } from './settings.js';
 
 const ownGroup = process.platform !== 'win32';
@@ -23,26 +24,25 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
   }
   const settings = nodeSettings(context);
   if (options.daemon) return startDaemon(server, context, options, options.daemon as DaemonFiles);
+  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...settings.env, PORT: String(options.port), HOST: options.host };
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
     // stdout is read for the "listening on" line, then passed on (to stderr with --json)
     stdio: ['inherit', 'pipe', 'inherit'],
     detached: ownGroup,
-    env: {
-      ...process.env,
-      NODE_ENV: process.env.NODE_ENV ?? 'production',
-      ...settings.env,
-      PORT: String(options.port),
-      HOST: options.host,
-    },
+    env,
   });
   context.log.debug(`started ${server} as process ${child.pid}`);
   const sink = options.stdout === 'stderr' ? process.stderr : process.stdout;
+  // --with-daemon [task]: the daemon task beside the server, with its environment
+  const task = typeof options.withDaemon === 'string' ? options.withDaemon : undefined;
+  const daemon = task ? superviseDaemonTask({ server, task, cwd: context.outDir, env, log: context.log, stdout: sink, graceSeconds: settings.stopTimeout }) : undefined;
   watchOutput(child.stdout!, sink, /listening on (\S+)/, (match) => options.onListening?.(match[1]!));
   return new Promise<void>((resolve, reject) => {
     let signalled: NodeJS.Signals | undefined;
     const forward = (signal: NodeJS.Signals) => {
       signalled = signal;
+      if (signal !== 'SIGHUP') void daemon?.stop();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };
     const orphanGuard = () => child.kill('SIGKILL');
@@ -56,8 +56,9 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
       cleanup();
       reject(new AdaptError('START_FAILED', `cannot start ${server}: ${error.message}`, { hint: 'check that node can run in this folder', cause: error }));
     });
-    child.once('close', (code, signal) => {
+    child.once('close', async (code, signal) => {
       cleanup();
+      await daemon?.stop();
       if (code === 0 || (signalled && (signal === signalled || code === 128 + (signalNumbers[signalled] ?? 0) || code === 0))) return resolve();
       reject(
         new AdaptError('START_FAILED', `the server exited with ${signal ? `signal ${signal}` : `code ${code}`}`, {

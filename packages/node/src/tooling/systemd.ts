@@ -27,6 +27,8 @@ export function systemdUnit(settings: NodeTargetSettings, appName: string): stri
     'Wants=network-online.target',
     '',
     ...systemdService(settings, env),
+    // secrets kept out of the build: KEY=value lines, read when present (adapt run --target node reads it too)
+    `EnvironmentFile=-/etc/default/${serviceName}`,
     ...systemdLifecycle(settings.stopTimeout),
     ...systemdSandbox(privileged),
     '',

@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetContext } from '@adapt/core';
 import { freePort, startNginx, type RunningNginx } from '@adapt/conformance/nginx';
 import { requireComponent } from '../../../../test/components.js';
+import { readAppManifest } from '../../../cli/src/task-runner.js';
 import { nginxSite } from './nginx.js';
 import { nodeSettings } from './settings.js';
 import { systemdUnit } from './systemd.js';
 import { nodeTarget, serverMinimumNode } from './index.js';
 
 function context(settings: Record<string, unknown>, appName = 'shop'): TargetContext {
-  return {
+  const context: TargetContext = {
     cwd: '/project',
     entry: '/project/src/app.ts',
     outDir: '/project/.adapt/node',
@@ -30,7 +31,9 @@ function context(settings: Record<string, unknown>, appName = 'shop'): TargetCon
     appName,
     production: true,
     log: { info() {}, warn() {}, debug() {}, step: (_title, run) => run() },
+    readAppManifest: () => readAppManifest(context),
   };
+  return context;
 }
 
 describe('nodeSettings', () => {

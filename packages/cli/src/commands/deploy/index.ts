@@ -22,7 +22,7 @@ export function registerDeploy(program: Command): Command {
     .addOption(new Option('--no-build', 'deploy the build already in the out folder instead of building first'))
     .addOption(new Option('--dry-run', 'show what would change without changing anything (the build still runs, locally)'))
     .addOption(new Option('--list', 'list the deployed versions instead of deploying').conflicts('dryRun'))
-    .addOption(new Option('--to <place>', 'where to deploy, for targets that deploy to a place (iisnode: the IIS site folder)'));
+    .addOption(new Option('--to <place>', 'where to deploy, for targets that deploy to a place (iisnode: the IIS site folder, or azure for Azure App Service)'));
   addStageOption(command);
   addGlobalOptions(command);
   examples(command, [
@@ -31,6 +31,7 @@ export function registerDeploy(program: Command): Command {
     'adapt deploy --target lambda --dry-run',
     'adapt deploy --target lambda --list --json',
     'adapt deploy --target iisnode --to D:\\sites\\shop',
+    'adapt deploy --target iisnode --to azure --dry-run',
   ]);
   return command.action(async (flags: DeployFlags) =>
     runWithOutput(flags, async (output) => {

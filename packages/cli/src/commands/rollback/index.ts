@@ -16,7 +16,7 @@ export function registerRollback(program: Command): Command {
   const command = program.command('rollback').description('point the stage back at an earlier deployed version');
   addTargetOption(command, 'the target to roll back, such as lambda');
   command
-    .addOption(new Option('--to <version>', 'the version to return to (default: the one before the current); iisnode: the site folder to roll back'))
+    .addOption(new Option('--to <version>', 'the version to return to (default: the one before the current); iisnode: the site folder to roll back, or azure'))
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'))
     .addOption(new Option('--dry-run', 'show what would change without changing anything'));
   addStageOption(command);

@@ -11,6 +11,7 @@ export interface StartFlags {
   source?: string;
   runtimeApi?: boolean;
   daemon?: boolean;
+  withDaemon?: string | boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -26,6 +27,9 @@ export function registerStart(program: Command): Command {
       new Option('--source <source>', 'lambda: the event each request becomes: function-url, apigw-v1, apigw-v2, alb, alb-multi, lattice-v1, lattice-v2 (default: function-url)'),
     )
     .addOption(new Option('-d, --daemon', 'node: run in the background (pid file .adapt/run/<app>.pid, logs in .adapt/log/); stop it with adapt stop'))
+    .addOption(
+      new Option('--with-daemon [task]', "node: also run the app's daemon task (default: daemon) beside the server, restarted with backoff when it fails, stopped with it"),
+    )
     .addOption(new Option('--runtime-api', "lambda: run the handler under the real aws-lambda-ric (from the app's node_modules) against a local Runtime API"));
   addStageOption(command);
   addGlobalOptions(command);
@@ -36,6 +40,8 @@ export function registerStart(program: Command): Command {
     'adapt build --target lambda && adapt start --target lambda --source apigw-v1',
     'adapt start --target lambda --runtime-api',
     'adapt start --daemon --port 8080 && adapt status && adapt restart && adapt stop',
+    'adapt start --target node --with-daemon',
+    'adapt start --target node --with-daemon worker',
   ]);
   return command.action(async (flags: StartFlags) =>
     runWithOutput(flags, async (output) => {

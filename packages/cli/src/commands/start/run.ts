@@ -7,6 +7,7 @@ import { shownPath, type Output } from '../../output.js';
 import { portFromEnv } from '../../ports.js';
 import { loadTarget, requireCapability } from '../../targets.js';
 import { startDaemon } from './daemon.js';
+import { usageError } from '../../errors.js';
 
 export interface StartOptions {
   cwd: string;
@@ -18,11 +19,21 @@ export interface StartOptions {
   source?: string;
   runtimeApi?: boolean;
   daemon?: boolean;
+  withDaemon?: string | boolean;
 }
 
 export async function runStart(options: StartOptions, output: Output): Promise<void> {
   const project = await loadProject(options.cwd);
   const target = await loadTarget(project.dir, options.target);
+  const withDaemon = options.withDaemon === true ? 'daemon' : options.withDaemon || undefined;
+  if (withDaemon !== undefined && target.name !== 'node')
+    throw usageError(`--with-daemon runs beside the node target's server, not ${target.name}`, 'adapt start --target node --with-daemon');
+  if (withDaemon !== undefined && options.daemon) {
+    throw usageError(
+      '--with-daemon runs in the foreground only, not with --daemon',
+      "on a server, install the <service>-daemon.service (or the supervisord program) that adapt build writes beside the app's unit",
+    );
+  }
   const start = await requireCapability(project.dir, target, 'start');
   const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
   // --port, else $PORT, else the target's port setting (the one its unit files use), else 3000
@@ -41,6 +52,7 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
     ...(options.port !== undefined || portFromEnv(process.env.PORT) !== undefined ? { portGiven: true } : {}),
     ...(options.source !== undefined ? { source: options.source } : {}),
     ...(options.runtimeApi ? { runtimeApi: true } : {}),
+    ...(withDaemon !== undefined ? { withDaemon } : {}),
     ...(output.json ? { stdout: 'stderr' as const, onListening: (url: string) => output.result({ ok: true, target: target.name, url, outDir: context.outDir }, () => '') } : {}),
   });
 }

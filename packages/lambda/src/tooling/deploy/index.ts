@@ -1,7 +1,9 @@
 /**
  * `adapt deploy --target lambda`: plan, then role, function (code, then configuration), version,
- * alias, Function URL and smoke test, each a step with its own progress line. Any failure before
- * the alias moves leaves the stage on its old version; a failed smoke test moves it back.
+ * alias, Function URL, smoke test and schedules, each a step with its own progress line. Any
+ * failure before the alias moves leaves the stage on its old version; a failed smoke test moves it
+ * back. The app's schedules are validated before anything changes, and changed only once the new
+ * version passed its smoke test (a failed deploy leaves them as they were).
  */
 import { AdaptError, type DeployOptions, type DeployResult, type TargetContext, type TargetLogger } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from '../aws.js';
@@ -13,6 +15,9 @@ import { createFunction, updateCode, updateConfiguration } from './function.js';
 import { planDeploy, type ConfigChange, type DeployPlan } from './plan.js';
 import { publishVersion } from './publish.js';
 import { createRole } from './role.js';
+import { scheduleGroupName, scheduleSpecs } from './schedule-specs.js';
+import { aliasArnFrom, ensureSchedulerRole, planSchedulerRole, type SchedulerRolePlan } from './scheduler-role.js';
+import { applySchedules, loadScheduler, planSchedules, scheduleDiffLines, schedulesChange, type SchedulePlan } from './schedules.js';
 import { smokeTest, type SmokeOutcome } from './smoke.js';
 import { ensureFunctionUrl, removeFunctionUrl } from './url.js';
 import type { StepContext } from './_steps.js';
@@ -36,6 +41,8 @@ export interface LambdaDeployResult extends DeployResult {
   /** With --dry-run: the calls a deploy would make, and the configuration diff. */
   calls?: { call: string; detail: string }[];
   diff?: ConfigChange[];
+  /** The EventBridge Scheduler schedules: the group, and per schedule what the deploy did (or would do). */
+  schedules?: { group: string; changes: SchedulePlan['changes']; role?: string };
 }
 
 function show(value: unknown): string {
@@ -79,12 +86,46 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
   checkStageAlias(ctx, settings);
   const pkg = await readPackage(ctx.outDir);
   checkBuildMatches(pkg, settings, ctx.stage);
+  // every schedule is checked by EventBridge's rules before any call
+  const specs = scheduleSpecs(await ctx.readAppManifest());
   const resolved = await resolveRuntime(settings, runtime, ctx.log);
   const { log } = ctx;
   const step: StepContext = { ...resolved, log };
+  const scheduler = await loadScheduler(resolved.clients, specs.length > 0).catch((error: unknown) => {
+    releaseRuntime(resolved, runtime);
+    throw error;
+  });
   try {
     const plan = await log.step(`Reading ${settings.functionName} in ${resolved.clients.region}`, () => planDeploy(resolved.clients, settings, pkg, ctx.stage, log));
     printDiff(log, plan);
+    const region = resolved.clients.region;
+    const knownArn = plan.current?.FunctionArn ?? plan.role.arn;
+    const predicted = knownArn ? aliasArnFrom(knownArn, region, plan.functionName, plan.alias) : undefined;
+    let schedulerRole: SchedulerRolePlan | undefined;
+    let schedules: SchedulePlan | undefined;
+    if (specs.length > 0 || scheduler) {
+      const group = scheduleGroupName(ctx.appName, ctx.stage);
+      schedulerRole = specs.length > 0 ? await planSchedulerRole(resolved.clients, plan.functionName, predicted) : undefined;
+      schedules = await log.step(`Reading the schedule group ${group}`, () =>
+        planSchedules(scheduler, group, specs, { aliasArn: predicted?.aliasArn, roleArn: schedulerRole?.arn }),
+      );
+      for (const line of scheduleDiffLines(schedules)) log.info(line);
+      if (schedulerRole && schedulerRole.action !== 'unchanged') {
+        // the role step: right after the execution role's calls, before the function's
+        const at = plan.calls.findIndex((call) => !call.call.startsWith('iam:'));
+        const call = {
+          call: `iam:${schedulerRole.action === 'create' ? 'CreateRole' : 'PutRolePolicy'}`,
+          detail: `${schedulerRole.name} (EventBridge Scheduler invokes the alias)`,
+        };
+        plan.calls.splice(at === -1 ? plan.calls.length : at, 0, call);
+      }
+      for (const change of schedules.changes) {
+        if (change.action !== 'unchanged')
+          plan.calls.push({ call: `scheduler:${change.action[0]?.toUpperCase()}${change.action.slice(1)}Schedule`, detail: `${schedules.group}/${change.name}` });
+      }
+      if (schedules.deleteGroup) plan.calls.push({ call: 'scheduler:DeleteScheduleGroup', detail: schedules.group });
+    }
+    const scheduleResult = schedules ? { group: schedules.group, changes: schedules.changes, ...(schedulerRole ? { role: schedulerRole.name } : {}) } : undefined;
     const base = {
       target: 'lambda' as const,
       stage: ctx.stage,
@@ -97,7 +138,17 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
     if (options.dryRun) {
       log.info('Dry run: these calls would be made, in this order (nothing was changed):');
       for (const call of plan.calls) log.info(`  ${call.call}  ${call.detail}`);
-      return compact({ ...base, uploaded: false, configurationUpdated: false, published: false, version: plan.aliasVersion, dryRun: true, calls: plan.calls, diff: plan.diff });
+      return compact({
+        ...base,
+        uploaded: false,
+        configurationUpdated: false,
+        published: false,
+        version: plan.aliasVersion,
+        dryRun: true,
+        calls: plan.calls,
+        diff: plan.diff,
+        schedules: scheduleResult,
+      });
     }
 
     let roleArn = plan.role.arn;
@@ -107,6 +158,14 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
       );
     }
     if (!roleArn) throw new AdaptError('AWS_ERROR', `No ARN for the role ${plan.role.name}.`, { hint: 'Set targets.lambda.role to an existing role ARN.' });
+    const scheduleTarget = aliasArnFrom(roleArn, region, plan.functionName, plan.alias);
+    let schedulerRoleArn = schedulerRole?.arn;
+    if (schedulerRole && schedulerRole.action !== 'unchanged') {
+      const name = schedulerRole.name;
+      schedulerRoleArn = await log.step(`${schedulerRole.action === 'create' ? 'Creating' : 'Updating'} the scheduler role ${name} (lambda:InvokeFunction on ${plan.alias})`, () =>
+        ensureSchedulerRole(resolved.clients, name, plan.functionName, scheduleTarget),
+      );
+    }
 
     let functionArn = plan.current?.FunctionArn;
     if (plan.create) {
@@ -185,6 +244,17 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
       smoke = 'passed';
     }
 
+    if (schedules && scheduler && schedulesChange(schedules)) {
+      const schedulePlan = schedules;
+      const targetArn = aliasArn ?? scheduleTarget.aliasArn;
+      if (!schedulerRoleArn && specs.length > 0) throw new AdaptError('AWS_ERROR', 'No ARN for the scheduler role.', { hint: 'Run the deploy again.' });
+      await log.step(`Schedules in ${schedulePlan.group}`, () =>
+        applySchedules(scheduler, schedulePlan, specs, { aliasArn: targetArn, roleArn: schedulerRoleArn ?? '' }, resolved, (line) => log.info(`  ${line}`)),
+      );
+    } else if (schedules && schedules.changes.length > 0) {
+      log.info(`Schedules in ${schedules.group}: unchanged.`);
+    }
+
     return compact({
       ...base,
       functionArn,
@@ -197,8 +267,10 @@ export async function deployLambda(ctx: TargetContext, options: DeployOptions, r
       url,
       smoke,
       dryRun: false,
+      schedules: scheduleResult,
     });
   } finally {
+    scheduler?.client.destroy();
     releaseRuntime(resolved, runtime);
   }
 }
