@@ -4,7 +4,8 @@
  * run only checks):
  *
  * 1. Debian packages, installed with apt-get when run as root: the build tools for aws-lambda-ric,
- *    nginx-light, apache2, libapache2-mod-fcgid, lighttpd, passenger and libapache2-mod-passenger
+ *    nginx-light, apache2, libapache2-mod-fcgid, libapache2-mod-xsendfile, lighttpd, passenger and
+ *    libapache2-mod-passenger
  *    (the generated sites are served by the real servers; FastCGI and CGI behind them), wrk (bench/)
  *    systemd (systemd-analyze verifies the generated unit) and supervisor (the generated program
  *    section runs under a real supervisord).
@@ -40,7 +41,11 @@ const testTools = {
   supervisord: 'supervisor',
 };
 /** Files -> the Debian package that provides them (modules, not commands). */
-const testFiles = { '/usr/lib/apache2/modules/mod_fcgid.so': 'libapache2-mod-fcgid', '/usr/lib/apache2/modules/mod_passenger.so': 'libapache2-mod-passenger' };
+const testFiles = {
+  '/usr/lib/apache2/modules/mod_fcgid.so': 'libapache2-mod-fcgid',
+  '/usr/lib/apache2/modules/mod_passenger.so': 'libapache2-mod-passenger',
+  '/usr/lib/apache2/modules/mod_xsendfile.so': 'libapache2-mod-xsendfile',
+};
 
 let said = 0;
 const say = (line) => {

@@ -1,6 +1,6 @@
 /**
  * The real components some tests run against, beyond what `npm ci` installs: nginx, Apache
- * (with mod_fcgid), lighttpd, Phusion Passenger,
+ * (with mod_fcgid and mod_xsendfile), lighttpd, Phusion Passenger,
  * systemd-analyze, aws-lambda-ric (built into a cache folder) and moto. `npm test` provisions
  * them first (scripts/provision.mjs); this module is the one place a test asks for one:
  *
@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach } from 'vitest';
 
-export type Component = 'nginx' | 'apache2' | 'apache2-fcgid' | 'lighttpd' | 'passenger' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord';
+export type Component = 'nginx' | 'apache2' | 'apache2-fcgid' | 'apache2-xsendfile' | 'lighttpd' | 'passenger' | 'systemd-analyze' | 'aws-lambda-ric' | 'moto' | 'supervisord';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,6 +40,10 @@ const components: Record<Component, { present: () => boolean; missing: string }>
   'apache2-fcgid': {
     present: () => runs('apache2', ['-v']) && existsSync('/usr/lib/apache2/modules/mod_fcgid.so'),
     missing: `Apache's mod_fcgid is not installed: apt-get install apache2 libapache2-mod-fcgid (${provisionHint})`,
+  },
+  'apache2-xsendfile': {
+    present: () => runs('apache2', ['-v']) && existsSync('/usr/lib/apache2/modules/mod_xsendfile.so'),
+    missing: `Apache's mod_xsendfile is not installed: apt-get install apache2 libapache2-mod-xsendfile (${provisionHint})`,
   },
   lighttpd: {
     present: () => runs('lighttpd', ['-v']),

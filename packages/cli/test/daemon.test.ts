@@ -1,6 +1,7 @@
 /**
  * Process management on a plain box, for real: `adapt start --daemon` detaches the node build with
- * a pid file and log files, `adapt restart` under a loop of real HTTP requests loses none, `adapt
+ * a pid file and log files, `adapt restart` under a loop of real HTTP requests loses none and
+ * replaces the primary process itself (the socket handed from one to the next), `adapt
  * stop` lets a slow in-flight request finish with 200, and the bad cases (a second daemon, a taken
  * port, a stale pid file, nothing running) each get a clear error.
  */
@@ -129,10 +130,40 @@ describe('adapt start --daemon, status, restart, stop', () => {
     await Promise.all(loops);
     agent.destroy();
     expect(restarted.code, restarted.stderr).toBe(0);
-    expect(JSON.parse(restarted.stdout)).toMatchObject({ ok: true, restarted: true, pid, detail: '1 worker replaced' });
+    const result = JSON.parse(restarted.stdout);
+    expect(result).toMatchObject({ ok: true, restarted: true, previousPid: pid, detail: `new process ${result.pid}` });
     expect(failures).toEqual([]);
     expect(bodies).toEqual(new Set(['v1', 'v2']));
     expect((await get(url)).body).toMatch(/^v2 /);
+    // the primary itself was replaced: the old one drains and exits, the pid file names the new one
+    expect(result.pid).not.toBe(pid);
+    expect(Number(readFileSync(pidFile(), 'utf8'))).toBe(result.pid);
+    const old = pid;
+    await waitFor(() => {
+      try {
+        process.kill(old, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    pid = result.pid;
+    const status = await runCli(['status', '--json'], { cwd: project.dir });
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, pid, url });
+  });
+
+  it('restart with a build that cannot start: a clear error, and the running process keeps serving', async () => {
+    // builds (adapt build reads the module), but cannot start: its setup() fails
+    project.write('src/app.js', `export default { async setup() { throw new Error('broken build'); }, fetch: () => new Response('never') };\n`);
+    const rebuilt = await runCli(['build', '--target', 'node'], { cwd: project.dir });
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    const restarted = await runCli(['restart', '--json'], { cwd: project.dir });
+    expect(restarted.code).toBe(1);
+    expect(JSON.parse(restarted.stdout).error).toMatchObject({ code: 'RESTART_FAILED', message: expect.stringContaining('exited before listening') });
+    expect(Number(readFileSync(pidFile(), 'utf8'))).toBe(pid);
+    expect((await get(url)).body).toMatch(/^v2 /);
+    project.write('src/app.js', app('v2'));
+    expect((await runCli(['build', '--target', 'node'], { cwd: project.dir })).code).toBe(0);
   });
 
   it('stop lets an in-flight slow request finish with 200, then removes the pid file', async () => {

@@ -6,7 +6,7 @@
  * through the configs where the front server starts the app itself with its socket on fd 0:
  * Apache mod_fcgid (apache-fcgid.conf) and lighttpd bin-path (lighttpd-spawn.conf).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -16,7 +16,7 @@ import { send } from '@adapt/conformance/http';
 import { startLighttpd } from '@adapt/conformance/lighttpd';
 import { freePort, startNginx } from '@adapt/conformance/nginx';
 import { requireComponent, type Component } from '../../../test/components.js';
-import { repoRoot, runCli, tempProject } from './helpers.js';
+import { repoRoot, runCli, startFastcgiBundle, tempProject } from './helpers.js';
 
 /** How the app gets its socket: it listens itself, or the front server spawns it with one on fd 0. */
 type Mode = 'unix socket' | 'TCP' | 'spawned';
@@ -24,21 +24,6 @@ type Mode = 'unix socket' | 'TCP' | 'spawned';
 interface Stack {
   port: number;
   close(): Promise<void>;
-}
-
-/** node server.mjs, resolved once it says where it serves. */
-async function startBundle(file: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('serving FastCGI on')) resolve();
-    });
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => reject(new Error(`server.mjs exited with ${code}: ${output}`)));
-  });
-  return child;
 }
 
 async function startStack(mode: Mode, front: (dir: string, out: string, port: number) => Promise<{ stop(): Promise<void> }>): Promise<Stack> {
@@ -57,7 +42,7 @@ async function startStack(mode: Mode, front: (dir: string, out: string, port: nu
   const build = await runCli(['build', '--target', 'fastcgi'], { cwd: project.dir });
   if (build.code !== 0) throw new Error(`adapt build failed:\n${build.stderr}`);
   // The front servers' workers run as www-data: the socket is open to them.
-  const app = mode === 'spawned' ? undefined : await startBundle(join(out, 'server.mjs'), { FCGI_SOCKET_MODE: '666' });
+  const app = mode === 'spawned' ? undefined : await startFastcgiBundle(join(out, 'server.mjs'), { FCGI_SOCKET_MODE: '666' });
   const running = await front(project.dir, out, port);
   return {
     port,

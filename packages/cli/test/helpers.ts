@@ -132,3 +132,29 @@ export const helloApp = `export default {
   },
 };
 `;
+
+/** A built fastcgi server.mjs (node server.mjs), resolved once it says where it serves FastCGI. */
+export async function startFastcgiBundle(file: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolvePromise, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('serving FastCGI on')) resolvePromise();
+    });
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`server.mjs exited with ${code}: ${output}`)));
+  });
+  return child;
+}
+
+/** A supervisord config of its own under `dir` (control socket, logs in `logs`) that includes `program`; its path. */
+export function writeSupervisordConfig(dir: string, logs: string, program: string): string {
+  const conf = join(dir, 'supervisord.conf');
+  const sock = join(dir, 'supervisor.sock');
+  writeFileSync(
+    conf,
+    `[supervisord]\nnodaemon=true\nlogfile=${logs}/supervisord.log\npidfile=${dir}/supervisord.pid\n\n[unix_http_server]\nfile=${sock}\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n[supervisorctl]\nserverurl=unix://${sock}\n\n[include]\nfiles = ${program}\n`,
+  );
+  return conf;
+}

@@ -1,8 +1,9 @@
 /**
- * The conformance battery through the Apache vhost and the lighttpd config that
- * `adapt build --target node` generated, each served by the real server (Debian's apache2 and
- * lighttpd) on loopback in front of the bundle that `adapt start` runs. Each config is first
- * checked by the server's own config test; then the X-Forwarded-* headers the app receives.
+ * The conformance battery through the classic deployment: the nginx site, the Apache vhost and the
+ * lighttpd config that `adapt build --target node` generated, each served by the real server
+ * (Debian's nginx, apache2 and lighttpd) on loopback in front of the bundle that `adapt start`
+ * runs. Each config is first checked by the server's own config test; then the X-Forwarded-*
+ * headers the app receives. Same app, same cases, same answers as without a proxy.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { conformanceSuite } from '@adapt/conformance';
 import { startApache } from '@adapt/conformance/apache';
 import { send, text } from '@adapt/conformance/http';
 import { startLighttpd } from '@adapt/conformance/lighttpd';
-import { freePort } from '@adapt/conformance/nginx';
+import { freePort, startNginx } from '@adapt/conformance/nginx';
 import { requireComponent } from '../../../test/components.js';
 import { CliProcess, repoRoot, runCli, tempProject } from './helpers.js';
 
@@ -48,6 +49,11 @@ async function startStack(front: (dir: string, out: string, port: number) => Pro
 }
 
 const fronts = [
+  {
+    name: 'nginx',
+    component: 'nginx' as const,
+    start: (dir: string, out: string, port: number) => startNginx(join(dir, 'nginx'), join(out, 'nginx-site.conf'), port),
+  },
   {
     name: 'Apache',
     component: 'apache2' as const,

@@ -4,14 +4,14 @@
  * signal HUP` restarts it without downtime, and `supervisorctl stop` stops it gracefully.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@adapt/conformance/nginx';
 import { send } from '@adapt/conformance/http';
 import { requireComponent } from '../../../test/components.js';
-import { runCli, tempProject, type TempProject } from './helpers.js';
+import { runCli, tempProject, writeSupervisordConfig, type TempProject } from './helpers.js';
 
 async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -65,12 +65,7 @@ print(json.dumps({s: dict(p[s]) for s in p.sections()}))`;
   });
 
   it('a real supervisord runs it, HUP restarts it without downtime, stop stops it', async () => {
-    const conf = join(project.dir, 'supervisord.conf');
-    const sock = join(project.dir, 'supervisor.sock');
-    writeFileSync(
-      conf,
-      `[supervisord]\nnodaemon=true\nlogfile=${logs()}/supervisord.log\npidfile=${project.dir}/supervisord.pid\n\n[unix_http_server]\nfile=${sock}\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n[supervisorctl]\nserverurl=unix://${sock}\n\n[include]\nfiles = ${program}\n`,
-    );
+    const conf = writeSupervisordConfig(project.dir, logs(), program);
     let said = '';
     supervisord = spawn('supervisord', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     supervisord.stdout!.on('data', (chunk) => (said += chunk));

@@ -126,8 +126,8 @@ describe('CGI (runCgi, one process per request)', () => {
     'cgi (lighttpd mod_cgi)',
     () =>
       runner('cgi lighttpd', (dir) => {
-        mkdirSync(join(dir, 'docroot'));
-        wrapper(join(dir, 'docroot'), 'app.cgi', 'battery-cgi.mjs');
+        mkdirSync(join(dir, 'www'));
+        wrapper(join(dir, 'www'), 'app.cgi', 'battery-cgi.mjs');
         // every path runs the script; REQUEST_URI stays the request target as sent
         return startLighttpd(dir, `url.rewrite-once = ( ".*" => "/app.cgi" )\ncgi.assign = ( ".cgi" => "" )\ncgi.execute-x-only = "enable"`, ['mod_rewrite', 'mod_cgi']);
       }),

@@ -9,10 +9,18 @@
  * restart loses no request on Node 20 too, where `listen({ reusePort })` does not exist (it came
  * in Node 22.12/23.1). It logs `adapt: restart complete` or `adapt: restart failed: ...`; a new
  * worker that exits before listening stops the restart and leaves the old workers serving.
+ *
+ * With ADAPT_LISTEN_FD (`adapt start --daemon` opened the socket and handed it on), SIGHUP replaces
+ * the primary too, so that all the code that serves is the new build's: a new primary is started
+ * from the entry on disk with the same socket, and once its workers listen (both primaries accept
+ * on it meanwhile) the old one drains its workers and exits. It logs `adapt: restart complete (new
+ * process <pid>)`; a new primary that exits before listening leaves the old one serving.
  */
+import { spawn } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
 import { nodeHttp } from '@adapt/core';
 import type { ResolvedOptions } from './options.js';
+import { inheritedListenFd } from './listen-fd.js';
 import { serverUrl, type ServerHandle } from './server-handle.js';
 import { onShutdownSignals } from './signals.js';
 
@@ -52,6 +60,11 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     throw error;
   }
+  // started by an old primary (replacePrimary below): tell it this one listens, then stand alone
+  if (process.env.ADAPT_REPLACES && process.send) {
+    process.send({ adapt: 'listening' });
+    process.disconnect();
+  }
 
   const retiring = new Set<Worker>();
   cluster.on('exit', (worker, code, signal) => {
@@ -90,9 +103,52 @@ export async function servePrimary(options: ResolvedOptions): Promise<ServerHand
   const removeSignals = options.handleSignals ? onShutdownSignals(close) : () => {};
 
   let restarting = false;
+  /** A new primary from the entry on disk, on the inherited socket; once it listens, this one drains and exits. */
+  const replacePrimary = (fd: number) =>
+    new Promise<void>((resolve) => {
+      const stdio: Array<'ignore' | 'ipc' | number> = ['ignore', 1, 2];
+      while (stdio.length < fd) stdio.push('ignore');
+      stdio[fd] = fd;
+      stdio.push('ipc');
+      const next = spawn(process.execPath, [...process.execArgv, process.argv[1]!], {
+        stdio,
+        detached: true,
+        env: { ...process.env, ADAPT_REPLACES: String(process.pid) },
+      });
+      let done = false;
+      next.once('message', (message: { adapt?: string }) => {
+        if (done || message?.adapt !== 'listening') return;
+        done = true;
+        next.unref();
+        console.log(`adapt: restart complete (new process ${next.pid}); process ${process.pid} drains and exits`);
+        resolve();
+        void close().then(() => process.exit(0));
+      });
+      next.once('exit', (code, signal) => {
+        if (done) return;
+        done = true;
+        console.log(
+          `adapt: restart failed: the new process ${next.pid} exited before listening (${signal ?? `code ${code}`}); see its error above; process ${process.pid} keeps serving`,
+        );
+        restarting = false;
+        resolve();
+      });
+      next.once('error', (error) => {
+        if (done) return;
+        done = true;
+        console.log(`adapt: restart failed: cannot start a new process: ${error.message}; process ${process.pid} keeps serving`);
+        restarting = false;
+        resolve();
+      });
+    });
   const restart = async () => {
     if (restarting || closing) return console.log('adapt: restart already in progress; ignoring SIGHUP');
     restarting = true;
+    const fd = inheritedListenFd();
+    if (fd !== undefined) {
+      console.log(`adapt: SIGHUP received; starting a new process on the same socket`);
+      return replacePrimary(fd);
+    }
     const old = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
     console.log(`adapt: SIGHUP received; replacing ${old.length} worker${old.length === 1 ? '' : 's'} one at a time`);
     try {

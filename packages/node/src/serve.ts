@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeHttp, type App } from '@adapt/core';
 import { servePrimary } from './cluster.js';
+import { inheritedListenFd } from './listen-fd.js';
 import { createListener } from './listener.js';
 import { resolveOptions, type ResolvedOptions, type ServeOptions } from './options.js';
 import { serverUrl, type ServerHandle } from './server-handle.js';
@@ -125,7 +126,9 @@ function listen(server: Server, options: ResolvedOptions): Promise<void> {
       server.off('error', onError);
       resolve();
     };
-    if (options.path) server.listen(options.path, done);
+    const fd = inheritedListenFd();
+    if (fd !== undefined) server.listen({ fd }, done);
+    else if (options.path) server.listen(options.path, done);
     else server.listen(options.port, options.host, done);
   });
 }

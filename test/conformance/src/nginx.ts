@@ -24,14 +24,17 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-/** Starts nginx with `site` (a file holding `server { listen 127.0.0.1:<port>; ... }`) under `dir`. */
-export async function startNginx(dir: string, site: string, port: number): Promise<RunningNginx> {
+/**
+ * Starts nginx with `site` (a file holding `server { listen 127.0.0.1:<port>; ... }`) under `dir`.
+ * `user`: the workers' user when run as root (nginx's default is nobody), as Debian's `user www-data;`.
+ */
+export async function startNginx(dir: string, site: string, port: number, options: { user?: string } = {}): Promise<RunningNginx> {
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const config = join(dir, 'nginx.conf');
   writeFileSync(
     config,
-    `worker_processes 1;
+    `${options.user && process.getuid?.() === 0 ? `user ${options.user};\n` : ''}worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/logs/error.log warn;
 events { worker_connections 256; }

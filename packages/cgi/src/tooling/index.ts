@@ -6,59 +6,26 @@
  * (mod_cgid) and a lighttpd config (mod_cgi), each running app.cgi for every path.
  * Build-time code: never imported by the runtime entry.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { AdaptError, checkResolvedSettings, checks, type AdaptTarget, type BuildArtifact, type SettingsSchema, scheduleCrontab, type TargetContext } from '@adapt/core';
+import { artifactWriter, commonjsShimSource, copyStaticFolder } from '@adapt/node/target';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdaptError, checkResolvedSettings, type AdaptTarget, type BuildArtifact, type SettingsSchema, scheduleCrontab, type TargetContext } from '@adapt/core';
+import { frontServerSettings, frontServerSettingsSchema, type FrontServerSettings } from '@adapt/fastcgi/target';
 import { apacheCgiSite, lighttpdCgiConfig } from './configs.js';
 
 export { apacheCgiSite, lighttpdCgiConfig } from './configs.js';
 
-export interface CgiTargetSettings {
-  /** Where the build folder is installed on the server. Default /srv/<app name>. */
-  installDir: string;
-  /** Absolute path of node on the server (app.cgi's #! line). Default /usr/bin/node. */
-  nodePath: string;
-  /** The front server's listen values (nginx style). Default ["80", "[::]:80"]. */
-  listen: string[];
-  /** Server names. Default: the `domain` setting, else `_` (any). */
-  serverName: string;
-  static: string | undefined;
-  bodyLimit: number | undefined;
-}
-
-const absolutePath = /^\/[^\s"'\\;%$|]*$/;
+/** The cgi target's settings: the ones every target behind a classic front server shares (@adapt/fastcgi's settings.ts). */
+export type CgiTargetSettings = FrontServerSettings;
 
 export const cgiSettingsSchema: SettingsSchema = {
-  installDir: {
-    check: checks.matches(absolutePath, 'an absolute path without spaces, quotes or $'),
-    description: 'Where the build folder is installed on the server.',
-    example: '"/srv/shop"',
-  },
-  nodePath: { check: checks.matches(absolutePath, 'an absolute path'), description: "Absolute path of node on the server (app.cgi's #! line).", example: '"/usr/bin/node"' },
-  listen: {
-    check: (value) => {
-      const list = Array.isArray(value) ? value : [value];
-      return list.length > 0 && list.every((item) => (typeof item === 'string' && /^[\w.:[\]]+$/.test(item)) || Number.isInteger(item))
-        ? undefined
-        : 'a listen value or a list of them, such as 80 or "127.0.0.1:8080"';
-    },
-    description: "The front server's listen values.",
-    example: '["80", "[::]:80"]',
-  },
-  serverName: { check: checks.matches(/^[\w.* -]+$/, 'one or more host names'), description: 'Host names the front server answers for.', example: '"shop.example.com"' },
+  ...frontServerSettingsSchema,
+  nodePath: { ...frontServerSettingsSchema.nodePath!, description: "Absolute path of node on the server (app.cgi's #! line)." },
 };
 
 export function cgiSettings(context: TargetContext): CgiTargetSettings {
-  const s = context.settings;
-  checkResolvedSettings(s, 'cgi', cgiSettingsSchema);
-  return {
-    installDir: (s.installDir as string | undefined) ?? `/srv/${context.appName}`,
-    nodePath: (s.nodePath as string | undefined) ?? '/usr/bin/node',
-    listen: s.listen === undefined ? ['80', '[::]:80'] : (Array.isArray(s.listen) ? s.listen : [s.listen]).map(String),
-    serverName: (s.serverName as string | undefined) ?? (typeof s.domain === 'string' ? s.domain : '_'),
-    static: typeof s.static === 'string' ? s.static : undefined,
-    bodyLimit: typeof s.bodyLimit === 'number' ? s.bodyLimit : undefined,
-  };
+  checkResolvedSettings(context.settings, 'cgi', cgiSettingsSchema);
+  return frontServerSettings(context);
 }
 
 function entrySource(importApp: string, settings: CgiTargetSettings): string {
@@ -90,18 +57,17 @@ process.exit(code);
 
 /** app.cgi: what the web server executes, CommonJS (Node loads the .cgi extension as such). */
 function scriptSource(settings: CgiTargetSettings): string {
-  return `#!${settings.nodePath}
-'use strict';
-// written by adapt build --target cgi: the web server runs this file for each request;
-// it import()s server.mjs, which answers the one request in the environment and stdin.
-const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
-import(pathToFileURL(join(__dirname, 'server.mjs')).href).catch((error) => {
-  process.stdout.write('Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nthe app failed to start\\n');
-  console.error('adapt: the app failed to start:', error && error.message ? error.message : error);
-  process.exitCode = 1;
-});
-`;
+  return commonjsShimSource({
+    bundleFile: 'server.mjs',
+    shebang: settings.nodePath,
+    comment: [
+      'written by adapt build --target cgi: the web server runs this file for each request;',
+      'it import()s server.mjs, which answers the one request in the environment and stdin.',
+    ],
+    failureMessage: 'adapt: the app failed to start:',
+    beforeFailureLog: ["process.stdout.write('Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nthe app failed to start\\n');"],
+    afterFailureLog: ['process.exitCode = 1;'],
+  });
 }
 
 export const cgiTarget: AdaptTarget = {
@@ -114,21 +80,12 @@ export const cgiTarget: AdaptTarget = {
   },
   async package(context: TargetContext): Promise<BuildArtifact[]> {
     const settings = cgiSettings(context);
-    const artifacts: BuildArtifact[] = [];
-    const write = (path: string, text: string, description: string) => {
-      writeFileSync(join(context.outDir, path), text);
-      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
-    };
+    const { artifacts, write } = artifactWriter(context);
     write('app.cgi', scriptSource(settings), 'the CGI script: it import()s server.mjs');
     chmodSync(join(context.outDir, 'app.cgi'), 0o755);
     let staticEntries: string[] | undefined;
     if (settings.static) {
-      const source = resolve(context.cwd, settings.static);
-      if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
-      }
-      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
-      staticEntries = readdirSync(join(context.outDir, 'static')).sort();
+      staticEntries = copyStaticFolder(context, settings.static).entries;
     } else {
       mkdirSync(join(context.outDir, 'static'), { recursive: true }); // lighttpd's document-root, empty
     }
@@ -137,6 +94,12 @@ export const cgiTarget: AdaptTarget = {
     const crontab = scheduleCrontab(await context.readAppManifest(), { target: 'cgi', installDir: settings.installDir, nodePath: settings.nodePath });
     if (crontab) write('adapt.crontab', crontab, "the app's schedules as cron lines (this target has no scheduler of its own)");
     return artifacts;
+  },
+  /** A CGI app has no process of its own to start: the web server runs app.cgi once per request. */
+  async start(context: TargetContext) {
+    throw new AdaptError('START_UNSUPPORTED', `a CGI app has no long-running process to start: the web server runs ${join(context.outDir, 'app.cgi')} once per request`, {
+      hint: 'install apache-site.conf (mod_cgid) or lighttpd.conf (mod_cgi) from the build folder as their headers say; to serve the app locally: adapt start --target fastcgi, or --target node',
+    });
   },
 };
 

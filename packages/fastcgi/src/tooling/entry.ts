@@ -2,13 +2,13 @@
  * The source of server.mjs for the fastcgi target: the app served by serveFastcgi() on a unix
  * socket (FCGI_SOCKET, mode FCGI_SOCKET_MODE, octal), a TCP port (FCGI_PORT), or the listening
  * socket a spawning server passes on fd 0 (FCGI_FD=0, set by fastcgi-spawn.sh), with the
- * build's settings as defaults; SIGTERM and SIGINT close it after the requests in flight.
+ * build's settings as defaults (sendFile's mode and roots too; SEND_FILE_MODE overrides the mode); SIGTERM and SIGINT close it after the requests in flight.
  */
 import type { FastcgiTargetSettings } from './settings.js';
 
 export function fastcgiEntrySource(importApp: string, settings: FastcgiTargetSettings, appName: string): string {
-  const defaults = { socket: settings.socket, port: settings.port ?? null, bodyLimit: settings.bodyLimit ?? null };
-  return `import { runTaskCommand } from '@adapt/core';
+  const defaults = { socket: settings.socket, port: settings.port ?? null, bodyLimit: settings.bodyLimit ?? null, sendFile: settings.sendFile ?? null };
+  return `import { configureSendFile, runTaskCommand } from '@adapt/core';
 import { serveFastcgi } from '@adapt/fastcgi';
 import * as appModule from ${JSON.stringify(importApp)};
 
@@ -43,6 +43,12 @@ if (env.FCGI_FD) {
   options.port = defaults.port;
 }
 if (defaults.bodyLimit !== null) options.bodyLimit = defaults.bodyLimit;
+// sendFile(): the build's mode and roots (relative roots: from the working folder); SEND_FILE_MODE overrides the mode
+try {
+  configureSendFile(defaults.sendFile ?? undefined);
+} catch (error) {
+  fail(String(error.message).replace(/^adapt: /, ''));
+}
 const server = await serveFastcgi(app, options).catch((error) => fail(String(error?.message ?? error).replace(/^adapt: /, '')));
 console.log(${JSON.stringify(`adapt: ${appName} serving FastCGI on `)} + server.address);
 let stopping = false;

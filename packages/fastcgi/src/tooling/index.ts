@@ -5,15 +5,21 @@
  * (mod_proxy_fcgi) and a lighttpd config to a running app; an Apache vhost (mod_fcgid) and a
  * lighttpd config (bin-path) that start it themselves through fastcgi-spawn.sh. Build-time code: never imported by the runtime entry.
  */
-import { chmodSync, cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, scheduleCrontab, type TargetContext } from '@adapt/core';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AdaptTarget, type BuildArtifact, type BuiltBundle, scheduleCrontab, type TargetContext } from '@adapt/core';
+import { artifactWriter, copyStaticFolder } from '@adapt/node/target';
 import { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
 import { fastcgiEntrySource, spawnScriptSource } from './entry.js';
 import { fastcgiSettings, fastcgiSettingsSchema } from './settings.js';
+import { startFastcgi } from './start.js';
+import { fastcgiSupervisordProgram } from './supervisord.js';
+import { fastcgiSystemdUnit } from './systemd.js';
 
 export { apacheFastcgiSite, apacheFcgidSite, lighttpdFastcgiConfig, lighttpdSpawnConfig, nginxFastcgiSite } from './configs.js';
-export { fastcgiSettings, fastcgiSettingsSchema, type FastcgiTargetSettings } from './settings.js';
+export { fastcgiSettings, fastcgiSettingsSchema, frontServerSettings, frontServerSettingsSchema, type FastcgiTargetSettings, type FrontServerSettings } from './settings.js';
+export { fastcgiSupervisordProgram } from './supervisord.js';
+export { fastcgiSystemdUnit } from './systemd.js';
 
 export const fastcgiTarget: AdaptTarget = {
   name: 'fastcgi',
@@ -31,23 +37,21 @@ export const fastcgiTarget: AdaptTarget = {
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
     const settings = fastcgiSettings(context);
-    const artifacts: BuildArtifact[] = [];
-    const write = (path: string, text: string, description: string) => {
-      writeFileSync(join(context.outDir, path), text);
-      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
-    };
+    const { artifacts, write } = artifactWriter(context);
     const manifest = { name: context.appName, private: true, type: 'module', engines: { node: '>=20' }, scripts: { start: 'node server.mjs' } };
     write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');
     let staticEntries: string[] | undefined;
     if (settings.static) {
-      const source = resolve(context.cwd, settings.static);
-      if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
-      }
-      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
-      staticEntries = readdirSync(join(context.outDir, 'static')).sort();
-      artifacts.push({ path: 'static', bytes: folderBytes(join(context.outDir, 'static')), description: 'static files (served by the front server)' });
+      const copied = copyStaticFolder(context, settings.static);
+      staticEntries = copied.entries;
+      artifacts.push({ path: 'static', bytes: copied.bytes, description: 'static files (served by the front server)' });
     }
+    write(`${settings.serviceName}.service`, fastcgiSystemdUnit(settings, context.appName), 'systemd unit: the app as a service on its socket');
+    write(
+      `${settings.serviceName}.fcgi-program.conf`,
+      fastcgiSupervisordProgram(settings, context.appName),
+      'supervisord fcgi-program: supervisord opens the socket, the app gets it on fd 0',
+    );
     write('nginx-site.conf', nginxFastcgiSite(settings, context.appName, staticEntries !== undefined), 'nginx site: fastcgi_pass over a keepalive upstream');
     write('apache-site.conf', apacheFastcgiSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_fcgi');
     write('lighttpd.conf', lighttpdFastcgiConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_fastcgi, streamed answers');
@@ -60,15 +64,7 @@ export const fastcgiTarget: AdaptTarget = {
     context.log.debug(`fastcgi: ${bundle.file} serves FastCGI on ${settings.port ? `127.0.0.1:${settings.port}` : settings.socket}`);
     return artifacts;
   },
+  start: startFastcgi,
 };
-
-function folderBytes(folder: string): number {
-  let total = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
-  }
-  return total;
-}
 
 export default fastcgiTarget;

@@ -4,6 +4,7 @@
  * interceptor loads with require() and which import()s the bundle. require() of an ES module with
  * top-level await fails (ERR_REQUIRE_ASYNC_MODULE); import() from CommonJS does not.
  */
+import { commonjsShimSource } from '@adapt/node/target';
 import type { IisnodeTargetSettings } from './settings.js';
 import { bundleFile } from './web-config.js';
 
@@ -35,16 +36,14 @@ console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
 
 /** index.cjs: what web.config names and iisnode require()s. */
 export function shimSource(): string {
-  return `'use strict';
-// written by adapt build --target iisnode. iisnode's interceptor loads this file with require();
-// the app is an ES module (it may use top-level await), so it is import()ed from here.
-const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
-
-import(pathToFileURL(join(__dirname, ${JSON.stringify(bundleFile)})).href).catch((error) => {
-  console.error('adapt: the app failed to start:', error && error.message ? error.message : error);
-  process.exitCode = 1;
-  setTimeout(() => process.exit(1), 100).unref();
-});
-`;
+  return commonjsShimSource({
+    bundleFile,
+    comment: [
+      "written by adapt build --target iisnode. iisnode's interceptor loads this file with require();",
+      'the app is an ES module (it may use top-level await), so it is import()ed from here.',
+    ],
+    before: [''],
+    failureMessage: 'adapt: the app failed to start:',
+    afterFailureLog: ['process.exitCode = 1;', 'setTimeout(() => process.exit(1), 100).unref();'],
+  });
 }

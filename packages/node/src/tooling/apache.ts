@@ -17,6 +17,13 @@ export function apacheAddresses(listen: readonly string[]): string[] {
   return [...new Set(addresses)];
 }
 
+/** `ServerName` and `ServerAlias` lines from a server_name value; none for `_` (any name). */
+export function apacheServerNames(serverName: string): string[] {
+  if (serverName === '_') return [];
+  const [name, ...aliases] = serverName.split(/\s+/);
+  return [`    ServerName ${name}`, ...aliases.map((alias) => `    ServerAlias ${alias}`)];
+}
+
 /** The app's address as the proxy reaches it (a wildcard listen address becomes loopback). */
 export function backendAddress(settings: NodeTargetSettings): string {
   const host = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host === '::' ? '[::1]' : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
@@ -33,15 +40,7 @@ export function apacheSite(settings: NodeTargetSettings, appName: string, static
     '#   sudo apache2ctl configtest && sudo systemctl reload apache2',
     '',
     `<VirtualHost ${addresses.join(' ')}>`,
-    ...(settings.serverName === '_'
-      ? []
-      : [
-          `    ServerName ${settings.serverName.split(/\s+/)[0]}`,
-          ...settings.serverName
-            .split(/\s+/)
-            .slice(1)
-            .map((alias) => `    ServerAlias ${alias}`),
-        ]),
+    ...apacheServerNames(settings.serverName),
     // Without it Apache answers 404 to any %2F in the path before the proxy sees it.
     '    AllowEncodedSlashes NoDecode',
     // 0 lets every body through to the app, which answers 413 itself with its own limit.

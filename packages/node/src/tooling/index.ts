@@ -3,14 +3,15 @@
  * package.json, a systemd unit, an nginx site, the static folder) and how `adapt start` runs it.
  * Build-time code: never imported by the runtime entry.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { AdaptError, type AdaptTarget, type BuildArtifact, type BuiltBundle, type TargetContext } from '@adapt/core';
+import type { AdaptTarget, BuildArtifact, BuiltBundle, TargetContext } from '@adapt/core';
+import { artifactWriter, copyStaticFolder } from './build-output.js';
 import { serverEntrySource } from './entry.js';
 import { apacheSite } from './apache.js';
 import { lighttpdConfig } from './lighttpd.js';
 import { nginxSite } from './nginx.js';
-import { apachePassengerSite, passengerShimSource, passengerStartupFile } from './passenger.js';
+import { apachePassengerSite, passengerEnvironment, passengerShimSource, passengerStartupFile } from './passenger.js';
 import { nodeSettings, nodeSettingsSchema } from './settings.js';
 import { startServer } from './start.js';
 import { supervisordProgram, systemdUnit } from './systemd.js';
@@ -18,16 +19,20 @@ import { runNodeTask } from './run-task.js';
 import { defaultDaemonTask, supervisordDaemonProgram, systemdDaemonUnit } from './daemon-files.js';
 import { systemdScheduleUnits } from './systemd-timers.js';
 
-export { apacheSite } from './apache.js';
-export { lighttpdConfig } from './lighttpd.js';
+export { apacheAddresses, apacheServerNames, apacheSite } from './apache.js';
+export { artifactWriter, copyStaticFolder, folderBytes } from './build-output.js';
+export { lighttpdConfig, lighttpdSockets, lighttpdStreaming, staticNamesPattern } from './lighttpd.js';
 export { nginxSite } from './nginx.js';
-export { apachePassengerSite, passengerShimSource } from './passenger.js';
-export { supervisordProgram, systemdUnit } from './systemd.js';
+export { apacheSendFileLines, lighttpdSendFileOptions, sendFileFolders, sendFileLocations, type SendFileConfig } from './send-file.js';
+export { commonjsShimSource, type CommonjsShim } from './commonjs-shim.js';
+export { apachePassengerSite, passengerEnvironment, passengerShimSource } from './passenger.js';
+export { environmentValue, supervisordEnvironment, supervisordLifecycle, supervisordProgram, systemdLifecycle, systemdSandbox, systemdService, systemdUnit } from './systemd.js';
 export { runNodeTask, readUnitEnvironment, readEnvironmentFile } from './run-task.js';
 export { defaultDaemonTask, supervisordDaemonProgram, systemdDaemonUnit } from './daemon-files.js';
 export { superviseDaemonTask, type DaemonTask, type DaemonTaskOptions } from './daemon-task.js';
 export { onCalendar, systemdScheduleUnits } from './systemd-timers.js';
 export { nodeSettings, nodeSettingsSchema, type NodeTargetSettings } from './settings.js';
+export { watchOutput } from './start.js';
 
 /**
  * The oldest Node the built server runs on. The server runs on whatever Node the machine has, not
@@ -53,11 +58,7 @@ export const nodeTarget: AdaptTarget = {
   },
   async package(context: TargetContext, bundle: BuiltBundle): Promise<BuildArtifact[]> {
     const settings = nodeSettings(context);
-    const artifacts: BuildArtifact[] = [];
-    const write = (path: string, text: string, description: string) => {
-      writeFileSync(join(context.outDir, path), text);
-      artifacts.push({ path, bytes: Buffer.byteLength(text), description });
-    };
+    const { artifacts, write } = artifactWriter(context);
     const manifest = {
       name: context.appName,
       private: true,
@@ -67,18 +68,12 @@ export const nodeTarget: AdaptTarget = {
     };
     write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: module and the start script');
     let hasStatic = false;
+    let staticEntries: string[] | undefined;
     if (settings.static) {
-      const source = resolve(context.cwd, settings.static);
-      if (!existsSync(source) || !statSync(source).isDirectory()) {
-        throw new AdaptError('CONFIG_INVALID', `the static folder "${settings.static}" does not exist (${source})`, { hint: 'create it, or remove static from adapt.config.ts' });
-      }
-      cpSync(source, join(context.outDir, 'static'), { recursive: true, dereference: true });
+      const copied = copyStaticFolder(context, settings.static);
       hasStatic = true;
-      artifacts.push({
-        path: 'static',
-        bytes: folderBytes(join(context.outDir, 'static')),
-        description: `static files from ${relative(context.cwd, source) || '.'} (served by nginx)`,
-      });
+      staticEntries = copied.entries;
+      artifacts.push({ path: 'static', bytes: copied.bytes, description: `static files from ${relative(context.cwd, copied.source) || '.'} (served by nginx)` });
     }
     write(`${settings.serviceName}.service`, systemdUnit(settings, context.appName), 'systemd unit');
     // an app with a daemon task gets it beside the server: its own unit, and a second supervisord program
@@ -88,11 +83,10 @@ export const nodeTarget: AdaptTarget = {
     write(`${settings.serviceName}.supervisord.conf`, supervisord, 'supervisord program (instead of the systemd unit)');
     for (const file of systemdScheduleUnits(await context.readAppManifest(), settings, context.appName)) write(file.path, file.text, file.description);
     write('nginx-site.conf', nginxSite(settings, context.appName, hasStatic), 'nginx site: static files, the rest proxied');
-    const staticEntries = hasStatic ? readdirSync(join(context.outDir, 'static')).sort() : undefined;
     write('apache-site.conf', apacheSite(settings, context.appName, staticEntries), 'Apache vhost: mod_proxy_http with X-Forwarded-*');
     write('lighttpd.conf', lighttpdConfig(settings, context.appName, staticEntries), 'lighttpd config: mod_proxy with X-Forwarded-*');
     // Phusion Passenger: the same server.mjs, started by Apache through a CommonJS shim.
-    write(passengerStartupFile, passengerShimSource('server.mjs'), 'CommonJS shim: Passenger require()s it, it import()s server.mjs');
+    write(passengerStartupFile, passengerShimSource('server.mjs', passengerEnvironment(settings)), 'CommonJS shim: Passenger require()s it, it import()s server.mjs');
     if (!hasStatic) mkdirSync(join(context.outDir, 'static'), { recursive: true }); // Passenger's DocumentRoot, empty
     write('apache-passenger.conf', apachePassengerSite(settings, context.appName), 'Apache vhost: the app under Phusion Passenger');
     context.log.debug(`node: ${bundle.file} listens on $PORT (unit: ${settings.host}:${settings.port})`);
@@ -111,14 +105,5 @@ export const nodeTarget: AdaptTarget = {
   },
   start: startServer,
 };
-
-function folderBytes(folder: string): number {
-  let total = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
-  }
-  return total;
-}
 
 export default nodeTarget;

@@ -19,6 +19,27 @@ export function lighttpdSockets(listen: readonly string[]): string[] {
   ];
 }
 
+/**
+ * The server lines every lighttpd config of adapt's starts with (node, fastcgi, cgi): the app's
+ * answer streamed to the client as it comes, and its failure as a cut connection (else lighttpd
+ * buffers it and presents a truncated body as complete); the request body streamed to the app
+ * unless `requestBody` is false (CGI); %2F kept as %2F on its way (lighttpd's default, said
+ * explicitly); the body limit in KiB.
+ */
+export function lighttpdStreaming(bodyLimit: number | undefined, requestBody = true): string[] {
+  return [
+    'server.stream-response-body = 1',
+    ...(requestBody ? ['server.stream-request-body = 1'] : []),
+    'server.http-parseopts = ( "url-path-2f-decode" => "disable" )',
+    ...(bodyLimit ? [`server.max-request-size = ${Math.ceil(bodyLimit / 1024)}`] : []),
+  ];
+}
+
+/** The static folder's top-level names as one regex alternation, escaped for a lighttpd or Apache pattern. */
+export function staticNamesPattern(entries: readonly string[]): string {
+  return entries.map((entry) => entry.replace(/[\\^$.*+?()[\]{}|"]/g, (c) => (c === '"' ? '\\"' : `\\${c}`))).join('|');
+}
+
 export function lighttpdConfig(settings: NodeTargetSettings, appName: string, staticEntries: readonly string[] | undefined): string {
   const [host, port] = splitBackend(backendAddress(settings));
   const proxy = [`proxy.server = ( "" => ( ( "host" => "${host}", "port" => ${port} ) ) )`, 'proxy.forwarded = ( "for" => 1, "proto" => 1, "host" => 1 )'];
@@ -31,18 +52,13 @@ export function lighttpdConfig(settings: NodeTargetSettings, appName: string, st
     'server.modules += ( "mod_setenv", "mod_proxy" )',
     // lighttpd is the edge: mod_proxy appends to the client's X-Forwarded-For, so drop it first.
     'setenv.set-request-header = ( "X-Forwarded-For" => "" )',
-    // Stream the app's answer to the client as it comes (and its failure as a cut connection).
-    'server.stream-response-body = 1',
-    'server.stream-request-body = 1',
-    // %2F stays %2F on its way to the app (lighttpd's default, said explicitly).
-    'server.http-parseopts = ( "url-path-2f-decode" => "disable" )',
-    ...(settings.bodyLimit ? [`server.max-request-size = ${Math.ceil(settings.bodyLimit / 1024)}`] : []),
+    ...lighttpdStreaming(settings.bodyLimit),
     '',
   ];
   for (const socket of lighttpdSockets(settings.listen)) {
     lines.push(`$SERVER["socket"] == "${socket}" {`);
     if (hasStatic) {
-      const names = staticEntries.map((entry) => entry.replace(/[\\^$.*+?()[\]{}|"]/g, (c) => (c === '"' ? '\\"' : `\\${c}`))).join('|');
+      const names = staticNamesPattern(staticEntries);
       lines.push(
         `    server.document-root = "${settings.installDir}/static"`,
         "    # The static folder's top-level entries are served by lighttpd; everything else goes to the app.",

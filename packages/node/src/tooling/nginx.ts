@@ -3,8 +3,10 @@
  * .gz when present), everything else proxied to the app over a keepalive upstream with
  * X-Forwarded-For/-Proto/-Host set, which the app trusts (TRUST_PROXY=1 in the unit).
  */
-import { defaultInternalPrefix } from '@adapt/core';
+import { sendFileLocations } from './send-file.js';
 import type { NodeTargetSettings } from './settings.js';
+
+export { sendFileLocations } from './send-file.js';
 
 export function nginxSite(settings: NodeTargetSettings, appName: string, hasStatic: boolean): string {
   const id = appName.replace(/[^a-zA-Z0-9]/g, '_');
@@ -73,17 +75,4 @@ export function nginxSite(settings: NodeTargetSettings, appName: string, hasStat
   }
   lines.push(...sendFileLocations(settings), '}', '');
   return lines.join('\n');
-}
-
-/** sendFile() with X-Accel-Redirect: root n is the internal location `<prefix>/<n>/` (relative roots: inside installDir). */
-export function sendFileLocations(settings: NodeTargetSettings): string[] {
-  const sendFile = settings.sendFile;
-  if (sendFile?.mode !== 'x-accel-redirect') return [];
-  const prefix = (sendFile.internalPrefix ?? defaultInternalPrefix).replace(/\/+$/, '');
-  const lines = ['', '    # sendFile(): the app answers X-Accel-Redirect and nginx sends the file from these folders.'];
-  sendFile.roots.forEach((root, index) => {
-    const folder = (root.startsWith('/') ? root : `${settings.installDir}/${root.replace(/^\.\//, '')}`).replace(/\/+$/, '');
-    lines.push(`    location ^~ ${prefix}/${index}/ {`, '        internal;', `        alias ${folder}/;`, '    }');
-  });
-  return lines;
 }

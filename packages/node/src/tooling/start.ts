@@ -7,7 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AdaptError, type StartOptions, type TargetContext } from '@adapt/core';
 import { superviseDaemonTask } from './daemon-task.js';
 import { nodeSettings } from './settings.js';
@@ -35,19 +37,7 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
   // --with-daemon [task]: the daemon task beside the server, with its environment
   const task = typeof options.withDaemon === 'string' ? options.withDaemon : undefined;
   const daemon = task ? superviseDaemonTask({ server, task, cwd: context.outDir, env, log: context.log, stdout: sink, graceSeconds: settings.stopTimeout }) : undefined;
-  let pending = '';
-  let announced = false;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    sink.write(chunk);
-    if (announced) return;
-    pending += chunk.toString('utf8');
-    const match = /listening on (\S+)/.exec(pending);
-    if (match) {
-      announced = true;
-      pending = '';
-      options.onListening?.(match[1]);
-    } else if (pending.length > 65536) pending = pending.slice(-1024);
-  });
+  watchOutput(child.stdout!, sink, /listening on (\S+)/, (match) => options.onListening?.(match[1]!));
   return new Promise<void>((resolve, reject) => {
     let signalled: NodeJS.Signals | undefined;
     const forward = (signal: NodeJS.Signals) => {
@@ -79,6 +69,23 @@ export function startServer(context: TargetContext, options: StartOptions): Prom
   });
 }
 
+/** Passes a child's output on to `sink`, calling `onMatch` once, with the first match of `pattern` (the fastcgi target's start too). */
+export function watchOutput(output: Readable, sink: NodeJS.WritableStream, pattern: RegExp, onMatch: (match: RegExpExecArray) => void): void {
+  let pending = '';
+  let announced = false;
+  output.on('data', (chunk: Buffer) => {
+    sink.write(chunk);
+    if (announced) return;
+    pending += chunk.toString('utf8');
+    const match = pattern.exec(pending);
+    if (match) {
+      announced = true;
+      pending = '';
+      onMatch(match);
+    } else if (pending.length > 65536) pending = pending.slice(-1024);
+  });
+}
+
 /** `adapt start --daemon`: where the detached server writes; the CLI keeps the pid file. */
 interface DaemonFiles {
   out: string;
@@ -86,29 +93,57 @@ interface DaemonFiles {
   onSpawned?(pid: number): void;
 }
 
+/** Opens the daemon's listening socket here (a taken port fails before anything starts). */
+function openListener(port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const listener = createServer();
+    listener.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new AdaptError('PORT_IN_USE', `port ${port} on ${host} is already in use`, { hint: 'choose another port', cause: error }) : error),
+    );
+    listener.listen({ port, host }, () => resolve(listener));
+  });
+}
+
 /**
  * Starts server.mjs detached (its own session, output appended to the log files) as a supervising
  * cluster primary (ADAPT_SUPERVISE=1, so SIGHUP restarts it without downtime), and resolves once
- * it listens; rejects with its error output if it exits first.
+ * it listens; rejects with its error output if it exits first. The listening socket is opened
+ * here and handed on as fd 3 (ADAPT_LISTEN_FD=3), so that `adapt restart` can replace the primary
+ * itself: each primary hands the same socket to the next, and no connection is refused.
  */
-function startDaemon(server: string, context: TargetContext, options: StartOptions, files: DaemonFiles): Promise<void> {
+async function startDaemon(server: string, context: TargetContext, options: StartOptions, files: DaemonFiles): Promise<void> {
   const settings = nodeSettings(context);
+  const listener = await openListener(options.port, options.host);
+  // the socket's descriptor (libuv's, on POSIX); -1 on Windows, where the primary listens itself
+  const fd = (listener as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  const port = (listener.address() as AddressInfo).port;
   const from = existsSync(files.out) ? statSync(files.out).size : 0;
   const errFrom = existsSync(files.err) ? statSync(files.err).size : 0;
   const out = openSync(files.out, 'a');
   const err = openSync(files.err, 'a');
+  const handOn = fd >= 0;
   const child = spawn(process.execPath, [server], {
     cwd: context.outDir,
-    stdio: ['ignore', out, err],
+    stdio: handOn ? ['ignore', out, err, fd] : ['ignore', out, err],
     detached: true,
-    env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', ...settings.env, PORT: String(options.port), HOST: options.host, ADAPT_SUPERVISE: '1' },
+    env: {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      ...settings.env,
+      PORT: String(handOn ? port : options.port),
+      HOST: options.host,
+      ADAPT_SUPERVISE: '1',
+      ...(handOn ? { ADAPT_LISTEN_FD: '3' } : {}),
+    },
   });
   closeSync(out);
   closeSync(err);
+  // the child holds its own copy of the socket now
+  await new Promise((resolve) => listener.close(resolve));
   child.unref();
   if (child.pid !== undefined) files.onSpawned?.(child.pid);
   const since = (file: string, offset: number) => (existsSync(file) ? readFileSync(file).subarray(offset).toString('utf8') : '');
-  return new Promise<void>((resolve, reject) => {
+  return await new Promise<void>((resolve, reject) => {
     let exited: string | undefined;
     child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
     child.once('error', (error) => (exited = error.message));

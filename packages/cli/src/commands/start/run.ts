@@ -48,6 +48,8 @@ export async function runStart(options: StartOptions, output: Output): Promise<v
   await start(context, {
     port,
     host: options.host,
+    // whether the port was asked for (--port or $PORT), not the default: the fastcgi target then serves TCP, not its socket
+    ...(options.port !== undefined || portFromEnv(process.env.PORT) !== undefined ? { portGiven: true } : {}),
     ...(options.source !== undefined ? { source: options.source } : {}),
     ...(options.runtimeApi ? { runtimeApi: true } : {}),
     ...(withDaemon !== undefined ? { withDaemon } : {}),
