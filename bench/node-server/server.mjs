@@ -63,7 +63,7 @@ const servers = {
   async fastify() {
     const fastify = (await importPeer('fastify')).default({ logger: false });
     fastify.get('/', async () => 'Hello');
-    fastify.get('/stream', (request, reply) => {
+    fastify.get('/stream', (_request, reply) => {
       let sent = 0;
       const body = new Readable({
         read() {

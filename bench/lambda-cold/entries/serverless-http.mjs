@@ -3,5 +3,5 @@ import express from 'express';
 import serverless from 'serverless-http';
 
 const app = express();
-app.get('/', (req, res) => res.type('text/plain').send('Hello'));
+app.get('/', (_req, res) => res.type('text/plain').send('Hello'));
 export const handler = serverless(app);

@@ -9,7 +9,7 @@ export const label = 'serverless-http + express';
 export const role = 'peer';
 export function makeHandler() {
   const app = express();
-  app.get('/bin', (req, res) => {
+  app.get('/bin', (_req, res) => {
     res.set({ 'content-type': 'application/octet-stream', 'x-bench': 'yes', 'set-cookie': cookie }).send(binary);
   });
   app.get('/items/:id', (req, res) => {
