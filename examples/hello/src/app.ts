@@ -19,4 +19,13 @@ export default defineApp({
     }
     return new Response('Not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   },
+  // run one with `npx adapt run greet ada`; never reachable over HTTP
+  tasks: {
+    greet: {
+      description: 'print a greeting (the first argument is the name)',
+      run: ([name = 'world'], context) => ({ greeting: `Hello, ${name}!`, platform: context.platform }),
+    },
+  },
+  // `adapt deploy` creates it where the platform schedules (EventBridge Scheduler, Cloud Scheduler, systemd timers, cron)
+  schedules: { 'morning-greeting': { cron: '0 8 * * 1-5', task: 'greet', args: ['team'], timezone: 'Europe/Paris' } },
 });
