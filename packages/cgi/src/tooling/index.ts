@@ -6,7 +6,7 @@
  * (mod_cgid) and a lighttpd config (mod_cgi), each running app.cgi for every path.
  * Build-time code: never imported by the runtime entry.
  */
-import { artifactWriter, commonjsShimSource, copyStaticFolder } from '@adapt/node/target';
+import { appEntryLines, artifactWriter, commonjsShimSource, copyStaticFolder } from '@adapt/node/target';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdaptError, checkResolvedSettings, type AdaptTarget, type BuildArtifact, type SettingsSchema, scheduleCrontab, type TargetContext } from '@adapt/core';
@@ -33,14 +33,11 @@ function entrySource(importApp: string, settings: CgiTargetSettings): string {
 import { runCgi } from '@adapt/fastcgi';
 import * as appModule from ${JSON.stringify(importApp)};
 
-const app = appModule.default ?? appModule.app;
-if (app === undefined) {
-  process.stdout.write('Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nthe app module exports no app\\n');
-  console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
-  process.exit(1);
-}
-// node server.mjs run <task> [args...] runs a task; never under a web server, which may pass a query's words as argv (RFC 3875 4.4)
-if (process.argv[2] === 'run' && !process.env.GATEWAY_INTERFACE && !process.env.REQUEST_METHOD) process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'cgi' }));
+${appEntryLines(importApp, 'cgi', {
+  onMissingApp: "  process.stdout.write('Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nthe app module exports no app\\n');\n",
+  runCondition: '!process.env.GATEWAY_INTERFACE && !process.env.REQUEST_METHOD',
+  runComment: "node server.mjs run <task> [args...] runs a task; never under a web server, which may pass a query's words as argv (RFC 3875 4.4)",
+})}
 const code = await runCgi(app, { exit: false${settings.bodyLimit ? `, bodyLimit: ${settings.bodyLimit}` : ''} });
 // mod_cgid hands the script its socket to Apache as stdin and stdout: exiting with request body
 // left unread resets that socket, and Apache drops the answer. Read what the app left.

@@ -4,6 +4,7 @@
  * socket a spawning server passes on fd 0 (FCGI_FD=0, set by fastcgi-spawn.sh), with the
  * build's settings as defaults (sendFile's mode and roots too; SEND_FILE_MODE overrides the mode); SIGTERM and SIGINT close it after the requests in flight.
  */
+import { appEntryLines } from '@adapt/node/target';
 import type { FastcgiTargetSettings } from './settings.js';
 
 export function fastcgiEntrySource(importApp: string, settings: FastcgiTargetSettings, appName: string): string {
@@ -13,13 +14,7 @@ import { serveFastcgi } from '@adapt/fastcgi';
 import * as appModule from ${JSON.stringify(importApp)};
 
 const defaults = ${JSON.stringify(defaults)};
-const app = appModule.default ?? appModule.app;
-if (app === undefined) {
-  console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
-  process.exit(1);
-}
-// node server.mjs run <task> [args...]: runs one of the app's tasks instead of serving
-if (process.argv[2] === 'run') process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'fastcgi' }));
+${appEntryLines(importApp, 'fastcgi')}
 const env = process.env;
 function fail(message) {
   console.error('adapt: ' + message);

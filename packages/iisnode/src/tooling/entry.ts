@@ -4,7 +4,7 @@
  * interceptor loads with require() and which import()s the bundle. require() of an ES module with
  * top-level await fails (ERR_REQUIRE_ASYNC_MODULE); import() from CommonJS does not.
  */
-import { commonjsShimSource } from '@adapt/node/target';
+import { appEntryLines, commonjsShimSource } from '@adapt/node/target';
 import type { IisnodeTargetSettings } from './settings.js';
 import { bundleFile } from './web-config.js';
 
@@ -22,13 +22,7 @@ export function serverEntrySource(importApp: string, settings: IisnodeTargetSett
 import { serveIisnode } from '@adapt/iisnode';
 import * as appModule from ${JSON.stringify(importApp)};
 
-const app = appModule.default ?? appModule.app;
-if (app === undefined) {
-  console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
-  process.exit(1);
-}
-// node server.mjs run <task> [args...]: runs one of the app's tasks instead of serving
-if (process.argv[2] === 'run') process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'iisnode' }));
+${appEntryLines(importApp, 'iisnode')}
 const server = await serveIisnode(app, ${JSON.stringify(options)});
 console.log(${JSON.stringify(`adapt: ${appName} listening on `)} + server.url);
 `;

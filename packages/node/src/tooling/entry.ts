@@ -3,6 +3,7 @@
  * (PORT, HOST, TRUST_PROXY, BODY_LIMIT, WORKERS, ADAPT_SUPERVISE, SEND_FILE_MODE), with the build's settings as defaults. A bad
  * variable stops the server at startup with the variable named.
  */
+import { appEntryLines } from './app-entry.js';
 import type { NodeTargetSettings } from './settings.js';
 
 export function serverEntrySource(importApp: string, settings: NodeTargetSettings, appName: string): string {
@@ -24,13 +25,7 @@ import { fileURLToPath } from 'node:url';
 import * as appModule from ${JSON.stringify(importApp)};
 
 const defaults = ${JSON.stringify(defaults)};
-const app = appModule.default ?? appModule.app;
-if (app === undefined) {
-  console.error(${JSON.stringify(`adapt: ${importApp} exports no app; export it as the default export (export default app)`)});
-  process.exit(1);
-}
-// node server.mjs run <task> [args...]: runs one of the app's tasks instead of serving
-if (process.argv[2] === 'run') process.exit(await runTaskCommand(app, process.argv.slice(3), { platform: 'node' }));
+${appEntryLines(importApp, 'node')}
 const env = process.env;
 function fail(message) {
   console.error('adapt: ' + message);

@@ -19,6 +19,7 @@ import { runNodeTask } from './run-task.js';
 import { defaultDaemonTask, supervisordDaemonProgram, systemdDaemonUnit } from './daemon-files.js';
 import { systemdScheduleUnits } from './systemd-timers.js';
 
+export { appEntryLines, type AppEntryOptions } from './app-entry.js';
 export { apacheAddresses, apacheServerNames, apacheSite } from './apache.js';
 export { artifactWriter, copyStaticFolder, folderBytes } from './build-output.js';
 export { lighttpdConfig, lighttpdSockets, lighttpdStreaming, staticNamesPattern } from './lighttpd.js';
