@@ -349,13 +349,32 @@ export function fillList(list: string[], init: unknown): boolean {
     return true;
   }
   const record = init as Record<string | symbol, unknown>;
-  for (const key of Reflect.ownKeys(record)) {
-    if (!Object.prototype.propertyIsEnumerable.call(record, key)) continue;
-    // an enumerable symbol key: the standard's TypeError, without reading `init` a second time
-    if (typeof key === 'symbol') new (standardClasses().Headers)({ [key]: '' });
-    if (!addPair(list, key, record[key])) return false;
+  if (isProxy(record)) {
+    // WebIDL's record conversion, step by step (a proxy's traps see every one): own keys, and for
+    // each its descriptor and, when enumerable, its value
+    for (const key of Reflect.ownKeys(record)) {
+      if (!propertyIsEnumerable.call(record, key)) continue;
+      if (typeof key === 'symbol') symbolKeyError(key);
+      if (!addPair(list, key, record[key])) return false;
+    }
+    return true;
   }
+  // any other object is read as undici reads it: the keys Object.keys gave at the start, each
+  // value read even if an earlier getter deleted its key, then a TypeError for any own symbol key
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) if (!addPair(list, keys[i], record[keys[i]])) return false;
+  const symbols = Object.getOwnPropertySymbols(record);
+  if (symbols.length > 0) symbolKeyError(symbols[0]);
   return true;
+}
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+const isProxy = (process.getBuiltinModule('node:util') as typeof import('node:util')).types.isProxy;
+
+/** A symbol key: the standard's TypeError, without reading `init` a second time. */
+function symbolKeyError(key: symbol): never {
+  new (standardClasses().Headers)({ [key]: '' });
+  throw new TypeError('a header name cannot be a symbol'); // not reached: the standard class throws
 }
 
 const arrayValues = Array.prototype[Symbol.iterator];

@@ -110,6 +110,42 @@ describe('a record init, step by step as the standard reads it', () => {
       expect(calls).toEqual(['b', 'a']);
     }
   });
+
+  // an object that is no proxy is read as undici reads it (Object.keys, then its symbols), which
+  // differs from WebIDL's steps only where a getter changes the object or a symbol key is hidden
+  it('a getter that deletes a later key, or adds one: the same pairs as the standard class', () => {
+    const init = () => {
+      const record: Record<string, unknown> = {
+        get a() {
+          delete record.b;
+          record.z = 'added';
+          return '1';
+        },
+        b: '2',
+        c: '3',
+      };
+      return record;
+    };
+    expect([...new Light(init())]).toEqual([...new Standard(init())]);
+  });
+
+  it('a symbol key, enumerable or hidden, throws the TypeError after every string key was read', () => {
+    for (const HeadersClass of [Standard, Light]) {
+      const calls: string[] = [];
+      const init = {
+        [Symbol('first')]: 'x',
+        get a() {
+          calls.push('a');
+          return '1';
+        },
+      };
+      expect(() => new HeadersClass(init)).toThrow(TypeError);
+      expect(calls).toEqual(['a']);
+      const hidden = { a: '1' };
+      Object.defineProperty(hidden, Symbol('hidden'), { value: 'y', enumerable: false });
+      expect(() => new HeadersClass(hidden)).toThrow(TypeError);
+    }
+  });
 });
 
 describe('a sequence init', () => {
