@@ -353,7 +353,7 @@ export function fillList(list: string[], init: unknown): boolean {
     // WebIDL's record conversion, step by step (a proxy's traps see every one): own keys, and for
     // each its descriptor and, when enumerable, its value
     for (const key of Reflect.ownKeys(record)) {
-      if (!propertyIsEnumerable.call(record, key)) continue;
+      if (!isEnumerableOwn.call(record, key)) continue;
       if (typeof key === 'symbol') symbolKeyError(key);
       if (!addPair(list, key, record[key])) return false;
     }
@@ -368,7 +368,7 @@ export function fillList(list: string[], init: unknown): boolean {
   return true;
 }
 
-const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+const isEnumerableOwn = Object.prototype.propertyIsEnumerable;
 const isProxy = (process.getBuiltinModule('node:util') as typeof import('node:util')).types.isProxy;
 
 /** A symbol key: the standard's TypeError, without reading `init` a second time. */
