@@ -26,7 +26,7 @@
 import { badRequest } from './errors.js';
 import { defineInspect, forwardByName, forwardToReal } from './forward.js';
 import { headersForwardingTo, installLightweightHeaders, isLightweightHeaders, toRealHeaders } from './lightweight-headers.js';
-import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
+import { installGlobal, installGlobalsTogether, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 import { isHex } from './token.js';
 
 export interface LightweightBody {
@@ -91,7 +91,7 @@ class LightweightRequest {
       this[urlKey] = url!;
       this[realKey] = undefined;
     } else {
-      prepare();
+      installLightweightRequest();
       load();
       // the standard class does the work (and throws the standard errors); a lightweight input gives its real one
       const real = new GlobalRequest(isLightweight(input) ? realRequest(input) : (input as RequestInfo), init as RequestInit | undefined);
@@ -277,17 +277,18 @@ function syncHeaders(from: Headers, to: Headers): void {
 
 let prepared = false;
 
-/** Installs the lightweight class as `Request` (and `Headers`, and `fetch` to match), once, without loading undici. */
-function prepare(): void {
+/**
+ * Installs the lightweight class as `Request` (and `Headers`, and `fetch` to match), once, without
+ * loading undici. `createLightweightRequest` does it on first use; `installLightweightResponse` with the rest.
+ */
+export function installLightweightRequest(): void {
   if (prepared) return;
   prepared = true;
   forwardByName<LightweightRequest>(LightweightRequest.prototype, requestMembers, realRequest);
   Object.defineProperty(LightweightRequest.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
   defineInspect<LightweightRequest>(LightweightRequest.prototype, inspectRequest);
-  installLightweightHeaders();
   const original = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   const nodeFetch = original?.value as typeof fetch;
-  installGlobal('Request', LightweightRequest);
   // undici reads its own private state from a Request (Node 24): `fetch(lazy)` must reach the real one
   const fetch = function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
@@ -298,7 +299,11 @@ function prepare(): void {
     }
   };
   Object.defineProperty(fetch, 'length', { value: nodeFetch?.length ?? 0 });
-  installGlobal('fetch', fetch);
+  installGlobalsTogether(() => {
+    installLightweightHeaders();
+    installGlobal('Request', LightweightRequest);
+    installGlobal('fetch', fetch);
+  });
 }
 
 /** The standard members the lightweight class hands to the real Request ("get " marks a getter). */
@@ -342,19 +347,19 @@ Object.defineProperty(LightweightRequest, 'length', { value: 1 }); // as the sta
 
 /** The lightweight Request class (named `Request`, installed as `globalThis.Request`), wired to the standard one. */
 export function lightweightRequestClass(): typeof Request {
-  prepare();
+  installLightweightRequest();
   return LightweightRequest as unknown as typeof Request;
 }
 
 /** The standard Request class, as it was before the lightweight one was installed. */
 export function standardRequestClass(): typeof Request {
-  prepare();
+  installLightweightRequest();
   return load();
 }
 
 /** Makes a lazy `Request` from a platform's input. */
 export function createLightweightRequest(input: LightweightRequestInput): Request {
-  prepare();
+  installLightweightRequest();
   const method = normalizeMethod(input.method);
   const url = normalizeRequestUrl(input.url);
   return new LightweightRequest(lazyToken, input, method, url) as unknown as Request;

@@ -27,7 +27,8 @@ import { describeValue } from './contract.js';
 import { HttpError } from './errors.js';
 import { defineInspect, forwardByName, forwardToReal } from './forward.js';
 import { fillList, headerList, headersForwardingTo, headersOver, installLightweightHeaders, isLightweightHeaders, switchToReal } from './lightweight-headers.js';
-import { installGlobal, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
+import { installLightweightRequest } from './lightweight-request.js';
+import { installGlobal, installGlobalsTogether, onStandardLoad, standardClasses, undiciLoaded } from './standard-classes.js';
 
 // The standard class, known once undici is loaded (standard-classes.ts): loading it costs
 // 45-65 ms, which an app using only what the lightweight classes answer never pays.
@@ -244,13 +245,20 @@ export function standardResponseClass(): typeof Response {
   return load();
 }
 
-/** Makes `new Response(...)` build the lightweight class everywhere in this process. Idempotent. */
+/**
+ * Makes `new Response(...)` build the lightweight class everywhere in this process, and installs
+ * the lightweight `Headers` and `Request` (with `fetch` to match) at the same time, in one go.
+ * Idempotent.
+ */
 export function installLightweightResponse(): void {
   prepare();
-  installLightweightHeaders();
   if (installed) return; // (reading globalThis.Response would load undici)
   installed = true;
-  installGlobal('Response', LightweightResponse);
+  installGlobalsTogether(() => {
+    installLightweightHeaders();
+    installLightweightRequest();
+    installGlobal('Response', LightweightResponse);
+  });
 }
 
 let installed = false;

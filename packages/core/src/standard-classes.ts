@@ -55,22 +55,71 @@ export function installGlobal(name: GlobalName, value: unknown): void {
     defineGlobal(name, value);
     return;
   }
+  if (batch !== undefined) {
+    batch.push(name);
+    return;
+  }
+  bind(name, value);
+  // real instances may already exist (a test runner, the app's own code): wire at once, it costs nothing then
+  if (undiciLoaded()) standardClasses();
+}
+
+/** Sets the script-level binding `name`, declaring it first; when a script of the app's declared that name already, installs the plain way. */
+function bind(name: GlobalName, value: unknown): void {
   let assign = bindings.get(name);
   if (assign === undefined) {
-    const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
     try {
-      assign = vm.runInThisContext(`let ${name}; (value) => { ${name} = value; }`, { filename: 'adapt-lightweight-globals' }) as (value: unknown) => void;
+      assign = declareBindings([name])[0];
     } catch {
-      // a script of the app's declared that name at its top level already: install the plain way
       standardClasses();
       defineGlobal(name, value);
       return;
     }
-    bindings.set(name, assign);
   }
   assign(value);
-  // real instances may already exist (a test runner, the app's own code): wire at once, it costs nothing then
+}
+
+/** The names `installGlobal` was given inside `installGlobalsTogether`, not installed yet. */
+let batch: GlobalName[] | undefined;
+
+/**
+ * Runs `install` (which calls `installGlobal`) and declares every binding it asked for in one
+ * script: each script costs Node a compile, and a cold start pays for every one.
+ */
+export function installGlobalsTogether(install: () => void): void {
+  if (batch !== undefined) return install();
+  const names: GlobalName[] = [];
+  batch = names;
+  try {
+    install();
+  } finally {
+    batch = undefined;
+  }
+  if (loaded !== undefined) return; // installGlobal defined them on the global object
+  const undeclared = names.filter((name) => !bindings.has(name));
+  if (undeclared.length > 1) {
+    try {
+      declareBindings(undeclared);
+    } catch {
+      // one of them is declared by a script of the app's: each name on its own, below
+    }
+  }
+  // every binding assigned before anything looks at undici: a declared one left unassigned would hide the global
+  for (const name of names) {
+    const value = installed.get(name);
+    if (loaded === undefined || bindings.has(name)) bind(name, value);
+    if (loaded !== undefined) defineGlobal(name, value);
+  }
   if (undiciLoaded()) standardClasses();
+}
+
+/** One script that declares `let` bindings for `names`; returns their assigners (kept in the registry). Throws when a name is declared already. */
+function declareBindings(names: GlobalName[]): Array<(value: unknown) => void> {
+  const vm = process.getBuiltinModule('node:vm') as typeof import('node:vm');
+  const source = `let ${names.join(', ')}; [${names.map((name) => `(value) => { ${name} = value; }`).join(', ')}]`;
+  const assigners = vm.runInThisContext(source, { filename: 'adapt-lightweight-globals' }) as Array<(value: unknown) => void>;
+  for (let i = 0; i < names.length; i++) bindings.set(names[i], assigners[i]);
+  return assigners;
 }
 
 function defineGlobal(name: GlobalName, value: unknown): void {

@@ -11,8 +11,9 @@ import { streamingHandler } from './streaming.js';
 
 /**
  * Turns an app into an AWS Lambda handler for API Gateway (REST and HTTP APIs), Function URLs,
- * ALB and VPC Lattice. The app's `setup()` starts at init (cold start); the event path is warmed
- * up there too (without loading undici: core's lightweight classes answer common apps).
+ * ALB and VPC Lattice. The app's `setup()` starts at init (cold start); when that init runs ahead
+ * of traffic (provisioned concurrency), the event path is warmed up there too. Common apps never
+ * load undici: core's lightweight classes answer them.
  *
  * @example
  * import { toLambdaHandler } from '@adapt/lambda';

@@ -51,7 +51,7 @@ interface Run {
 }
 
 /** Imports the bundle in a fresh process, sends the events one by one, says whether undici was loaded. */
-function runFresh(file: string, events: Array<{ method: string; path: string; body?: string; type?: string }>): Run {
+function runFresh(file: string, events: Array<{ method: string; path: string; body?: string; type?: string }>, env: Record<string, string> = {}): Run {
   const script = `
     import { undiciLoaded } from ${JSON.stringify(pathToFileURL(join(coldPath, 'undici.mjs')).href)};
     const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
@@ -66,7 +66,7 @@ function runFresh(file: string, events: Array<{ method: string; path: string; bo
     }
     console.log(JSON.stringify({ results, undici: undiciLoaded(), webStreams: process.moduleLoadList.includes('NativeModule internal/webstreams/readablestream') }));
   `;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (child.status !== 0) throw new Error(`the bundle failed in a fresh process:\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
@@ -128,6 +128,15 @@ describe('a Lambda bundle on the cold path', () => {
     const streamed = runFresh(file, [{ method: 'POST', path: '/bytes', body: 'four' }]);
     expect([streamed.results[0].statusCode, streamed.results[0].body]).toEqual([202, '4 bytes']);
     expect(streamed.webStreams).toBe(true);
+  });
+
+  it('warms the event path up at init under provisioned concurrency, still without undici or web streams', async () => {
+    const file = await bundle('common', `import app from ${JSON.stringify(join(coldPath, 'app.mjs'))};`);
+    const run = runFresh(file, [{ method: 'GET', path: '/headers' }], { AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency' });
+    expect([run.results[0].statusCode, run.results[0].body]).toEqual([200, 'agent cold entries 3 query 1']);
+    expect(run.results[0].cookies).toEqual(['a=1', 'b=2']);
+    expect(run.undici).toBe(false);
+    expect(run.webStreams).toBe(false);
   });
 
   it('loads undici once the app reads formData() (the check works)', async () => {
