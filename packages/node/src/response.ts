@@ -20,7 +20,8 @@ export function writeParts(parts: ResponseParts, res: ServerResponse, method: st
     try {
       writeHead(res, status, parts.statusText, flat);
     } finally {
-      flat.length -= 2;
+      flat.pop();
+      flat.pop();
     }
     res.end(body);
     return undefined;
