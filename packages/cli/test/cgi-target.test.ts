@@ -20,7 +20,8 @@ interface Stack {
 
 async function startStack(front: (dir: string, out: string, port: number) => Promise<{ stop(): Promise<void> }>): Promise<Stack> {
   const port = await freePort();
-  const project = tempProject({});
+  // "type": "module", as most projects say: app.cgi must still run as CommonJS
+  const project = tempProject({ 'package.json': JSON.stringify({ name: 'cgi-conformance', private: true, type: 'module' }) });
   const out = join(project.dir, '.adapt/cgi');
   project.write(
     'adapt.config.mjs',

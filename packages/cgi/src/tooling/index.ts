@@ -1,8 +1,9 @@
 /**
  * `@adapt/cgi/target`: how `adapt build --target cgi` lays out .adapt/cgi/: server.mjs (the app
  * under @adapt/fastcgi's runCgi(), one request per process), app.cgi (the executable script the
- * web server runs: a CommonJS file, since Node loads an unknown extension as CommonJS, that
- * import()s server.mjs), the static folder, and the configs beside them: an Apache vhost
+ * web server runs: a CommonJS file that import()s server.mjs, with a package.json beside it that
+ * says "type": "commonjs", since Node loads an unknown extension by the nearest package.json's
+ * type), the static folder, and the configs beside them: an Apache vhost
  * (mod_cgid) and a lighttpd config (mod_cgi), each running app.cgi for every path.
  * Build-time code: never imported by the runtime entry.
  */
@@ -80,6 +81,10 @@ export const cgiTarget: AdaptTarget = {
     const { artifacts, write } = artifactWriter(context);
     write('app.cgi', scriptSource(settings), 'the CGI script: it import()s server.mjs');
     chmodSync(join(context.outDir, 'app.cgi'), 0o755);
+    // Node reads a file of unknown extension as the nearest package.json's type says; under the
+    // project's "type": "module" it refuses app.cgi (ERR_UNKNOWN_FILE_EXTENSION): this one says CommonJS
+    const manifest = { name: context.appName, private: true, type: 'commonjs' };
+    write('package.json', JSON.stringify(manifest, null, 2) + '\n', 'type: commonjs, so Node runs app.cgi whatever the project declares');
     let staticEntries: string[] | undefined;
     if (settings.static) {
       staticEntries = copyStaticFolder(context, settings.static).entries;
