@@ -99,6 +99,7 @@ afterAll(async () => {
 });
 
 const fnName = `projects/${project}/locations/${region}/functions/shop-dev`;
+const service = `projects/${project}/locations/${region}/services/shop-dev`;
 
 describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   const target = () => createGcfTarget(runtime);
@@ -113,15 +114,19 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       'PUT /signed-upload/upload-1.zip',
       `POST /v2/projects/${project}/locations/${region}/functions`,
       `GET /v2/projects/${project}/locations/${region}/operations/op-2`,
+      // public by default: allUsers gets the invoker role on the function's Cloud Run service
+      `GET /v2/${service}:getIamPolicy`,
+      `POST /v2/${service}:setIamPolicy`,
       // the app declares no schedules: the list finds no job of this app and stage to remove
       `GET /v1/projects/${project}/locations/${region}/jobs`,
     ]);
+    expect(api.runPolicies.get(service)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
     expect(api.uploads.get('upload-1.zip')!.equals(zipOf('.adapt/gcf-one'))).toBe(true);
     const fn = api.functions.get(fnName)!;
     expect(fn.buildConfig).toMatchObject({ runtime: 'nodejs24', entryPoint: 'adapt', source: { storageSource: { bucket: 'gcf-v2-uploads-test', object: 'upload-1.zip' } } });
     expect(fn.serviceConfig).toMatchObject({ availableMemory: '256Mi', timeoutSeconds: 60 });
     expect(fn.labels['adapt-source']).toBe(sha40(zipOf('.adapt/gcf-one')));
-    expect(result).toMatchObject({ action: 'create', uploaded: true, url: `https://${region}-${project}.cloudfunctions.net/shop-dev` });
+    expect(result).toMatchObject({ action: 'create', uploaded: true, url: `https://${region}-${project}.cloudfunctions.net/shop-dev`, public: true });
     expect(lines).toContain(`URL: https://${region}-${project}.cloudfunctions.net/shop-dev`);
     // the operation's stages as it reports them: when it was accepted, and when it was done
     expect(lines.filter((line) => line.startsWith('  BUILD'))).toEqual(['  BUILD: IN_PROGRESS', '  BUILD: COMPLETE, SERVICE: COMPLETE']);
@@ -130,9 +135,55 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   test('the same build again uploads nothing and creates no revision', async () => {
     api.calls.length = 0;
     const result = await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(api.revisions.get(fnName)).toBe(1);
-    expect(result).toMatchObject({ action: 'none', uploaded: false });
+    expect(result).toMatchObject({ action: 'none', uploaded: false, public: true });
+  });
+
+  test('public: false alone takes allUsers off (no new revision, other members kept); true again puts it back', async () => {
+    const policy = api.runPolicies.get(service)!;
+    policy.bindings = [
+      { role: 'roles/run.invoker', members: ['allUsers', 'serviceAccount:caller@test.iam.gserviceaccount.com'] },
+      { role: 'roles/run.developer', members: ['user:dev@example.com'] },
+    ];
+    api.calls.length = 0;
+    const lines: string[] = [];
+    const dry = (await target().deploy!(context('.adapt/gcf-one', { region, public: false }, lines), { dryRun: true })) as unknown as {
+      calls: { call: string }[];
+      public: boolean;
+    };
+    expect(dry.calls.map((call) => call.call)).toEqual(['GetFunction', 'GetIamPolicy (Cloud Run)', 'SetIamPolicy (Cloud Run)']);
+    expect(dry.public).toBe(true); // as it is now: the dry run changed nothing
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    const result = await target().deploy!(context('.adapt/gcf-one', { region, public: false }, lines), { dryRun: false });
+    expect(result).toMatchObject({ action: 'none', public: false });
+    expect(api.runPolicies.get(service)!.bindings).toEqual([
+      { role: 'roles/run.invoker', members: ['serviceAccount:caller@test.iam.gserviceaccount.com'] },
+      { role: 'roles/run.developer', members: ['user:dev@example.com'] },
+    ]);
+    expect(api.revisions.get(fnName)).toBe(1);
+    await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
+    expect(api.runPolicies.get(service)!.bindings![0]).toEqual({ role: 'roles/run.invoker', members: ['serviceAccount:caller@test.iam.gserviceaccount.com', 'allUsers'] });
+  });
+
+  test('an organization policy that forbids allUsers: the error says the function is deployed, and what to do', async () => {
+    const policy = api.runPolicies.get(service)!;
+    policy.bindings = [];
+    api.faults.push({
+      match: /setIamPolicy$/,
+      status: 400,
+      grpcStatus: 'FAILED_PRECONDITION',
+      message: 'One or more users named in the policy do not belong to a permitted customer.',
+    });
+    const error = await failure(target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false }));
+    expect(isAdaptError(error)).toBe(true);
+    expect(error.code).toBe('GOOGLE_DENIED');
+    expect(error.message).toMatch(/Could not give allUsers roles\/run\.invoker on .*services\/shop-dev.*The function itself is deployed and serving/);
+    expect(error.hint).toMatch(/iam\.allowedPolicyMemberDomains.*public: false/);
+    expect(api.faults).toEqual([]);
+    // the next deploy, the rule lifted, makes it public
+    await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
+    expect(api.runPolicies.get(service)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
   });
 
   test('--dry-run lists the plan and every call, and changes nothing', async () => {
@@ -142,9 +193,9 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       calls: { call: string }[];
       changes: string[];
     };
-    expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation']);
+    expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation', 'GetIamPolicy (Cloud Run)']);
     expect(result.changes).toEqual(['memory: 256Mi -> 512Mi']);
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(lines.some((line) => line.startsWith('Dry run'))).toBe(true);
   });
 

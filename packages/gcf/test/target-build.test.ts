@@ -159,7 +159,8 @@ describe('adapt deploy --dry-run --json through the CLI', { timeout: 60_000 }, (
       expect(result.code).toBe(0);
       const printed = JSON.parse(result.stdout) as { action: string; dryRun: boolean; calls: { call: string }[] };
       expect(printed).toMatchObject({ target: 'gcf', action: 'create', dryRun: true });
-      expect(printed.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'CreateFunction', 'GetOperation']);
+      // a first deploy is public: the new function's service gets allUsers as invoker
+      expect(printed.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'CreateFunction', 'GetOperation', 'SetIamPolicy (Cloud Run)']);
       expect(api.callLines()).toEqual([
         'GET /v2/projects/adapt-test-project/locations/europe-west1/functions/shop-dev',
         // no schedules declared: the list finds no job of this app and stage to remove

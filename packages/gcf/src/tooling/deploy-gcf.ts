@@ -19,6 +19,7 @@ import { follow, googleClients, googleFailure, putSignedUrl, statusOf, type Goog
 import { checkTasksFunctionName, deployTasksFunction, tasksTopicName } from './deploy-gcf-tasks.js';
 import { checkSchedules, syncSchedules } from './deploy-schedules.js';
 import { historyDir, keepSource, keptSource } from './history.js';
+import { invokerRole, syncInvoker } from './invoker.js';
 import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
 import type { JobChange } from './cloud-scheduler.js';
 
@@ -33,6 +34,8 @@ export interface GcfDeployResult extends DeployResult {
   action: 'create' | 'update' | 'none';
   uploaded: boolean;
   url?: string;
+  /** Whether anyone may call the URL (allUsers holds roles/run.invoker); on a dry run, what it is now. Undefined before the function exists. */
+  public?: boolean;
   dryRun: boolean;
   calls?: { call: string; detail: string }[];
   changes?: string[];
@@ -258,16 +261,22 @@ async function deployHttpFunction(
   if (action === 'none') {
     ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
     if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
+    const isPublic = await syncAccess(ctx, clients, settings, current, options.dryRun, calls);
+    if (options.dryRun && calls.length > 2) {
+      ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
+      for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
+    }
     return {
-      result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) }),
+      result: compact({ ...base, uploaded: false, url: urlOf(current), public: isPublic, dryRun: options.dryRun, ...(options.dryRun ? { calls, changes: [] } : {}) }),
       storageSource: current?.buildConfig?.source?.storageSource,
     };
   }
   if (options.dryRun) {
+    const isPublic = await syncAccess(ctx, clients, settings, current, true, calls);
     ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
     for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
     return {
-      result: compact({ ...base, uploaded: false, url: urlOf(current), dryRun: true, calls, changes }),
+      result: compact({ ...base, uploaded: false, url: urlOf(current), public: isPublic, dryRun: true, calls, changes }),
       storageSource: sameSource ? current?.buildConfig?.source?.storageSource : undefined,
     };
   }
@@ -282,9 +291,50 @@ async function deployHttpFunction(
   if (deployedSha && deployedSha !== sha) labels['adapt-previous'] = deployedSha;
   await keepSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), sha, zip);
   const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: sameSource, verb: 'deploy' });
+  const isPublic = await syncAccess(ctx, clients, settings, fn, false, calls);
   const url = urlOf(fn);
-  if (url) ctx.log.info(`URL: ${url}`);
-  return { result: compact({ ...base, uploaded: !sameSource, url, dryRun: false, changes }), storageSource: fn?.buildConfig?.source?.storageSource };
+  if (url) ctx.log.info(`URL: ${url}${isPublic === false ? ' (callers need IAM: public is false)' : ''}`);
+  return { result: compact({ ...base, uploaded: !sameSource, url, public: isPublic, dryRun: false, changes }), storageSource: fn?.buildConfig?.source?.storageSource };
+}
+
+/**
+ * Makes the function's URL callable by anyone or only with IAM, as `public` says (every deploy
+ * checks it, so changing that setting alone takes effect without a new revision). Returns what
+ * it is now; undefined when there is no function yet (a dry run of a first deploy).
+ */
+async function syncAccess(
+  ctx: TargetContext,
+  clients: GoogleClients,
+  settings: ResolvedGoogleSettings,
+  fn: Fn | undefined,
+  dryRun: boolean,
+  calls: { call: string; detail: string }[],
+): Promise<boolean | undefined> {
+  const service = fn?.serviceConfig?.service as string | undefined;
+  const change = settings.public ? `add allUsers ${invokerRole}` : `remove allUsers ${invokerRole}`;
+  if (!service) {
+    if (!fn) {
+      if (settings.public) calls.push({ call: 'SetIamPolicy (Cloud Run)', detail: `${change} on the new function's service` });
+      return undefined;
+    }
+    ctx.log.warn(`${settings.name} names no Cloud Run service (serviceConfig.service), so who may call it was left as it is.`);
+    return undefined;
+  }
+  calls.push({ call: 'GetIamPolicy (Cloud Run)', detail: service });
+  const title = dryRun
+    ? `Reading who may call ${settings.name} (getIamPolicy)`
+    : settings.public
+      ? `Letting anyone call ${settings.name} (allUsers ${invokerRole})`
+      : `Leaving ${settings.name} to callers with IAM`;
+  const sync = await ctx.log.step(title, () =>
+    syncInvoker(clients, service, settings.public, {
+      dryRun,
+      deployed: 'The function itself is deployed and serving; only who may call it is not as asked.',
+      retry: 'run adapt deploy --target gcf again',
+    }),
+  );
+  if (sync.changed) calls.push({ call: 'SetIamPolicy (Cloud Run)', detail: `${change} on ${service}` });
+  return sync.public;
 }
 
 export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<GcfDeployResult> {

@@ -35,7 +35,7 @@ async function load<T>(name: string, loader: () => Promise<T>): Promise<T> {
     return await loader();
   } catch (error) {
     throw new AdaptError('SDK_MISSING', `deploying to Google Cloud needs ${name}, which is not installed`, {
-      hint: "install Google's client libraries in the app: npm install --save-dev @google-cloud/functions @google-cloud/appengine-admin @google-cloud/storage google-auth-library",
+      hint: "install Google's client libraries in the app: npm install --save-dev @google-cloud/functions @google-cloud/run @google-cloud/appengine-admin @google-cloud/storage google-auth-library",
       cause: error,
     });
   }

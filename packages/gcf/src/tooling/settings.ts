@@ -97,6 +97,12 @@ export const gcfSettingsSchema: SettingsSchema = {
   maxInstances: { check: checks.positiveInteger, description: 'Most instances the function scales to.', example: '10' },
   minInstances: { check: checks.integer(0, 1000), description: 'Instances kept warm.', example: '1' },
   serviceAccount: { check: checks.string, description: "The function's runtime service account email.", example: '"fn@my-project.iam.gserviceaccount.com"' },
+  public: {
+    check: checks.boolean,
+    description:
+      "Whether anyone may call the function's URL (default true: allUsers gets roles/run.invoker on its Cloud Run service, as gcloud's --allow-unauthenticated does); false leaves it to callers with IAM and an identity token.",
+    example: 'false',
+  },
 };
 
 export const appEngineSettingsSchema: SettingsSchema = {
@@ -131,6 +137,8 @@ export interface ResolvedGoogleSettings {
   maxInstances: number | undefined;
   minInstances: number | undefined;
   serviceAccount: string | undefined;
+  /** gcf: allUsers may invoke the URL. */
+  public: boolean;
   instanceClass: string;
   scaling: Record<string, unknown> | undefined;
   bucket: string | undefined;
@@ -223,6 +231,7 @@ export function resolveGoogleSettings(
     maxInstances: s.maxInstances as number | undefined,
     minInstances: s.minInstances as number | undefined,
     serviceAccount: s.serviceAccount as string | undefined,
+    public: (s.public as boolean | undefined) ?? true,
     instanceClass: (s.instanceClass as string | undefined) ?? 'F1',
     scaling: s.scaling as Record<string, unknown> | undefined,
     bucket: s.bucket as string | undefined,

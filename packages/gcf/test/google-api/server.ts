@@ -5,7 +5,8 @@
  * get/patch, versions list/create, operations get) and Cloud Storage JSON (objects get, multipart
  * insert), Cloud Scheduler v1 (projects.locations.jobs list/get/create/patch/delete/pause/resume/run,
  * a schedule checked by unix-cron's field rules, the time zone by the tz database) and Pub/Sub v1
- * (topics get/create/publish; a job run publishes its message). Every call is recorded; every API
+ * (topics get/create/publish; a job run publishes its message), Cloud Run v2 IAM on a function's
+ * service (services getIamPolicy/setIamPolicy, an etag per policy). Every call is recorded; every API
  * call must carry the token it issued. One-shot faults answer the next matching call with an error.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -44,6 +45,8 @@ export class GoogleApi {
   readonly jobs = new Map<string, Obj>();
   /** Pub/Sub topics by full name, with the messages published to each. */
   readonly topics = new Map<string, { topic: Obj; messages: Obj[] }>();
+  /** Cloud Run services' IAM policies by service name (a function's serviceConfig.service). */
+  readonly runPolicies = new Map<string, Obj>();
   /** The next operation finishes with this error instead of its result. */
   failNextOperation: { code: number; message: string } | undefined;
   private operations = new Map<string, Obj>();
@@ -171,6 +174,9 @@ export class GoogleApi {
             ...requested.serviceConfig,
             environmentVariables: { ...requested.serviceConfig?.environmentVariables, LOG_EXECUTION_ID: 'true' },
             maxInstanceCount: requested.serviceConfig?.maxInstanceCount ?? 100,
+            // output only: the Cloud Run service behind the function, named after it
+            service: `${parent}/services/${String(url.searchParams.get('functionId')).toLowerCase()}`,
+            uri: `https://${String(url.searchParams.get('functionId')).toLowerCase()}-123456789012.${region}.run.app`,
           },
         };
         return this.send(
@@ -211,6 +217,30 @@ export class GoogleApi {
             this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
           }),
         );
+      }
+    }
+
+    // Cloud Run v2: a function's service IAM policy (a new service's policy is empty)
+    const runIam = /^\/v2\/(projects\/[^/]+\/locations\/[^/]+\/services\/[^/:]+):(getIamPolicy|setIamPolicy)$/.exec(path);
+    if (runIam) {
+      const [, service, verb] = runIam;
+      const exists = [...this.functions.values()].some((fn) => fn.serviceConfig?.service === service);
+      if (!exists) return this.error(res, 404, 'NOT_FOUND', `Resource '${service}' was not found`);
+      const current = this.runPolicies.get(service!) ?? { version: 1, etag: Buffer.from('etag-0').toString('base64') };
+      if (verb === 'getIamPolicy' && req.method === 'GET') return this.send(res, 200, current);
+      if (verb === 'setIamPolicy' && req.method === 'POST') {
+        const policy = (body as Obj).policy as Obj | undefined;
+        if (!policy) return this.error(res, 400, 'INVALID_ARGUMENT', 'policy is required');
+        if (policy.etag && policy.etag !== current.etag)
+          return this.error(res, 409, 'ABORTED', 'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.');
+        for (const binding of policy.bindings ?? []) {
+          if (typeof binding.role !== 'string' || !binding.role.startsWith('roles/')) return this.error(res, 400, 'INVALID_ARGUMENT', `role ${binding.role} is not a role`);
+          if (!Array.isArray(binding.members) || binding.members.length === 0) return this.error(res, 400, 'INVALID_ARGUMENT', 'a binding needs members');
+        }
+        const next = { version: policy.version ?? 1, bindings: policy.bindings ?? [], etag: Buffer.from(`etag-${++this.counter}`).toString('base64') };
+        if (next.bindings.length === 0) delete (next as Obj).bindings;
+        this.runPolicies.set(service!, next);
+        return this.send(res, 200, next);
       }
     }
 
