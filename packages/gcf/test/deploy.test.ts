@@ -117,7 +117,8 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       // public by default: allUsers gets the invoker role on the function's Cloud Run service
       `GET /v2/${service}:getIamPolicy`,
       `POST /v2/${service}:setIamPolicy`,
-      // the app declares no schedules: the list finds no job of this app and stage to remove
+      // no tasks: no tasks function left behind by an earlier deploy; no schedules: no job to remove
+      `GET /v2/${fnName}-tasks`,
       `GET /v1/projects/${project}/locations/${region}/jobs`,
     ]);
     expect(api.runPolicies.get(service)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
@@ -135,7 +136,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   test('the same build again uploads nothing and creates no revision', async () => {
     api.calls.length = 0;
     const result = await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(api.revisions.get(fnName)).toBe(1);
     expect(result).toMatchObject({ action: 'none', uploaded: false, public: true });
   });
@@ -154,7 +155,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     };
     expect(dry.calls.map((call) => call.call)).toEqual(['GetFunction', 'GetIamPolicy (Cloud Run)', 'SetIamPolicy (Cloud Run)']);
     expect(dry.public).toBe(true); // as it is now: the dry run changed nothing
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     const result = await target().deploy!(context('.adapt/gcf-one', { region, public: false }, lines), { dryRun: false });
     expect(result).toMatchObject({ action: 'none', public: false });
     expect(api.runPolicies.get(service)!.bindings).toEqual([
@@ -195,7 +196,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     };
     expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation', 'GetIamPolicy (Cloud Run)']);
     expect(result.changes).toEqual(['memory: 256Mi -> 512Mi']);
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(lines.some((line) => line.startsWith('Dry run'))).toBe(true);
   });
 

@@ -376,3 +376,26 @@ describe('adapt deploy --target appengine with schedules', { timeout: 90_000 }, 
     expect(error.hint).toContain('adapt run hello');
   });
 });
+
+describe('adapt deploy --target gcf once the app declares no tasks', { timeout: 90_000 }, () => {
+  test('the tasks function adapt made is deleted (a dry run first only says so); the topic stays; the next deploy finds nothing to delete', async () => {
+    const target = createGcfTarget(runtime);
+    const tasksName = `${parent}/functions/shop-dev-tasks`;
+    expect(api.functions.has(tasksName)).toBe(true);
+    dir.write('src/app.ts', "export default { fetch: () => new Response('http') };\n");
+    const dry = (await target.deploy!(context('gcf'), { dryRun: true })) as Record<string, any>;
+    expect(dry.tasksFunction).toEqual({ name: 'shop-dev-tasks', topic, action: 'delete' });
+    expect(dry.calls.map((call: any) => call.call)).toContain('DeleteFunction');
+    expect(api.functions.has(tasksName)).toBe(true);
+    const lines: string[] = [];
+    const result = (await target.deploy!(context('gcf', lines), { dryRun: false })) as Record<string, any>;
+    expect(result.tasksFunction).toEqual({ name: 'shop-dev-tasks', topic, action: 'delete' });
+    expect(api.functions.has(tasksName)).toBe(false);
+    expect(api.topics.has(topic)).toBe(true);
+    expect(lines).toContain(`The topic ${topic} stays; delete it once nothing uses it: gcloud pubsub topics delete shop-dev-tasks --project ${project}`);
+    // the schedules went with the tasks: no job of this app and stage is left
+    expect((await readBack()).filter((job) => job.name.includes('adapt--gcf--shop-dev--'))).toEqual([]);
+    const again = (await target.deploy!(context('gcf'), { dryRun: false })) as Record<string, any>;
+    expect(again.tasksFunction).toBeUndefined();
+  });
+});

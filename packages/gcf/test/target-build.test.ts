@@ -163,7 +163,8 @@ describe('adapt deploy --dry-run --json through the CLI', { timeout: 60_000 }, (
       expect(printed.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'CreateFunction', 'GetOperation', 'SetIamPolicy (Cloud Run)']);
       expect(api.callLines()).toEqual([
         'GET /v2/projects/adapt-test-project/locations/europe-west1/functions/shop-dev',
-        // no schedules declared: the list finds no job of this app and stage to remove
+        // no tasks: no tasks function left behind; no schedules declared: no job to remove
+        'GET /v2/projects/adapt-test-project/locations/europe-west1/functions/shop-dev-tasks',
         'GET /v1/projects/adapt-test-project/locations/europe-west1/jobs',
       ]);
     } finally {

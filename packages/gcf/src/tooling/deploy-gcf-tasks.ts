@@ -3,7 +3,9 @@
  * source as the HTTP function with the entry point `adaptTasks`, a Pub/Sub trigger on the topic
  * `<function>-tasks`, internal ingress only, no retries. Only Eventarc's authenticated push reaches
  * it (the public cannot: no allUsers invoker, and internal ingress refuses the internet), so a task
- * never runs from a public request. The topic is created when missing.
+ * never runs from a public request. The topic is created when missing. Once the app declares no
+ * tasks, the next deploy deletes the tasks function adapt made (the topic stays: it costs nothing
+ * at rest and something else may publish to it or read from it).
  */
 import { createHash } from 'node:crypto';
 import type { v2 } from '@google-cloud/functions';
@@ -65,7 +67,7 @@ function configHash(body: Fn): string {
 export interface TasksFunctionStep {
   name: string;
   topic: string;
-  action: 'create' | 'update' | 'none';
+  action: 'create' | 'update' | 'none' | 'delete';
   topicCreated: boolean;
   calls: { call: string; detail: string }[];
 }
@@ -127,5 +129,46 @@ export async function deployTasksFunction(
       throw googleFailure(action === 'create' ? 'createFunction (tasks)' : 'updateFunction (tasks)', error, keeps, retry);
     }
   });
+  return step;
+}
+
+/**
+ * For an app that declares no tasks (any more): deletes `<function>-tasks` when adapt deployed it
+ * (its `adapt-source` label), so no stale code keeps answering the topic. With dryRun, only says so.
+ */
+export async function removeTasksFunction(
+  ctx: TargetContext,
+  client: FunctionClient,
+  clients: GoogleClients,
+  settings: ResolvedGoogleSettings,
+  dryRun: boolean,
+): Promise<TasksFunctionStep | undefined> {
+  const name = `projects/${clients.project}/locations/${settings.region}/functions/${tasksFunctionName(settings)}`;
+  const topic = tasksTopicName(clients.project, settings);
+  const keeps = 'The HTTP function is deployed; the tasks function is still there.';
+  const retry = 'run adapt deploy --target gcf again';
+  let current: Fn | undefined;
+  try {
+    [current] = (await client.getFunction({ name })) as [Fn, ...unknown[]];
+  } catch (error) {
+    if (statusOf(error) === 'NOT_FOUND') return undefined;
+    throw googleFailure(`Reading ${name}`, error, keeps, retry);
+  }
+  if (!current?.labels?.['adapt-source']) {
+    ctx.log.warn(`${tasksFunctionName(settings)} exists but adapt did not deploy it (no adapt-source label): left as it is.`);
+    return undefined;
+  }
+  const calls = [{ call: 'DeleteFunction', detail: `${tasksFunctionName(settings)}: the app declares no tasks now (the topic ${topic} stays)` }];
+  const step: TasksFunctionStep = { name: tasksFunctionName(settings), topic, action: 'delete', topicCreated: false, calls };
+  if (dryRun) return step;
+  await ctx.log.step(`Deleting the tasks function ${tasksFunctionName(settings)} (the app declares no tasks now)`, async () => {
+    try {
+      const [operation] = await client.deleteFunction({ name });
+      await follow(operation, clients.pollMs, (line) => ctx.log.info(`  ${line}`));
+    } catch (error) {
+      throw googleFailure('deleteFunction (tasks)', error, keeps, retry);
+    }
+  });
+  ctx.log.info(`The topic ${topic} stays; delete it once nothing uses it: gcloud pubsub topics delete ${tasksTopicId(settings.name)} --project ${clients.project}`);
   return step;
 }

@@ -16,7 +16,7 @@ import { AdaptError, type DeployOptions, type DeployResult, type TargetContext }
 import { entryPoint } from './bundle.js';
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
-import { checkTasksFunctionName, deployTasksFunction, tasksTopicName } from './deploy-gcf-tasks.js';
+import { checkTasksFunctionName, deployTasksFunction, removeTasksFunction, tasksTopicName } from './deploy-gcf-tasks.js';
 import { checkSchedules, syncSchedules } from './deploy-schedules.js';
 import { historyDir, keepSource, keptSource } from './history.js';
 import { invokerRole, syncInvoker } from './invoker.js';
@@ -39,8 +39,8 @@ export interface GcfDeployResult extends DeployResult {
   dryRun: boolean;
   calls?: { call: string; detail: string }[];
   changes?: string[];
-  /** The tasks function (when the app declares tasks). */
-  tasksFunction?: { name: string; topic: string; action: 'create' | 'update' | 'none' };
+  /** The tasks function (when the app declares tasks, or deleted once it declares none). */
+  tasksFunction?: { name: string; topic: string; action: 'create' | 'update' | 'none' | 'delete' };
   /** Cloud Scheduler jobs created, updated, paused, resumed or deleted (or that would be, on a dry run). */
   schedules?: JobChange[];
 }
@@ -210,7 +210,9 @@ export async function deployGcf(ctx: TargetContext, options: DeployOptions, runt
   try {
     const { result, storageSource } = await deployHttpFunction(ctx, options, runtime, { settings, zip, sha, clients, client });
     const retry = 'run adapt deploy --target gcf again';
-    const tasks = hasTasks ? await deployTasksFunction(ctx, client, clients, settings, { storageSource, sha, dryRun: options.dryRun }) : undefined;
+    const tasks = hasTasks
+      ? await deployTasksFunction(ctx, client, clients, settings, { storageSource, sha, dryRun: options.dryRun })
+      : await removeTasksFunction(ctx, client, clients, settings, options.dryRun);
     if (tasks && options.dryRun) for (const call of tasks.calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
     const topic = tasks?.topic ?? tasksTopicName(clients.project, settings);
     const schedules = await syncSchedules(ctx, clients, settings.region, plan, { kind: 'pubsub', topic }, { dryRun: options.dryRun, retry });

@@ -1,7 +1,7 @@
 /**
  * A local server speaking the documented REST surface adapt's Google deploy uses, for the real
  * client libraries to talk to: the OAuth token endpoint, Cloud Functions v2 (functions get, create,
- * patch, generateUploadUrl, operations get) with a signed-URL PUT, App Engine Admin v1 (services
+ * patch, delete, generateUploadUrl, operations get) with a signed-URL PUT, App Engine Admin v1 (services
  * get/patch, versions list/create, operations get) and Cloud Storage JSON (objects get, multipart
  * insert), Cloud Scheduler v1 (projects.locations.jobs list/get/create/patch/delete/pause/resume/run,
  * a schedule checked by unix-cron's field rules, the time zone by the tz database) and Pub/Sub v1
@@ -185,6 +185,17 @@ export class GoogleApi {
           this.operation(parent!, fn, fnType, metaType, () => {
             this.functions.set(name, fn);
             this.revisions.set(name, 1);
+          }),
+        );
+      }
+      if (req.method === 'DELETE' && id) {
+        const name = `${parent}/functions/${id}`;
+        if (!this.functions.has(name)) return this.error(res, 404, 'NOT_FOUND', `Resource '${name}' was not found`);
+        return this.send(
+          res,
+          200,
+          this.operation(parent!, {}, 'type.googleapis.com/google.protobuf.Empty', metaType, () => {
+            this.functions.delete(name);
           }),
         );
       }
