@@ -10,6 +10,7 @@ import path from 'node:path';
 import { isAdaptError, type AdaptConfig, type TargetContext, type TargetLogger } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppEngineTarget, createGcfTarget, type GoogleRuntime } from '../src/tooling/index.js';
+import { cloudLocationOf } from '../src/tooling/deploy-appengine.js';
 import { runCli, tempProject, type TempProject } from '../../cli/test/helpers.js';
 import { readAppManifest } from '../../cli/src/task-runner.js';
 import { GoogleApi } from './google-api/server.js';
@@ -99,7 +100,7 @@ afterAll(async () => {
 });
 
 const fnName = `projects/${project}/locations/${region}/functions/shop-dev`;
-const service = `projects/${project}/locations/${region}/services/shop-dev`;
+const runService = `projects/${project}/locations/${region}/services/shop-dev`;
 
 describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   const target = () => createGcfTarget(runtime);
@@ -115,13 +116,13 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       `POST /v2/projects/${project}/locations/${region}/functions`,
       `GET /v2/projects/${project}/locations/${region}/operations/op-2`,
       // public by default: allUsers gets the invoker role on the function's Cloud Run service
-      `GET /v2/${service}:getIamPolicy`,
-      `POST /v2/${service}:setIamPolicy`,
+      `GET /v2/${runService}:getIamPolicy`,
+      `POST /v2/${runService}:setIamPolicy`,
       // no tasks: no tasks function left behind by an earlier deploy; no schedules: no job to remove
       `GET /v2/${fnName}-tasks`,
       `GET /v1/projects/${project}/locations/${region}/jobs`,
     ]);
-    expect(api.runPolicies.get(service)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
+    expect(api.runPolicies.get(runService)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
     expect(api.uploads.get('upload-1.zip')!.equals(zipOf('.adapt/gcf-one'))).toBe(true);
     const fn = api.functions.get(fnName)!;
     expect(fn.buildConfig).toMatchObject({ runtime: 'nodejs24', entryPoint: 'adapt', source: { storageSource: { bucket: 'gcf-v2-uploads-test', object: 'upload-1.zip' } } });
@@ -136,13 +137,13 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
   test('the same build again uploads nothing and creates no revision', async () => {
     api.calls.length = 0;
     const result = await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${runService}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(api.revisions.get(fnName)).toBe(1);
     expect(result).toMatchObject({ action: 'none', uploaded: false, public: true });
   });
 
   test('public: false alone takes allUsers off (no new revision, other members kept); true again puts it back', async () => {
-    const policy = api.runPolicies.get(service)!;
+    const policy = api.runPolicies.get(runService)!;
     policy.bindings = [
       { role: 'roles/run.invoker', members: ['allUsers', 'serviceAccount:caller@test.iam.gserviceaccount.com'] },
       { role: 'roles/run.developer', members: ['user:dev@example.com'] },
@@ -155,20 +156,20 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     };
     expect(dry.calls.map((call) => call.call)).toEqual(['GetFunction', 'GetIamPolicy (Cloud Run)', 'SetIamPolicy (Cloud Run)']);
     expect(dry.public).toBe(true); // as it is now: the dry run changed nothing
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${runService}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     const result = await target().deploy!(context('.adapt/gcf-one', { region, public: false }, lines), { dryRun: false });
     expect(result).toMatchObject({ action: 'none', public: false });
-    expect(api.runPolicies.get(service)!.bindings).toEqual([
+    expect(api.runPolicies.get(runService)!.bindings).toEqual([
       { role: 'roles/run.invoker', members: ['serviceAccount:caller@test.iam.gserviceaccount.com'] },
       { role: 'roles/run.developer', members: ['user:dev@example.com'] },
     ]);
     expect(api.revisions.get(fnName)).toBe(1);
     await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.runPolicies.get(service)!.bindings![0]).toEqual({ role: 'roles/run.invoker', members: ['serviceAccount:caller@test.iam.gserviceaccount.com', 'allUsers'] });
+    expect(api.runPolicies.get(runService)!.bindings![0]).toEqual({ role: 'roles/run.invoker', members: ['serviceAccount:caller@test.iam.gserviceaccount.com', 'allUsers'] });
   });
 
   test('an organization policy that forbids allUsers: the error says the function is deployed, and what to do', async () => {
-    const policy = api.runPolicies.get(service)!;
+    const policy = api.runPolicies.get(runService)!;
     policy.bindings = [];
     api.faults.push({
       match: /setIamPolicy$/,
@@ -184,7 +185,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     expect(api.faults).toEqual([]);
     // the next deploy, the rule lifted, makes it public
     await target().deploy!(context('.adapt/gcf-one', { region }), { dryRun: false });
-    expect(api.runPolicies.get(service)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
+    expect(api.runPolicies.get(runService)!.bindings).toEqual([{ role: 'roles/run.invoker', members: ['allUsers'] }]);
   });
 
   test('--dry-run lists the plan and every call, and changes nothing', async () => {
@@ -196,7 +197,7 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     };
     expect(result.calls.map((call) => call.call)).toEqual(['GetFunction', 'GenerateUploadUrl', 'PUT signed URL', 'UpdateFunction', 'GetOperation', 'GetIamPolicy (Cloud Run)']);
     expect(result.changes).toEqual(['memory: 256Mi -> 512Mi']);
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${service}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v2/${runService}:getIamPolicy`, `GET /v2/${fnName}-tasks`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(lines.some((line) => line.startsWith('Dry run'))).toBe(true);
   });
 
@@ -321,6 +322,8 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     expect(result).toMatchObject({ version: id, uploaded: true, created: true, trafficMoved: true });
     const operation = `GET /v1/apps/${project}/operations/op-N`;
     expect(api.callLines().map((line) => line.replace(/op-\d+$/, 'op-N'))).toEqual([
+      // the app's location, where its Cloud Scheduler jobs live (us-central: us-central1)
+      `GET /v1/apps/${project}`,
       `GET /v1/${service}`,
       `GET /storage/v1/b/${bucket}/o/adapt/default/${sha}.zip`,
       `POST /upload/storage/v1/b/${bucket}/o`,
@@ -346,7 +349,7 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     api.calls.length = 0;
     const again = await target().deploy!(context('.adapt/ae-one', {}), { dryRun: false });
     expect(again).toMatchObject({ uploaded: false, created: false, trafficMoved: false });
-    expect(api.callLines()).toEqual([`GET /v1/${service}`, `GET /v1/${service}/versions`, `GET /v1/projects/${project}/locations/us-central1/jobs`]);
+    expect(api.callLines()).toEqual([`GET /v1/apps/${project}`, `GET /v1/${service}`, `GET /v1/${service}/versions`, `GET /v1/projects/${project}/locations/us-central1/jobs`]);
     expect(api.versions.get(service)).toHaveLength(1);
   });
 
@@ -374,4 +377,32 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     expect(error.code).toBe('GOOGLE_CONFLICT');
     expect(api.services.get(service)).toEqual(serving);
   });
+
+  test("the jobs go where the app is: region is checked against the app's location before any change; no app says how to create one", async () => {
+    const serving = structuredClone(api.services.get(service));
+    api.appLocation = 'europe-west';
+    try {
+      api.calls.length = 0;
+      const error = await failure(target().deploy!(context('.adapt/ae-one', { region: 'us-east1' }), { dryRun: false }));
+      expect(error.code).toBe('BAD_SETTING');
+      expect(error.message).toBe('region "us-east1" is not where the App Engine app of adapt-test-project is (europe-west, Cloud location europe-west1).');
+      expect(error.hint).toContain('set it to "europe-west1"');
+      expect(api.callLines()).toEqual([`GET /v1/apps/${project}`]);
+      // without region, the app's own: the jobs list is read in europe-west1
+      api.calls.length = 0;
+      await target().deploy!(context('.adapt/ae-one', {}), { dryRun: true });
+      expect(api.callLines()).toContain(`GET /v1/projects/${project}/locations/europe-west1/jobs`);
+      api.appLocation = undefined;
+      const none = await failure(target().deploy!(context('.adapt/ae-one', {}), { dryRun: false }));
+      expect(none.code).toBe('NO_APP_ENGINE_APP');
+      expect(none.hint).toContain(`gcloud app create --region <region> --project ${project}`);
+      expect(api.services.get(service)).toEqual(serving);
+    } finally {
+      api.appLocation = 'us-central';
+    }
+  });
+});
+
+test("App Engine's two oldest locations have no number; their Cloud location does", () => {
+  expect(['us-central', 'europe-west', 'asia-northeast1', 'us-east1'].map(cloudLocationOf)).toEqual(['us-central1', 'europe-west1', 'asia-northeast1', 'us-east1']);
 });

@@ -118,6 +118,7 @@ beforeAll(async () => {
     if (result.code !== 0) throw new Error(`adapt build failed:\n${result.stdout}\n${result.stderr}`);
   }
   api = new GoogleApi();
+  api.appLocation = 'europe-west'; // App Engine's name for europe-west1
   const origin = await api.start();
   const adc = path.join(dir.dir, 'adc.json');
   writeFileSync(adc, JSON.stringify({ type: 'authorized_user', client_id: 'test-client', client_secret: 'test-secret', refresh_token: 'test-refresh' }));
@@ -369,7 +370,7 @@ describe('adapt deploy --target appengine with schedules', { timeout: 90_000 }, 
     api.calls.length = 0;
     const result = await target().runTask!(context('appengine'), runOptions('hello', ['night']));
     expect(result).toMatchObject({ result: null, delivered: 'cloud-scheduler', job: 'adapt--appengine--shop-dev--nightly', schedule: 'nightly' });
-    expect(api.callLines()).toEqual([`POST /v1/${prefix}nightly:run`]);
+    expect(api.callLines()).toEqual([`GET /v1/apps/${project}`, `POST /v1/${prefix}nightly:run`]);
     const error = await failure(target().runTask!(context('appengine'), runOptions('hello', ['other'])));
     expect(error).toMatchObject({ code: 'NOT_SUPPORTED', exitCode: 2 });
     expect(error.message).toContain('App Engine runs a task only for its own requests');

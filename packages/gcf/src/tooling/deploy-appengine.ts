@@ -38,15 +38,55 @@ export interface AppEngineDeployResult extends DeployResult {
 /** The version id for a source hash: App Engine ids are lowercase letters, digits, hyphens; never `ah-`. */
 export const versionId = (sha: string) => `a${sha.slice(0, 20)}`;
 
-async function clientsFor(clients: GoogleClients) {
-  const admin = await import('@google-cloud/appengine-admin').catch((error: unknown) => {
+function loadAdmin() {
+  return import('@google-cloud/appengine-admin').catch((error: unknown) => {
     throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/appengine-admin, which is not installed', {
       hint: 'npm install --save-dev @google-cloud/appengine-admin @google-cloud/storage google-auth-library',
       cause: error,
     });
   });
+}
+
+async function clientsFor(clients: GoogleClients) {
+  const admin = await loadAdmin();
   const options = clients.clientOptions as ConstructorParameters<typeof admin.v1.VersionsClient>[0];
   return { versions: new admin.v1.VersionsClient(options), services: new admin.v1.ServicesClient(options) };
+}
+
+/** App Engine's two oldest locations carry no number; the Cloud location of the same place (where Cloud Scheduler keeps the app's jobs) has it. */
+export function cloudLocationOf(locationId: string): string {
+  return locationId === 'us-central' || locationId === 'europe-west' ? `${locationId}1` : locationId;
+}
+
+/**
+ * Where the app's Cloud Scheduler jobs must live: the App Engine app's own location (apps.get),
+ * fixed when the app was created. A `region` setting that names another place is refused.
+ */
+export async function appEngineRegion(clients: GoogleClients, configured: unknown): Promise<string> {
+  const admin = await loadAdmin();
+  const applications = new admin.v1.ApplicationsClient(clients.clientOptions as ConstructorParameters<typeof admin.v1.ApplicationsClient>[0]);
+  let app: Obj;
+  try {
+    [app] = (await applications.getApplication({ name: `apps/${clients.project}` })) as [Obj, ...unknown[]];
+  } catch (error) {
+    if (statusOf(error) === 'NOT_FOUND')
+      throw new AdaptError('NO_APP_ENGINE_APP', `The project ${clients.project} has no App Engine app.`, {
+        hint: `Create it once (its region is fixed for good): gcloud app create --region <region> --project ${clients.project}, then run the command again.`,
+      });
+    throw googleFailure(`Reading the App Engine app of ${clients.project}`, error, 'Nothing was changed.', 'run the command again');
+  } finally {
+    await applications.close();
+  }
+  const region = cloudLocationOf(String(app.locationId ?? ''));
+  if (typeof configured === 'string' && configured !== region)
+    throw new AdaptError(
+      'BAD_SETTING',
+      `region ${JSON.stringify(configured)} is not where the App Engine app of ${clients.project} is (${app.locationId}, Cloud location ${region}).`,
+      {
+        hint: `Remove region from targets.appengine (the app's own is used), or set it to "${region}": an App Engine app's region is fixed when it is created.`,
+      },
+    );
+  return region;
 }
 
 async function storageFor(clients: GoogleClients) {
@@ -119,12 +159,13 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
   // every schedule is checked by Cloud Scheduler's rules before any call to Google
   const plan = await checkSchedules(ctx, 'appengine', defaultName(ctx.appName, ctx.stage));
   const clients = await googleClients(settings, runtime);
+  const region = await ctx.log.step(`Reading the App Engine app of ${clients.project}`, () => appEngineRegion(clients, ctx.settings.region));
   const { versions, services } = await clientsFor(clients);
   const withSchedules = async (result: AppEngineDeployResult): Promise<AppEngineDeployResult> => {
     const schedules = await syncSchedules(
       ctx,
       clients,
-      settings.region,
+      region,
       plan,
       { kind: 'appengine', service: settings.name },
       { dryRun: options.dryRun, retry: 'run adapt deploy --target appengine again' },

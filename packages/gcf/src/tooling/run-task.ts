@@ -10,6 +10,7 @@
  */
 import { AdaptError, taskEvent, type AppManifest, type RunTaskOptions, type RunTaskResult, type TargetContext } from '@adapt/core';
 import { jobPrefix, planJobs, schedulerClient } from './cloud-scheduler.js';
+import { appEngineRegion } from './deploy-appengine.js';
 import { tasksFunctionName, tasksTopicName } from './deploy-gcf-tasks.js';
 import { googleClients, googleFailure, statusOf, type GoogleRuntime } from './google.js';
 import { publish } from './pubsub.js';
@@ -63,15 +64,16 @@ export async function runTaskAppEngine(ctx: TargetContext, options: RunTaskOptio
     );
   }
   const clients = await googleClients(settings, runtime);
+  const region = await appEngineRegion(clients, ctx.settings.region);
   const client = await schedulerClient(clients);
-  const name = `projects/${clients.project}/locations/${settings.region}/jobs/${job.id}`;
+  const name = `projects/${clients.project}/locations/${region}/jobs/${job.id}`;
   try {
     await ctx.log.step(`Running the Cloud Scheduler job ${job.id} now (jobs.run)`, async () => {
       try {
         await client.runJob({ name });
       } catch (error) {
         if (statusOf(error) === 'NOT_FOUND')
-          throw new AdaptError('NOT_DEPLOYED', `The job ${job.id} does not exist in ${clients.project}/${settings.region}.`, {
+          throw new AdaptError('NOT_DEPLOYED', `The job ${job.id} does not exist in ${clients.project}/${region}.`, {
             hint: 'Deploy first: adapt deploy --target appengine',
           });
         throw googleFailure('jobs.run', error, 'Nothing ran.', 'run the command again');

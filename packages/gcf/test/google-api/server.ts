@@ -2,7 +2,7 @@
  * A local server speaking the documented REST surface adapt's Google deploy uses, for the real
  * client libraries to talk to: the OAuth token endpoint, Cloud Functions v2 (functions get, create,
  * patch, delete, generateUploadUrl, operations get) with a signed-URL PUT, App Engine Admin v1 (services
- * get/patch, versions list/create, operations get) and Cloud Storage JSON (objects get, multipart
+ * get/patch, versions list/create, operations get; apps get) and Cloud Storage JSON (objects get, multipart
  * insert), Cloud Scheduler v1 (projects.locations.jobs list/get/create/patch/delete/pause/resume/run,
  * a schedule checked by unix-cron's field rules, the time zone by the tz database) and Pub/Sub v1
  * (topics get/create/publish; a job run publishes its message), Cloud Run v2 IAM on a function's
@@ -45,6 +45,8 @@ export class GoogleApi {
   readonly jobs = new Map<string, Obj>();
   /** Pub/Sub topics by full name, with the messages published to each. */
   readonly topics = new Map<string, { topic: Obj; messages: Obj[] }>();
+  /** The App Engine app's location (apps.get), fixed at its creation; undefined: the project has no app. */
+  appLocation: string | undefined = 'us-central';
   /** Cloud Run services' IAM policies by service name (a function's serviceConfig.service). */
   readonly runPolicies = new Map<string, Obj>();
   /** The next operation finishes with this error instead of its result. */
@@ -256,6 +258,11 @@ export class GoogleApi {
     }
 
     // App Engine Admin v1
+    const application = /^\/v1\/apps\/([^/]+)$/.exec(path);
+    if (application && req.method === 'GET') {
+      if (this.appLocation === undefined) return this.error(res, 404, 'NOT_FOUND', `Resource 'apps/${application[1]}' was not found`);
+      return this.send(res, 200, { name: `apps/${application[1]}`, id: application[1], locationId: this.appLocation, servingStatus: 'SERVING' });
+    }
     const appPath = /^\/v1\/(apps\/[^/]+)\/services\/([^/]+)(\/versions)?$/.exec(path);
     if (appPath) {
       const [, app, service, versionsPart] = appPath;
