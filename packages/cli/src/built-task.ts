@@ -5,7 +5,7 @@
  * arguments) become AdaptErrors with the entry's own message.
  */
 import { spawn } from 'node:child_process';
-import { AdaptError, type RunTaskResult } from '@adapt/core';
+import { AdaptError, type RunTaskResult, type TaskIdentity } from '@adapt/core';
 
 export interface BuiltTaskOptions {
   file: string;
@@ -15,11 +15,19 @@ export interface BuiltTaskOptions {
   cwd: string;
   /** Where the task's own stdout lines go: stdout, or stderr (with --json). */
   output: 'stdout' | 'stderr';
+  /** Another user to run as (the CLI runs as root; the service does not). */
+  as?: TaskIdentity;
 }
 
 export function runBuiltTask(options: BuiltTaskOptions): Promise<RunTaskResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.file, 'run', options.task, ...options.args], { cwd: options.cwd, env: options.env, stdio: ['inherit', 'pipe', 'pipe'] });
+    const identity = options.as ? { uid: options.as.uid, gid: options.as.gid } : {};
+    const child = spawn(process.execPath, [options.file, 'run', options.task, ...options.args], {
+      cwd: options.as?.cwd ?? options.cwd,
+      env: options.env,
+      stdio: ['inherit', 'pipe', 'pipe'],
+      ...identity,
+    });
     const out = options.output === 'stdout' ? process.stdout : process.stderr;
     // every complete line but the latest is the task's output; the latest may be the result
     let pending = '';

@@ -4,7 +4,7 @@
  * failure gets. The cgi build under a real Apache never runs a task, whatever the query says.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,22 @@ for (const [target, entry] of [
       // the node target runs it with the environment of the systemd unit the build wrote
       if (target === 'node') expect(boom.stderr).toMatch(/environment: .*\.adapt\/node\/adapt-tasks-app\.service\n/);
     });
+
+    if (target === 'node')
+      it.skipIf(process.getuid?.() !== 0)("run as root, the task runs as the unit's User= (www-data), in the build folder, as the service would", async () => {
+        const marks = mkdtempSync(join(tmpdir(), 'adapt-mark-'));
+        chmodSync(marks, 0o777);
+        try {
+          const markFile = join(marks, 'mark');
+          const ran = await run(['mark', '--target', 'node', '--stage', 'prod'], { MARK_FILE: markFile });
+          expect(ran.code).toBe(0);
+          const uid = Number(spawnSync('id', ['-u', 'www-data'], { encoding: 'utf8' }).stdout);
+          expect(ran.stderr).toContain(`as www-data (uid ${uid}), the unit's User=, in ${join(project.dir, '.adapt', 'node')}`);
+          expect(statSync(markFile).uid).toBe(uid);
+        } finally {
+          rmSync(marks, { recursive: true, force: true });
+        }
+      });
   });
 }
 

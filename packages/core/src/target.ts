@@ -158,9 +158,17 @@ export interface RunTaskOptions {
    * Runs `node <file> run <task> [args...]` with this environment, showing the task's output as
    * the CLI does (for targets whose build has the run mode but whose environment is their own).
    */
-  runBuiltEntry(file: string, env: Record<string, string | undefined>): Promise<RunTaskResult>;
+  runBuiltEntry(file: string, env: Record<string, string | undefined>, as?: TaskIdentity): Promise<RunTaskResult>;
   /** Extra flags a target understands. */
   [option: string]: unknown;
+}
+
+/** The user a task process runs as (when the CLI runs as root and the target's service runs as another user), and where. */
+export interface TaskIdentity {
+  uid: number;
+  gid: number;
+  /** The working directory, one that user can enter. */
+  cwd: string;
 }
 
 export interface RunTaskResult {

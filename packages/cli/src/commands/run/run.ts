@@ -1,7 +1,7 @@
 /** `adapt run`: one of the app's tasks, here (a child process) or through a target. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdaptError, type AdaptTarget, type AppManifest, type RunTaskResult, type TargetContext } from '@adapt/core';
+import { AdaptError, type AdaptTarget, type AppManifest, type RunTaskResult, type TargetContext, type TaskIdentity } from '@adapt/core';
 import { runBuiltTask } from '../../built-task.js';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
@@ -52,8 +52,8 @@ async function runHere(context: TargetContext, task: string, args: string[], out
 }
 
 async function runOnTarget(target: AdaptTarget, context: TargetContext, task: string, args: string[], output: Output): Promise<RunTaskResult> {
-  const runBuiltEntry = (file: string, env: Record<string, string | undefined>) =>
-    runBuiltTask({ file, task, args, env, cwd: context.cwd, output: output.json ? 'stderr' : 'stdout' });
+  const runBuiltEntry = (file: string, env: Record<string, string | undefined>, as?: TaskIdentity) =>
+    runBuiltTask({ file, task, args, env, cwd: context.cwd, output: output.json ? 'stderr' : 'stdout', as });
   if (target.runTask) return target.runTask(context, { task, args, runBuiltEntry });
   const spec = target.bundle(context);
   if (!spec.runsTasks) {
