@@ -10,7 +10,7 @@ import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetScheduleCommand, GetScheduleGroupCommand, ListScheduleGroupsCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { isAdaptError, type AdaptConfig } from '@adapt/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LambdaDeployResult } from '../src/tooling/index.js';
+import type { LambdaDeployResult, LambdaListResult } from '../src/tooling/index.js';
 import { requireComponent } from '../../../test/components.js';
 import { fastTarget, queueSmokeAnswer, readers, region, useLocalCredentials } from './deploy/aws.js';
 import { buildFixture } from './deploy/build.js';
@@ -171,6 +171,21 @@ describe('schedules on EventBridge Scheduler (moto)', { timeout: 120_000 }, () =
     });
     expect(result.schedules?.changes.map((change) => change.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(proxy.names().filter((call) => !readOnly.test(call))).toEqual(['Invoke']);
+  });
+
+  test("--list shows the stage's schedules beside the versions: state, expression, time zone and task", async () => {
+    if (!motoHere) return;
+    const log = recordingLogger();
+    const listed = (await target.deploy!(ctx(log), { dryRun: false, list: true })) as LambdaListResult;
+    expect(listed.schedules?.group).toBe(group);
+    const rows = (listed.schedules?.schedules ?? []).map((item) => [item.name, item.state, item.expression, item.timezone, item.task]).sort();
+    expect(rows).toEqual([
+      ['nightly', 'ENABLED', 'cron(0 3 * * ? *)', 'Europe/Paris', 'report'],
+      ['often', 'ENABLED', 'rate(15 minutes)', 'UTC', 'cleanup'],
+      ['paused', 'DISABLED', 'cron(0/10 8-18 ? * 2-6 *)', 'UTC', 'cleanup'],
+    ]);
+    expect(log.text()).toContain(`schedules in the group ${group}:`);
+    expect(log.text()).toMatch(/nightly +ENABLED +cron\(0 3 \* \* \? \*\) +Europe\/Paris +-> task report/);
   });
 
   const changed = {

@@ -1,7 +1,12 @@
-/** `adapt deploy --target lambda --list`: the published versions and which alias points where. */
+/**
+ * `adapt deploy --target lambda --list`: the published versions, which alias points where, and the
+ * stage's EventBridge Scheduler schedules (when @aws-sdk/client-scheduler is installed).
+ */
 import { AdaptError, type DeployResult, type TargetContext } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from './aws.js';
 import { getFunction, listAliases, listVersions, versionStage } from './deploy/_state.js';
+import { scheduleGroupName } from './deploy/schedule-specs.js';
+import { deployedSchedules, loadScheduler, type DeployedSchedule } from './deploy/schedules.js';
 import { resolveLambdaSettings } from './settings.js';
 
 export interface LambdaVersionInfo {
@@ -19,6 +24,8 @@ export interface LambdaListResult extends DeployResult {
   alias: string;
   versions: LambdaVersionInfo[];
   aliases: Record<string, string>;
+  /** The stage's schedule group and its schedules; undefined when the Scheduler SDK is not installed. */
+  schedules?: { group: string; schedules: DeployedSchedule[] };
 }
 
 export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): Promise<LambdaListResult> {
@@ -52,8 +59,32 @@ export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): 
       );
     }
     if (rows.length === 0) ctx.log.info('  (no published versions)');
-    return { target: 'lambda', stage: ctx.stage, functionName, alias: settings.alias, versions: rows, aliases: aliasMap };
+    const schedules = await listSchedules(ctx, resolved.clients);
+    return { target: 'lambda', stage: ctx.stage, functionName, alias: settings.alias, versions: rows, aliases: aliasMap, ...(schedules ? { schedules } : {}) };
   } finally {
     releaseRuntime(resolved, runtime);
+  }
+}
+
+/** The stage's schedules, printed under the versions; undefined (with a line saying so) without the Scheduler SDK. */
+async function listSchedules(ctx: TargetContext, clients: Parameters<typeof loadScheduler>[0]): Promise<LambdaListResult['schedules']> {
+  const scheduler = await loadScheduler(clients, false);
+  if (!scheduler) {
+    ctx.log.info('schedules: not listed (@aws-sdk/client-scheduler is not installed; npm install --save-dev @aws-sdk/client-scheduler to see them)');
+    return undefined;
+  }
+  try {
+    const group = scheduleGroupName(ctx.appName, ctx.stage);
+    const schedules = (await deployedSchedules(scheduler, group)) ?? [];
+    ctx.log.info(`schedules in the group ${group}:`);
+    for (const item of schedules) {
+      ctx.log.info(
+        `  ${item.name.padEnd(20)} ${(item.state ?? '').padEnd(9)} ${(item.expression ?? '').padEnd(28)} ${item.timezone.padEnd(18)} -> ${item.task ? `task ${item.task}` : (item.target ?? '?')}`,
+      );
+    }
+    if (schedules.length === 0) ctx.log.info('  (none)');
+    return { group, schedules };
+  } finally {
+    scheduler.client.destroy();
   }
 }

@@ -92,6 +92,41 @@ async function readGroup(scheduler: Scheduler, group: string): Promise<Map<strin
   return schedules;
 }
 
+/** One schedule as `adapt deploy --list` shows it. */
+export interface DeployedSchedule {
+  name: string;
+  expression: string | undefined;
+  timezone: string;
+  state: string | undefined;
+  /** The task the schedule's event names (`adapt:task`), when adapt wrote it. */
+  task: string | undefined;
+  /** What it invokes: the function's alias ARN. */
+  target: string | undefined;
+}
+
+/** The schedules in `group` as EventBridge Scheduler holds them; undefined when the group does not exist. */
+export async function deployedSchedules(scheduler: Scheduler, group: string): Promise<DeployedSchedule[] | undefined> {
+  const schedules = await readGroup(scheduler, group);
+  if (!schedules) return undefined;
+  return [...schedules].map(([name, schedule]) => ({
+    name,
+    expression: schedule.ScheduleExpression,
+    timezone: schedule.ScheduleExpressionTimezone ?? 'UTC',
+    state: schedule.State,
+    task: taskOf(schedule.Target?.Input),
+    target: schedule.Target?.Arn,
+  }));
+}
+
+function taskOf(input: string | undefined): string | undefined {
+  try {
+    const name = (JSON.parse(input ?? '') as { 'adapt:task'?: { name?: unknown } })['adapt:task']?.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The fields adapt sets, as Scheduler returns them, for the diff. */
 function desiredFields(spec: ScheduleSpec, aliasArn: string | undefined, roleArn: string | undefined): Record<string, unknown> {
   return {
