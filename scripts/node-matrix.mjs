@@ -17,11 +17,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, 'node_modules', '.cache', 'adapt-node');
 const majors = (process.env.ADAPT_NODE_MATRIX ?? '22 24').split(/[\s,]+/).filter(Boolean);
 
-// Unit tests (next to the sources) and the conformance battery on the in-process, node and
-// Lambda targets. Left out: the CLI, bundle, deploy (moto), nginx, memory, worker and other
-// real-server suites, which test the machine's tools more than Node's web classes.
+// Unit tests (next to the sources), the conformance battery on the in-process, node and Lambda
+// targets, and the cold path (undici never loaded, the lightweight globals) in fresh processes of
+// each Node. Left out: the CLI, bundle, deploy (moto), nginx, memory, worker and other real-server
+// suites, which test the machine's tools more than Node's web classes.
 const defaultPaths = [
   'packages/core/src',
+  'packages/core/test/install-globals.test.ts',
+  'packages/lambda/test/cold-path.test.ts',
+  'packages/node/test/cold-path.test.ts',
   'packages/node/src',
   'packages/lambda/src',
   'packages/cli/src',
