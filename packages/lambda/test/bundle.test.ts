@@ -24,7 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 // WebIDL's HeadersInit steps (+0.3 KB); a record that is no proxy read through Object.keys, as
 // undici reads it (issue 16: +0.15 KB, 65 ns less per new Response with a headers record); the four
 // lightweight globals declared in one script and the warm-up only when init runs ahead of traffic
-// (issue 16: +0.3 KB, 5% less cold start for a hello app)
+// (issue 16: +0.55 KB, 5% less cold start for a hello app)
 const BUDGET_BYTES: Record<string, number> = { '@adapt/lambda/buffered': 48_400, '@adapt/lambda': 50_900 };
 
 it.each(Object.keys(BUDGET_BYTES))('bundles %s without SDK, esbuild, commander or tooling code', async (entry) => {
