@@ -143,7 +143,8 @@ export async function removeTasksFunction(
   settings: ResolvedGoogleSettings,
   dryRun: boolean,
 ): Promise<TasksFunctionStep | undefined> {
-  const name = `projects/${clients.project}/locations/${settings.region}/functions/${tasksFunctionName(settings)}`;
+  const id = tasksFunctionName(settings);
+  const name = `projects/${clients.project}/locations/${settings.region}/functions/${id}`;
   const topic = tasksTopicName(clients.project, settings);
   const keeps = 'The HTTP function is deployed; the tasks function is still there.';
   const retry = 'run adapt deploy --target gcf again';
@@ -155,13 +156,13 @@ export async function removeTasksFunction(
     throw googleFailure(`Reading ${name}`, error, keeps, retry);
   }
   if (!current?.labels?.['adapt-source']) {
-    ctx.log.warn(`${tasksFunctionName(settings)} exists but adapt did not deploy it (no adapt-source label): left as it is.`);
+    ctx.log.warn(`${id} exists but adapt did not deploy it (no adapt-source label): left as it is.`);
     return undefined;
   }
-  const calls = [{ call: 'DeleteFunction', detail: `${tasksFunctionName(settings)}: the app declares no tasks now (the topic ${topic} stays)` }];
-  const step: TasksFunctionStep = { name: tasksFunctionName(settings), topic, action: 'delete', topicCreated: false, calls };
+  const calls = [{ call: 'DeleteFunction', detail: `${id}: the app declares no tasks now (the topic ${topic} stays)` }];
+  const step: TasksFunctionStep = { name: id, topic, action: 'delete', topicCreated: false, calls };
   if (dryRun) return step;
-  await ctx.log.step(`Deleting the tasks function ${tasksFunctionName(settings)} (the app declares no tasks now)`, async () => {
+  await ctx.log.step(`Deleting the tasks function ${id} (the app declares no tasks now)`, async () => {
     try {
       const [operation] = await client.deleteFunction({ name });
       await follow(operation, clients.pollMs, (line) => ctx.log.info(`  ${line}`));

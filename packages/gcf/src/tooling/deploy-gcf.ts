@@ -264,7 +264,7 @@ async function deployHttpFunction(
     ctx.log.info(`${settings.name} already runs this source (${sha.slice(0, 12)}) with these settings: nothing to upload, no new revision.`);
     if (urlOf(current)) ctx.log.info(`URL: ${urlOf(current)}`);
     const isPublic = await syncAccess(ctx, clients, settings, current, options.dryRun, calls);
-    if (options.dryRun && calls.length > 2) {
+    if (options.dryRun && calls.some((call) => call.call.startsWith('SetIamPolicy'))) {
       ctx.log.info('Dry run: these calls would be made, in this order (nothing was changed):');
       for (const call of calls) ctx.log.info(`  ${call.call}  ${call.detail}`);
     }

@@ -10,7 +10,7 @@ import { AdaptError } from '@adapt/core';
 import { googleFailure, statusOf, type GoogleClients } from './google.js';
 
 export const invokerRole = 'roles/run.invoker';
-export const everyone = 'allUsers';
+const everyone = 'allUsers';
 
 interface Binding {
   role?: string | null;
@@ -25,7 +25,7 @@ interface Policy {
 }
 
 /** The change `setIamPolicy` would make, or undefined when the policy already says what `isPublic` asks. */
-export function invokerChange(policy: Policy, isPublic: boolean): Binding[] | undefined {
+function invokerChange(policy: Policy, isPublic: boolean): Binding[] | undefined {
   const bindings = (policy.bindings ?? []).map((binding) => ({ ...binding, members: [...(binding.members ?? [])] }));
   const plain = bindings.find((binding) => binding.role === invokerRole && !binding.condition);
   const has = plain?.members.includes(everyone) ?? false;
@@ -39,7 +39,7 @@ export function invokerChange(policy: Policy, isPublic: boolean): Binding[] | un
   return bindings.filter((binding) => binding.members.length > 0);
 }
 
-export interface InvokerSync {
+interface InvokerSync {
   /** What the service's policy says now (after the change, unless a dry run). */
   public: boolean;
   changed: boolean;
