@@ -1,4 +1,4 @@
-// adapt's own bench, one command:  npm run bench [-- --quick] [-- --json[=file]] [-- --only node,cold,events]
+// adapt's own bench, one command:  npm run bench [-- --quick] [-- --json[=file]] [-- --only node,cold,events] [-- --node this,22,24]
 // Builds the packages, installs the peers into node_modules/.cache/adapt-bench/ when missing, then
 // runs each measure (interleaved rounds, medians, ratios against the peers in the same run).
 import { execFileSync } from 'node:child_process';
@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureLambdaCold, printLambdaCold, summarizeLambdaCold } from './lambda-cold/measure.mjs';
+import { nodeVersion, officialNode, officialNodeUnavailable } from '../scripts/node-binaries.mjs';
+import { buildLambdaColdBundles, measureLambdaCold, printLambdaCold, summarizeLambdaCold } from './lambda-cold/measure.mjs';
 import { measureLambdaThroughput, printLambdaThroughput, summarizeLambdaThroughput } from './lambda/throughput.mjs';
 import { ensurePeers, peerVersions, repoRoot } from './lib/peers.mjs';
 import { measureNodeServer, missingTools, printNodeServer, summarizeNodeServer } from './node-server/measure.mjs';
@@ -17,6 +18,9 @@ Measures adapt against its peers in the same run and prints medians and ratios.
   --quick            fewer and shorter rounds (a minute or two)
   --only <list>      some of: node, cold, events (default: all three)
   --json[=file]      machine-readable results: to the file, or to stdout (tables then go to stderr)
+  --node <list>      the Node versions the cold start runs on: "this" (the one running the bench)
+                     and majors such as 22, 24 (default: this,22,24; official binaries from the
+                     npm registry, kept in node_modules/.cache/adapt-node as test:node-matrix does)
   --no-build         skip building the packages first
   -h, --help         this text
 
@@ -31,6 +35,7 @@ try {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       json: { type: 'string' },
+      node: { type: 'string', default: 'this,22,24' },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -51,6 +56,15 @@ if (unknown.length) {
   console.error(`bench: unknown measure ${unknown.join(', ')} in --only; use some of ${measures.join(', ')}`);
   process.exit(2);
 }
+const nodeList = options.node
+  .split(',')
+  .map((entry) => entry.trim())
+  .filter(Boolean);
+const badNode = nodeList.filter((entry) => entry !== 'this' && !/^\d+$/.test(entry));
+if (badNode.length || nodeList.length === 0) {
+  console.error(`bench: --node takes "this" and Node majors such as 22,24; got ${JSON.stringify(options.node)}`);
+  process.exit(2);
+}
 const toStdout = options.json === '-';
 const print = (text) => (toStdout ? process.stderr : process.stdout).write(`${text}\n`);
 const log = (line) => process.stderr.write(`  ${line}\n`);
@@ -58,6 +72,36 @@ const log = (line) => process.stderr.write(`  ${line}\n`);
 const settings = options.quick
   ? { node: { rounds: 3, seconds: 2 }, cold: { rounds: 7 }, events: { rounds: 5, sampleMs: 80, warmup: 1000 } }
   : { node: { rounds: 7, seconds: 5 }, cold: { rounds: 21 }, events: { rounds: 11, sampleMs: 150, warmup: 3000 } };
+
+/** The Node binaries of --node: this one, then each major asked for (installed when missing); one that cannot be had is said and left out. */
+function coldNodes() {
+  const nodes = [];
+  const add = (bin) => {
+    const version = bin === process.execPath ? process.version : nodeVersion(bin);
+    if (!nodes.some((node) => node.version === version)) nodes.push({ bin, version });
+  };
+  for (const entry of nodeList) {
+    if (entry === 'this') {
+      add(process.execPath);
+      continue;
+    }
+    if (entry === process.versions.node.split('.')[0]) {
+      add(process.execPath);
+      continue;
+    }
+    const unavailable = officialNodeUnavailable();
+    if (unavailable) {
+      print(`\nLambda cold start on Node ${entry} skipped: the official binaries ${unavailable}.`);
+      continue;
+    }
+    try {
+      add(officialNode(entry, { log, stdio: 'ignore' }));
+    } catch (error) {
+      print(`\nLambda cold start on Node ${entry} skipped: ${error.message}.`);
+    }
+  }
+  return nodes;
+}
 
 if (!options['no-build']) {
   log('building @adapt/core, node, lambda and cli (tsc -b)');
@@ -93,10 +137,16 @@ if (only.includes('node')) {
   }
 }
 if (only.includes('cold')) {
-  const result = await measureLambdaCold({ ...settings.cold, log });
-  const summary = summarizeLambdaCold(result);
-  print(`\n${printLambdaCold(result, summary)}`);
-  results.measures.cold = { ...result, summary };
+  const nodes = coldNodes();
+  const oldest = Math.min(...nodes.map((node) => Number(node.version.slice(1).split('.')[0])));
+  const built = await buildLambdaColdBundles({ nodeTarget: `node${oldest}` });
+  results.measures.cold = [];
+  for (const node of nodes) {
+    const result = await measureLambdaCold({ ...settings.cold, log, built, node });
+    const summary = summarizeLambdaCold(result);
+    print(`\n${printLambdaCold(result, summary)}`);
+    results.measures.cold.push({ ...result, summary });
+  }
 }
 if (only.includes('events')) {
   const result = await measureLambdaThroughput({ ...settings.events, log });

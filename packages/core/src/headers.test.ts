@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendHeader, headerValueToBytes } from './headers.js';
 import { splitSetCookie, joinCookies } from './cookies.js';
 import { HttpError } from './errors.js';
+import { lightweightHeadersClass } from './lightweight-headers.js';
 
 const cookies = ['a=1; Path=/', 'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly', 'c=3; Secure; SameSite=Lax'];
 
@@ -54,5 +55,21 @@ describe('bad header input', () => {
 
   it.each(['bad name', 'x:y', '', 'é', 'a\r\nb'])('refuses the header name %j', (name) => {
     expect(() => appendHeader(new Headers(), name, 'v')).toThrow(/not a valid HTTP token/);
+  });
+});
+
+describe('appendHeader on the lightweight Headers (a plain header is stored straight, the rest as before)', () => {
+  const Light = lightweightHeadersClass();
+  it.each(['plain', '', ' padded\t', 'in\tside', 'a, b', '\x7f', '"quoted"', 'café', '☃'])('stores %j as the standard class does', (value) => {
+    const light = new Light();
+    const standard = new Headers();
+    appendHeader(light, 'X-Test', value);
+    appendHeader(standard, 'X-Test', value);
+    expect([...light]).toEqual([...standard]);
+  });
+
+  it('refuses what it refuses on the standard class', () => {
+    expect(() => appendHeader(new Light(), 'x-a', 'one\r\ntwo')).toThrow(expect.objectContaining({ status: 400, code: 'BAD_HEADER' }));
+    expect(() => appendHeader(new Light(), 'bad name', 'v')).toThrow(/not a valid HTTP token/);
   });
 });

@@ -6,6 +6,7 @@
  * passes on.
  */
 import { badRequest } from './errors.js';
+import { appendPlainHeader } from './lightweight-headers.js';
 import { httpToken } from './token.js';
 
 /** Throws a 400 `BAD_HEADER` error unless `name` is an RFC 9110 token. */
@@ -35,6 +36,7 @@ export function headerValueToBytes(name: string, value: string): string {
 
 /** Appends one header, validated. */
 export function appendHeader(headers: Headers, name: string, value: string): void {
+  if (appendPlainHeader(headers, name, value)) return; // the common header, checked once
   assertHeaderName(name);
   headers.append(name, headerValueToBytes(name, value));
 }

@@ -452,6 +452,26 @@ export function isImmutableHeaders(headers: Headers): boolean {
   return isLightweightHeaders(headers) && headers[immutableKey];
 }
 
+/**
+ * Appends a header that needs no conversion straight to lightweight `headers`: a token name and a
+ * value of ASCII without CR, LF or NUL and no whitespace at either end (what `appendHeader` and the
+ * standard's `append` would store unchanged). False, nothing appended, for anything else.
+ */
+export function appendPlainHeader(headers: Headers, name: string, value: string): boolean {
+  if (!isLightweightHeaders(headers) || headers[realKey] !== undefined || headers[immutableKey]) return false;
+  const lower = validName(name);
+  if (lower === undefined || typeof value !== 'string') return false;
+  const end = value.length - 1;
+  if (end >= 0 && (isHttpWhitespace(value.charCodeAt(0)) || isHttpWhitespace(value.charCodeAt(end)))) return false;
+  for (let i = 0; i <= end; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0 || code === 10 || code === 13 || code > 0x7f) return false;
+  }
+  headers[listKey].push(lower, value);
+  headers[sortedKey] = undefined;
+  return true;
+}
+
 /** Lightweight headers from a flat `[name, value, name, value...]` list (Node's `rawHeaders`); HTTP/2 pseudo-headers are skipped. */
 export function headersFromFlatList(flat: readonly string[]): Headers {
   const headers = new LightweightHeaders();

@@ -275,6 +275,16 @@ function syncHeaders(from: Headers, to: Headers): void {
   copyHeaders(from, to);
 }
 
+/** The global `fetch` beside the lightweight Request: undici reads its own private state from a Request (Node 24), so `fetch(lazy)` must reach the real one. */
+const lightweightFetch = function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  try {
+    load();
+    return globalFetch(isLightweight(input) ? realRequest(input) : input, init);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+};
+
 let prepared = false;
 
 /**
@@ -287,23 +297,20 @@ export function installLightweightRequest(): void {
   forwardByName<LightweightRequest>(LightweightRequest.prototype, requestMembers, realRequest);
   Object.defineProperty(LightweightRequest.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
   defineInspect<LightweightRequest>(LightweightRequest.prototype, inspectRequest);
-  const original = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  const nodeFetch = original?.value as typeof fetch;
-  // undici reads its own private state from a Request (Node 24): `fetch(lazy)` must reach the real one
-  const fetch = function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    try {
-      load();
-      return globalFetch(isLightweight(input) ? realRequest(input) : input, init);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
-  Object.defineProperty(fetch, 'length', { value: nodeFetch?.length ?? 0 });
+  const nodeFetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch')?.value as typeof fetch | undefined;
+  Object.defineProperty(lightweightFetch, 'length', { value: nodeFetch?.length ?? 0 });
+  Object.defineProperty(lightweightFetch, 'name', { value: 'fetch' }); // a minifier renames the function
   installGlobalsTogether(() => {
     installLightweightHeaders();
     installGlobal('Request', LightweightRequest);
-    installGlobal('fetch', fetch);
+    installGlobal('fetch', lightweightFetch);
   });
+}
+
+/** That `fetch`, installed with the lightweight Request. */
+export function lightweightFetchFunction(): typeof fetch {
+  installLightweightRequest();
+  return lightweightFetch;
 }
 
 /** The standard members the lightweight class hands to the real Request ("get " marks a getter). */

@@ -57,6 +57,12 @@ export interface BundleSpec {
   external?: string[];
   banner?: string;
   /**
+   * Modules whose exports stand for the names they export wherever the bundled code uses them as
+   * globals (esbuild's `inject`), resolved as the entry's imports are: a target that starts cold
+   * injects the lightweight web classes this way (@adapt/core's bundle-globals.ts).
+   */
+  inject?: string[];
+  /**
    * The built file answers `node <file> run <task> [args...]` (see runTaskCommand): `adapt run
    * --target <name>` runs tasks through it, with the stage's settings as env, unless the target
    * has its own `runTask`.

@@ -1,7 +1,9 @@
 /**
  * The cold path on a real bundle: the common app (test/cold-path/app.mjs) and a Hono app, bundled
- * with esbuild as `adapt build` does, answer their events in a fresh Node process that never loads
- * undici; an app that reads formData() does load it (the check's control).
+ * with esbuild as `adapt build` does (the lightweight web classes injected as the bundle's own
+ * bindings), answer their events in a fresh Node process that never loads undici, nor node:vm; an
+ * app that reads formData() does load undici (the check's control). Bundled without the injection
+ * (what a build with external packages does), the run-time install answers the same.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,8 +27,8 @@ app.get('/redirect', (c) => c.redirect('https://example.com/next'));
 export default app;
 `;
 
-async function bundle(name: string, appSource: string): Promise<string> {
-  const file = join(dir, `${name}.mjs`);
+async function bundle(name: string, appSource: string, { inject = true } = {}): Promise<string> {
+  const file = join(dir, `${name}${inject ? '' : '-uninjected'}.mjs`);
   await build({
     stdin: {
       contents: `${appSource}\nimport { toLambdaHandler } from '@adapt/lambda/buffered';\nexport const handler = toLambdaHandler(app);\n`,
@@ -38,6 +40,7 @@ async function bundle(name: string, appSource: string): Promise<string> {
     format: 'esm',
     target: 'node20',
     outfile: file,
+    inject: inject ? ['@adapt/lambda/bundle-globals'] : undefined,
     logLevel: 'silent',
   });
   return file;
@@ -48,6 +51,8 @@ interface Run {
   undici: boolean;
   /** Whether Node's web streams were loaded (reading the ReadableStream global does that: a few ms at a cold start). */
   webStreams: boolean;
+  /** Whether node:vm was loaded (the run-time install of the lightweight globals declares them with it). */
+  vm: boolean;
 }
 
 /** Imports the bundle in a fresh process, sends the events one by one, says whether undici was loaded. */
@@ -64,7 +69,7 @@ function runFresh(file: string, events: Array<{ method: string; path: string; bo
         requestContext: { domainName: 'cold.test', stage: '$default', http: { method: e.method, path: e.path, sourceIp: '192.0.2.1' } },
       }, { getRemainingTimeInMillis: () => 30000 }));
     }
-    console.log(JSON.stringify({ results, undici: undiciLoaded(), webStreams: process.moduleLoadList.includes('NativeModule internal/webstreams/readablestream') }));
+    console.log(JSON.stringify({ results, undici: undiciLoaded(), webStreams: process.moduleLoadList.includes('NativeModule internal/webstreams/readablestream'), vm: process.moduleLoadList.includes('NativeModule vm') }));
   `;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (child.status !== 0) throw new Error(`the bundle failed in a fresh process:\n${child.stderr}`);
@@ -93,6 +98,50 @@ describe('a Lambda bundle on the cold path', () => {
     expect([redirect.statusCode, redirect.headers.location]).toEqual([302, 'https://example.com/next']);
     expect(JSON.parse(undici.body)).toEqual({ loaded: false });
     expect(run.undici).toBe(false);
+    expect(run.vm).toBe(false);
+  });
+
+  it('answers the same through the run-time install when the classes are not injected (node:vm declares them)', async () => {
+    const file = await bundle('common', `import app from ${JSON.stringify(join(coldPath, 'app.mjs'))};`, { inject: false });
+    const run = runFresh(file, [
+      { method: 'GET', path: '/headers' },
+      { method: 'POST', path: '/json', body: '{"a":[1,2]}', type: 'application/json' },
+      { method: 'GET', path: '/undici' },
+    ]);
+    expect(run.results[0].body).toBe('agent cold entries 3 query 1');
+    expect(run.results[0].cookies).toEqual(['a=1', 'b=2']);
+    expect(run.results[1].body).toBe('{"got":{"a":[1,2]}}');
+    expect(JSON.parse(run.results[2].body)).toEqual({ loaded: false });
+    expect(run.undici).toBe(false);
+    expect(run.vm).toBe(true);
+  });
+
+  it('binds the bare names to the lightweight classes; once undici loads, the global properties are the same classes', async () => {
+    const identity = `
+const app = { async fetch(request) {
+  const path = new URL(request.url).pathname;
+  const seen = {
+    names: [Headers.name, Request.name, Response.name, fetch.name],
+    instances: [new Response('x') instanceof Response, new Headers() instanceof Headers, request instanceof Request, Response.json(1) instanceof Response],
+  };
+  if (path === '/after') {
+    await new Response('a=1', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }).formData();
+    seen.globals = [globalThis.Headers === Headers, globalThis.Request === Request, globalThis.Response === Response, globalThis.fetch === fetch];
+    const standard = Object.getPrototypeOf(Response);
+    seen.standard = [standard.name, new standard('y') instanceof Response];
+  }
+  return Response.json(seen);
+} };`;
+    const file = await bundle('identity', identity);
+    const run = runFresh(file, [
+      { method: 'GET', path: '/before' },
+      { method: 'GET', path: '/after' },
+    ]);
+    const [before, after] = run.results.map((result) => JSON.parse(result.body));
+    expect(before).toEqual({ names: ['Headers', 'Request', 'Response', 'fetch'], instances: [true, true, true, true] });
+    expect(after.globals).toEqual([true, true, true, true]);
+    expect(after.standard).toEqual(['Response', true]);
+    expect(run.vm).toBe(false);
   });
 
   it('answers a Hono app without loading undici', async () => {

@@ -54,6 +54,8 @@ describe('bundle', () => {
     const spec = lambdaTarget.bundle(project.context({ config: {} }));
     expect(spec).toMatchObject({ fileName: 'index.mjs', format: 'esm', nodeTarget: 'node24' });
     expect(spec.external).toEqual(['@aws-sdk/*', '@smithy/*']);
+    // all of the app's code is in the bundle: the lightweight web classes are bound at build time
+    expect(spec.inject).toEqual(['@adapt/lambda/bundle-globals']);
     const source = spec.entrySource('./src/app.mjs');
     expect(source).toContain(`import { toLambdaHandler } from '@adapt/lambda/buffered';`);
     expect(source).toContain('export const handler = toLambdaHandler(app);');
@@ -63,6 +65,8 @@ describe('bundle', () => {
     const spec = lambdaTarget.bundle(project.context({ config: { targets: { lambda: { streaming: true, runtime: 'nodejs22.x', bundleSdk: true, external: ['sharp'] } } } }));
     expect(spec.nodeTarget).toBe('node22');
     expect(spec.external).toEqual(['sharp']);
+    // a package left out would meet the lightweight classes under the global names: installed at run time
+    expect(spec.inject).toBeUndefined();
     expect(spec.entrySource('./a.mjs')).toContain(`import { toLambdaHandler } from '@adapt/lambda';`);
     expect(spec.entrySource('./a.mjs')).toContain('toLambdaHandler(app, {"streaming":true})');
   });

@@ -79,6 +79,11 @@ export function valueText(value: unknown, what: string): string {
   throw badRequest('BAD_REQUEST', `${what} is ${Array.isArray(value) ? 'an array' : typeof value}, not text`);
 }
 
+/** A header's value as text (see valueText); the message naming the header is made only for a 400. */
+function headerText(value: unknown, name: string): string {
+  return typeof value === 'string' ? value : valueText(value, `header ${JSON.stringify(name)}`);
+}
+
 /** Adds single-value headers, checked (CR/LF/NUL refused, invalid names refused). */
 export function addSingleHeaders(headers: Headers, record: Record<string, unknown> | undefined, skip?: Set<string>): void {
   if (!record) return;
@@ -86,7 +91,7 @@ export function addSingleHeaders(headers: Headers, record: Record<string, unknow
     const value = record[name];
     if (value == null) continue;
     if (skip?.has(name.toLowerCase())) continue;
-    appendHeader(headers, name, valueText(value, `header ${JSON.stringify(name)}`));
+    appendHeader(headers, name, headerText(value, name));
   }
 }
 
@@ -101,8 +106,8 @@ export function paramRecord<T extends Record<string, any> = Record<string, any>>
     const item = record[name];
     if (item == null) continue;
     if (Array.isArray(item) && multi) {
-      for (const entry of item) if (entry != null) valueText(entry, `${field}.${name}`);
-    } else {
+      for (const entry of item) if (entry != null && typeof entry !== 'string') valueText(entry, `${field}.${name}`);
+    } else if (typeof item !== 'string') {
       valueText(item, `${field}.${name}`);
     }
   }
@@ -118,9 +123,9 @@ export function addMultiHeaders(headers: Headers, record: Record<string, unknown
     if (values == null) continue;
     seen.add(name.toLowerCase());
     if (Array.isArray(values)) {
-      for (const value of values) if (value != null) appendHeader(headers, name, valueText(value, `header ${JSON.stringify(name)}`));
+      for (const value of values) if (value != null) appendHeader(headers, name, headerText(value, name));
     } else {
-      appendHeader(headers, name, valueText(values, `header ${JSON.stringify(name)}`));
+      appendHeader(headers, name, headerText(values, name));
     }
   }
   return seen;

@@ -4,6 +4,8 @@
  * every Node.js Lambda runtime ships, unless `bundleSdk` asks for it. The CLI adds the banner that
  * gives ESM bundles a `require` for bundled CommonJS code.
  * The entry is `@adapt/lambda/buffered` unless streaming is on: no streaming code ships unused.
+ * Unless something of the app's is left external, the lightweight web classes are bound at build
+ * time (`@adapt/lambda/bundle-globals`): a cold start then declares no global at run time.
  */
 import type { BundleSpec, TargetContext } from '@adapt/core';
 import { resolveLambdaSettings, type ResolvedLambdaSettings } from './settings.js';
@@ -31,6 +33,8 @@ export function lambdaBundle(ctx: TargetContext): BundleSpec {
     format: 'esm',
     nodeTarget: `node${settings.runtime.replace(/^nodejs(\d+)\.x$/, '$1')}`,
     external,
+    // a package left out of the bundle would meet the lightweight classes without knowing their names
+    inject: settings.external.length === 0 ? ['@adapt/lambda/bundle-globals'] : undefined,
     entrySource: (importApp) =>
       [
         `import * as appModule from ${JSON.stringify(importApp)};`,
