@@ -74,7 +74,15 @@ export const cgiTarget: AdaptTarget = {
   settings: cgiSettingsSchema,
   bundle(context) {
     const settings = cgiSettings(context);
-    return { entrySource: (importApp) => entrySource(importApp, settings), fileName: 'server.mjs', format: 'esm', nodeTarget: 'node20', runsTasks: true };
+    return {
+      entrySource: (importApp) => entrySource(importApp, settings),
+      fileName: 'server.mjs',
+      format: 'esm',
+      nodeTarget: 'node20',
+      // every request starts the bundle afresh: no node:vm for the lightweight classes (all of the app is in it)
+      inject: ['@adapt/fastcgi/bundle-globals'],
+      runsTasks: true,
+    };
   },
   async package(context: TargetContext): Promise<BuildArtifact[]> {
     const settings = cgiSettings(context);

@@ -1,7 +1,9 @@
 /**
  * What `adapt build --target gcf|appengine` bundles: one ESM file. For Cloud Run functions,
  * `index.mjs` exporting the function as `adapt` (functions-framework's --target, the deploy's
- * entry point); for App Engine, `server.mjs` serving the app on $PORT.
+ * entry point); for App Engine, `server.mjs` serving the app on $PORT. Both bundle all of the
+ * app's code (functions-framework, the host, only calls the exported function), so the lightweight
+ * web classes are bound at build time (`@adapt/gcf/bundle-globals`).
  */
 import type { BundleSpec, TargetContext } from '@adapt/core';
 import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
@@ -29,6 +31,7 @@ export function gcfBundle(ctx: TargetContext): BundleSpec {
     fileName: gcfBundleFile,
     format: 'esm',
     nodeTarget: nodeTarget(settings),
+    inject: ['@adapt/gcf/bundle-globals'], // no node:vm at a cold start (all of the app is in the bundle)
     entrySource: (importApp) =>
       [
         `import * as appModule from ${JSON.stringify(importApp)};`,
@@ -50,6 +53,7 @@ export function appEngineBundle(ctx: TargetContext): BundleSpec {
     fileName: appEngineBundleFile,
     format: 'esm',
     nodeTarget: nodeTarget(settings),
+    inject: ['@adapt/gcf/bundle-globals'],
     entrySource: (importApp) =>
       [
         `import * as appModule from ${JSON.stringify(importApp)};`,
