@@ -1,4 +1,4 @@
-// adapt's own bench, one command:  npm run bench [-- --quick] [-- --json[=file]] [-- --only node,cold,events] [-- --node this,22,24]
+// adapt's own bench, one command:  npm run bench [-- --quick] [-- --json[=file]] [-- --only node,instructions,cold,events] [-- --node this,22,24]
 // Builds the packages, installs the peers into node_modules/.cache/adapt-bench/ when missing, then
 // runs each measure (interleaved rounds, medians, ratios against the peers in the same run).
 import { execFileSync } from 'node:child_process';
@@ -10,13 +10,14 @@ import { nodeVersion, officialNode, officialNodeUnavailable } from '../scripts/n
 import { buildLambdaColdBundles, measureLambdaCold, printLambdaCold, summarizeLambdaCold } from './lambda-cold/measure.mjs';
 import { measureLambdaThroughput, printLambdaThroughput, summarizeLambdaThroughput } from './lambda/throughput.mjs';
 import { ensurePeers, peerVersions, repoRoot } from './lib/peers.mjs';
+import { measureInstructions, missingInstructionTools, printInstructions, summarizeInstructions } from './node-server/instructions.mjs';
 import { measureNodeServer, missingTools, printNodeServer, summarizeNodeServer } from './node-server/measure.mjs';
 
 const usage = `usage: npm run bench [-- options]
 
 Measures adapt against its peers in the same run and prints medians and ratios.
   --quick            fewer and shorter rounds (a minute or two)
-  --only <list>      some of: node, cold, events (default: all three)
+  --only <list>      some of: node, instructions, cold, events (default: all four)
   --json[=file]      machine-readable results: to the file, or to stdout (tables then go to stderr)
   --node <list>      the Node versions the cold start runs on: "this" (the one running the bench)
                      and majors such as 22, 24 (default: this,22,24; official binaries from the
@@ -25,7 +26,8 @@ Measures adapt against its peers in the same run and prints medians and ratios.
   -h, --help         this text
 
 Measures: node = Node server over real sockets (server CPU per request and req/s, needs taskset
-and wrk); cold = Lambda cold start (fresh process per round); events = in-process Lambda
+and wrk); instructions = the same servers' instructions per hello request under valgrind's
+callgrind (the same count on every run; needs valgrind and ab); cold = Lambda cold start (fresh process per round); events = in-process Lambda
 throughput per event kind. Peers are installed into node_modules/.cache/adapt-bench/.`;
 
 let options;
@@ -49,7 +51,7 @@ if (options.help) {
   console.log(usage);
   process.exit(0);
 }
-const measures = ['node', 'cold', 'events'];
+const measures = ['node', 'instructions', 'cold', 'events'];
 const only = options.only ? options.only.split(',').map((name) => name.trim()) : measures;
 const unknown = only.filter((name) => !measures.includes(name));
 if (unknown.length) {
@@ -70,8 +72,8 @@ const print = (text) => (toStdout ? process.stderr : process.stdout).write(`${te
 const log = (line) => process.stderr.write(`  ${line}\n`);
 
 const settings = options.quick
-  ? { node: { rounds: 3, seconds: 2 }, cold: { rounds: 7 }, events: { rounds: 5, sampleMs: 80, warmup: 1000 } }
-  : { node: { rounds: 7, seconds: 5 }, cold: { rounds: 21 }, events: { rounds: 11, sampleMs: 150, warmup: 3000 } };
+  ? { node: { rounds: 3, seconds: 2 }, instructions: { warmup: 8000, requests: 1500 }, cold: { rounds: 7 }, events: { rounds: 5, sampleMs: 80, warmup: 1000 } }
+  : { node: { rounds: 7, seconds: 5 }, instructions: { warmup: 20000, requests: 3000 }, cold: { rounds: 21 }, events: { rounds: 11, sampleMs: 150, warmup: 3000 } };
 
 /** The Node binaries of --node: this one, then each major asked for (installed when missing); one that cannot be had is said and left out. */
 function coldNodes() {
@@ -134,6 +136,18 @@ if (only.includes('node')) {
     const summary = summarizeNodeServer(result);
     print(`\n${printNodeServer(result, summary)}`);
     results.measures.node = { ...result, summary };
+  }
+}
+if (only.includes('instructions')) {
+  const missing = missingInstructionTools();
+  if (missing) {
+    print(`\nInstructions per request skipped: the measure ${missing}.`);
+    results.measures.instructions = { skipped: missing };
+  } else {
+    const result = await measureInstructions({ ...settings.instructions, log });
+    const summary = summarizeInstructions(result);
+    print(`\n${printInstructions(result, summary)}`);
+    results.measures.instructions = { ...result, summary };
   }
 }
 if (only.includes('cold')) {

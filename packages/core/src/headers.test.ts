@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendHeader, headerValueToBytes } from './headers.js';
+import { appendHeader, headerValueToBytes, hopByHopHeaders, isHopByHop } from './headers.js';
 import { splitSetCookie, joinCookies } from './cookies.js';
 import { HttpError } from './errors.js';
 import { lightweightHeadersClass } from './lightweight-headers.js';
@@ -71,5 +71,12 @@ describe('appendHeader on the lightweight Headers (a plain header is stored stra
   it('refuses what it refuses on the standard class', () => {
     expect(() => appendHeader(new Light(), 'x-a', 'one\r\ntwo')).toThrow(expect.objectContaining({ status: 400, code: 'BAD_HEADER' }));
     expect(() => appendHeader(new Light(), 'bad name', 'v')).toThrow(/not a valid HTTP token/);
+  });
+});
+
+describe('isHopByHop', () => {
+  it('is true for exactly the names of hopByHopHeaders', () => {
+    for (const name of hopByHopHeaders) expect(isHopByHop(name)).toBe(true);
+    for (const name of ['content-type', 'content-length', 'tee', 'trailers', 'connections', 'keep-alive2', '', 'x'.repeat(40)]) expect(isHopByHop(name)).toBe(false);
   });
 });

@@ -43,3 +43,12 @@ export function appendHeader(headers: Headers, name: string, value: string): voi
 
 /** Hop-by-hop headers that an adapter must not pass between a connection and a platform. */
 export const hopByHopHeaders: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+
+// one bit per length those names have: most names have another, and that check costs less than a hash lookup
+const hopByHopLengths = [...hopByHopHeaders].reduce((bits, name) => bits | (1 << name.length), 0);
+
+/** Whether a lower-case header name is hop-by-hop (in `hopByHopHeaders`), checked per answer by every adapter. */
+export function isHopByHop(lowerName: string): boolean {
+  const length = lowerName.length;
+  return length < 31 && ((hopByHopLengths >>> length) & 1) === 1 && hopByHopHeaders.has(lowerName);
+}

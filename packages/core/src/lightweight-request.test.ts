@@ -8,6 +8,7 @@ import {
   lightweightBodyTouched,
   lightweightRequestClass,
   normalizeMethod,
+  joinRequestUrl,
   normalizeRequestUrl,
   standardRequestClass,
   type LightweightRequestInput,
@@ -413,6 +414,42 @@ describe('normalizeRequestUrl', () => {
 
   it('is what a lightweight request reports as url', () => {
     expect(lazy({ url: 'http://Example.com:80/a/./b/../c' }).request.url).toBe('http://example.com/a/c');
+  });
+});
+
+describe('joinRequestUrl', () => {
+  // protocol, host, target: each joined as new URL writes the URL, the same host twice in a row (its cached check) and after another
+  test.each([
+    ['http', 'example.com', '/'],
+    ['http', 'example.com', '/a/b?x=1&x=2'],
+    ['https', 'example.com:8443', '/%2F%2e?a=%20'],
+    ['http', 'example.com', '/a/../b'],
+    ['http', 'example.com', '/a/%2e%2E/b'],
+    ['http', 'EXAMPLE.com', '/a'],
+    ['http', 'example.com:80', '/a'],
+    ['https', 'example.com:443', '/a'],
+    ['http', 'example.com', '/a b?c d'],
+    ['http', 'example.com', '/ü?ü'],
+    ['http', 'example.com', "/a'?b'"],
+    ['http', 'example.com', '//double/slash'],
+    ['http', '127.1', '/x'],
+    ['http', '[::1]:3000', '/x'],
+    ['https', 'example.com', '/.well-known/x'],
+  ])('%s://%s%s is written as new URL writes it', (protocol, host, target) => {
+    const expected = new URL(`${protocol}://${host}${target}`).href;
+    expect(joinRequestUrl(protocol, host, target)).toBe(expected);
+    expect(joinRequestUrl(protocol, host, target)).toBe(expected);
+    joinRequestUrl('http', 'other.example', '/');
+    expect(joinRequestUrl(protocol, host, target)).toBe(expected);
+  });
+
+  it('refuses what normalizeRequestUrl refuses, with a 400', () => {
+    expect(() => joinRequestUrl('http', 'exa mple.com', '/')).toThrow(expect.objectContaining({ status: 400, code: 'BAD_URL' }));
+    expect(() => joinRequestUrl('http', '[::1', '/')).toThrow(expect.objectContaining({ status: 400, code: 'BAD_URL' }));
+  });
+
+  it('gives a lightweight request its url as is when the input says it is normalized', () => {
+    expect(lazy({ url: joinRequestUrl('http', 'Example.com:80', '/a/./b'), urlNormalized: true }).request.url).toBe('http://example.com/a/b');
   });
 });
 

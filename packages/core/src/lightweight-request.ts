@@ -41,6 +41,8 @@ export interface LightweightRequestInput {
   method: string;
   /** The absolute URL; it is normalized exactly as `new URL(url).href` (a 400 `BAD_URL` error if invalid). */
   url: string;
+  /** True when `url` came from `joinRequestUrl` (or `normalizeRequestUrl`), normalized already. */
+  urlNormalized?: boolean;
   /** Builds the headers on first read. */
   headers: () => Headers;
   /** The body, or null. Ignored for GET and HEAD. */
@@ -368,7 +370,7 @@ export function standardRequestClass(): typeof Request {
 export function createLightweightRequest(input: LightweightRequestInput): Request {
   installLightweightRequest();
   const method = normalizeMethod(input.method);
-  const url = normalizeRequestUrl(input.url);
+  const url = input.urlNormalized === true ? input.url : normalizeRequestUrl(input.url);
   return new LightweightRequest(lazyToken, input, method, url) as unknown as Request;
 }
 
@@ -433,6 +435,33 @@ export function normalizeRequestUrl(url: string): string {
     throw badRequest('BAD_URL', `${JSON.stringify(url.slice(0, 200))} is not a valid URL`);
   }
 }
+
+/**
+ * `${protocol}://${host}${target}` as `normalizeRequestUrl` writes it, for an adapter that holds the
+ * parts (a target starting with "/"): the origin is checked once per host and only the target is
+ * scanned, so the joined URL is neither compared nor parsed on the common path (comparing a URL's
+ * prefix costs Node 20 about 80 ns). Throws the same 400 `BAD_URL` error.
+ */
+export function joinRequestUrl(protocol: string, host: string, target: string): string {
+  const url = `${protocol}://${host}${target}`;
+  if (host !== lastHost || protocol !== lastHostProtocol) {
+    const origin = `${protocol}://${host}`;
+    let clean = originCache.get(origin);
+    if (clean === undefined) {
+      clean = originIsClean(origin);
+      if (originCache.size > 256) originCache.clear();
+      originCache.set(origin, clean);
+    }
+    if (!clean) return normalizeRequestUrl(url);
+    lastHost = host;
+    lastHostProtocol = protocol;
+  }
+  return pathIsClean(target, 0) ? url : normalizeRequestUrl(url);
+}
+
+// the host (with its protocol) joinRequestUrl last found clean
+let lastHost = '';
+let lastHostProtocol = '';
 
 function originIsClean(origin: string): boolean {
   try {

@@ -4,7 +4,7 @@
  * to send after it, as RFC 3875 section 6 describes.
  */
 import { STATUS_CODES } from 'node:http';
-import { hopByHopHeaders, reasonPhrase, responseParts } from '@adapt/core';
+import { isHopByHop, reasonPhrase, responseParts } from '@adapt/core';
 
 export interface CgiAnswer {
   /** The head, a latin1 string (header values are byte strings). */
@@ -25,7 +25,7 @@ export function cgiAnswer(response: Response, method: string): CgiAnswer {
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i];
     if (name === 'content-length') declaredLength = headers[i + 1];
-    else if (name !== 'status' && !hopByHopHeaders.has(name)) head += `${name}: ${headers[i + 1]}\r\n`;
+    else if (name !== 'status' && !isHopByHop(name)) head += `${name}: ${headers[i + 1]}\r\n`;
   }
   let out: CgiAnswer['body'] = body;
   if (typeof body === 'string' || body instanceof Uint8Array) {

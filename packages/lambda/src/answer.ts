@@ -4,7 +4,7 @@
  * 204, 304 and HEAD carry no body. Bodies made from a string or bytes are read back through
  * core's responseParts without any stream.
  */
-import { HttpError, describeValue, encodeBase64, hopByHopHeaders, isBinaryBody, readBody, responseParts, type BinaryRuleOptions } from '@adapt/core';
+import { HttpError, describeValue, encodeBase64, isBinaryBody, isHopByHop, readBody, responseParts, type BinaryRuleOptions } from '@adapt/core';
 import type { Answer } from './events/_shared.js';
 
 // node:buffer's own exports, not its ESM namespace (which reads Blob and File: more modules to load at a cold start)
@@ -47,7 +47,7 @@ export function answerHead(response: Response): AnswerHead {
     const name = flat[i];
     const value = flat[i + 1];
     if (name === 'set-cookie') cookies.push(value);
-    else if (name === 'content-length' || hopByHopHeaders.has(name)) continue;
+    else if (name === 'content-length' || isHopByHop(name)) continue;
     else headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   return { status: parts.status, headers, cookies, body: parts.body };

@@ -7,6 +7,8 @@ import {
   createLightweightRequest,
   forwardedForList,
   headersFromFlatList,
+  joinRequestUrl,
+  normalizeRequestUrl,
   trustNone,
   trustsPeer,
   type LightweightBody,
@@ -29,6 +31,7 @@ export function createRequest(req: IncomingMessage, res: ServerResponse, options
 class NodeInput implements LightweightRequestInput {
   readonly method: string;
   readonly url: string;
+  readonly urlNormalized = true;
   readonly body: LightweightBody | null;
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
@@ -71,8 +74,9 @@ export class NodeBody implements LightweightBody {
 }
 
 /**
- * The absolute URL as the client saw it: scheme and host from the socket and Host, or the
- * X-Forwarded-Proto and -Host of a trusted peer (the proxy the socket comes from).
+ * The absolute URL as the client saw it, normalized as `new URL(url).href` writes it: scheme and
+ * host from the socket and Host, or the X-Forwarded-Proto and -Host of a trusted peer (the proxy
+ * the socket comes from).
  */
 export function nodeRequestUrl(req: IncomingMessage, trust: TrustRule): string {
   const target = req.url ?? '/';
@@ -94,11 +98,11 @@ export function nodeRequestUrl(req: IncomingMessage, trust: TrustRule): string {
       if (!validHost.test(host)) throw badRequest('BAD_URL', `Host ${JSON.stringify(host.slice(0, 100))} is not a valid host`);
       lastValidHost = host;
     }
-    return `${protocol}://${host}${target}`;
+    return joinRequestUrl(protocol, host, target);
   }
   if (/^https?:\/\//i.test(target)) {
     // absolute-form (RFC 9112 3.2.2): the target's host wins over Host
-    return protocol + target.slice(target.indexOf('://'));
+    return normalizeRequestUrl(protocol + target.slice(target.indexOf('://')));
   }
   throw badRequest('BAD_URL', `request target ${JSON.stringify(target.slice(0, 100))} is not a path`);
 }
@@ -111,9 +115,20 @@ const validHost = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::\d{1
 export function rawHeader(rawHeaders: readonly string[], lowerName: string): string | undefined {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
-    if (name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName)) return rawHeaders[i + 1];
+    if (name.length === lowerName.length && (name === lowerName || sameLetters(name, lowerName))) return rawHeaders[i + 1];
   }
   return undefined;
+}
+
+/** Whether `name` (as long as `lower`) is `lower` in any letter case, without making a lower-case copy. */
+function sameLetters(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const code = name.charCodeAt(i);
+    const want = lower.charCodeAt(i);
+    // an upper-case letter differs from its lower case by 0x20 only
+    if (code !== want && !(want >= 97 && want <= 122 && code === want - 32)) return false;
+  }
+  return true;
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

@@ -1,6 +1,6 @@
 /** Outgoing (Web => Node): writes a `Response` to `ServerResponse`, streaming with backpressure. */
 import type { ServerResponse } from 'node:http';
-import { hopByHopHeaders, logError, responseParts, type ResponseParts } from '@adapt/core';
+import { isHopByHop, logError, responseParts, type ResponseParts } from '@adapt/core';
 
 /**
  * Sends `response` on `res`. String and byte bodies go out in one write with Content-Length; a
@@ -60,7 +60,7 @@ function writeHead(res: ServerResponse, status: number, statusText: string, head
 /** True when no header needs dropping or replacing before Node sends the list. */
 function plainHead(flat: readonly string[]): boolean {
   for (let i = 0; i < flat.length; i += 2) {
-    if (flat[i] === 'content-length' || hopByHopHeaders.has(flat[i])) return false;
+    if (flat[i] === 'content-length' || isHopByHop(flat[i])) return false;
   }
   return true;
 }
@@ -76,7 +76,7 @@ function outgoingHeaders(flat: readonly string[], closing: boolean): { head: str
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i];
     if (name === 'content-length') declaredLength = flat[i + 1];
-    else if (!hopByHopHeaders.has(name)) head.push(name, flat[i + 1]);
+    else if (!isHopByHop(name)) head.push(name, flat[i + 1]);
   }
   if (closing) head.push('connection', 'close');
   return { head, declaredLength };
