@@ -1,6 +1,7 @@
-// The bench's pure parts: /proc parsing, CPU per request, wrk's report, medians, ratios, rotation.
+// The bench's pure parts: /proc parsing, CPU per request, wrk's report, callgrind's report, medians, ratios, rotation.
 // (The bench itself never runs in the test suite: speed is measured, not asserted.)
 import { describe, expect, it } from 'vitest';
+import { parseAnnotate } from '../node-server/instructions.mjs';
 import { parseWrk } from '../node-server/measure.mjs';
 import { cpuPerRequest, parseProcStat } from './proc.mjs';
 import { median, ratio, roundOrder, spread, table } from './stats.mjs';
@@ -50,6 +51,21 @@ describe('parseWrk', () => {
 
   it('refuses output that is not a wrk report', () => {
     expect(() => parseWrk('unable to connect to 127.0.0.1:1')).toThrow(/could not read wrk's report/);
+  });
+});
+
+describe('parseAnnotate', () => {
+  it('divides the program total by the requests, and leaves the optimizing compiler out of the second figure', () => {
+    const report = [
+      '--------------------------------------------------------------------------------',
+      '3,000,000 (100.0%)  PROGRAM TOTALS',
+      '--------------------------------------------------------------------------------',
+      '  900,000 (30.00%)  ???:v8::internal::compiler::GraphReducer::ReduceTop() [/usr/bin/node]',
+      '  300,000 (10.00%)  ???:v8::internal::maglev::MaglevGraphBuilder::Build() [/usr/bin/node]',
+      '  600,000 (20.00%)  ???:Builtins_LoadIC [/usr/bin/node]',
+      '  400,000 (13.33%)  ???:0x000000000d0bd040 [???]',
+    ].join('\n');
+    expect(parseAnnotate(report, 1000)).toEqual({ total: 3000, outsideCompiler: 1800 });
   });
 });
 
