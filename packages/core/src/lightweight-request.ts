@@ -418,13 +418,7 @@ export function normalizeRequestUrl(url: string): string {
     pathStart = slashes === -1 ? -1 : url.indexOf('/', slashes + 3);
     if (pathStart !== -1) {
       const origin = url.slice(0, pathStart);
-      let clean = originCache.get(origin);
-      if (clean === undefined) {
-        clean = originIsClean(origin);
-        if (originCache.size > 256) originCache.clear();
-        originCache.set(origin, clean);
-      }
-      if (clean) lastOrigin = origin;
+      if (cachedOriginIsClean(origin)) lastOrigin = origin;
       else pathStart = -1;
     }
   }
@@ -445,14 +439,7 @@ export function normalizeRequestUrl(url: string): string {
 export function joinRequestUrl(protocol: string, host: string, target: string): string {
   const url = `${protocol}://${host}${target}`;
   if (host !== lastHost || protocol !== lastHostProtocol) {
-    const origin = `${protocol}://${host}`;
-    let clean = originCache.get(origin);
-    if (clean === undefined) {
-      clean = originIsClean(origin);
-      if (originCache.size > 256) originCache.clear();
-      originCache.set(origin, clean);
-    }
-    if (!clean) return normalizeRequestUrl(url);
+    if (!cachedOriginIsClean(`${protocol}://${host}`)) return normalizeRequestUrl(url);
     lastHost = host;
     lastHostProtocol = protocol;
   }
@@ -462,6 +449,16 @@ export function joinRequestUrl(protocol: string, host: string, target: string): 
 // the host (with its protocol) joinRequestUrl last found clean
 let lastHost = '';
 let lastHostProtocol = '';
+
+function cachedOriginIsClean(origin: string): boolean {
+  let clean = originCache.get(origin);
+  if (clean === undefined) {
+    clean = originIsClean(origin);
+    if (originCache.size > 256) originCache.clear();
+    originCache.set(origin, clean);
+  }
+  return clean;
+}
 
 function originIsClean(origin: string): boolean {
   try {
