@@ -8,12 +8,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ratio } from '../lib/stats.mjs';
+import { cases, labels, serverNames } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const instructionServers = ['raw', 'adapt', 'hono', 'fastify'];
+export const instructionServers = serverNames;
+/** The routes counted (the Node-server measure's), each after its own warm-up; share = its part of the warm-up and counted requests. */
+export const instructionCases = cases.map((test) => ({ ...test, share: test.bytes > 64 * 1024 ? 0.25 : 1 }));
 /** Functions of V8's optimizing compilers (TurboFan, Maglev, their zones and register allocator). */
 const compilerFunction = /compiler::|maglev|Maglev|turboshaft|Turboshaft|Zone|RegisterAllocat|LiveRange|InstructionSequence/;
 
@@ -66,21 +69,29 @@ async function countServer(name, { warmup, requests, dir }) {
         if (match) resolve(Number(match[1]));
       });
     });
-    const url = `http://127.0.0.1:${port}/`;
-    run('ab', ['-q', '-k', '-c', '4', '-n', String(warmup), url]);
-    run('callgrind_control', ['-i', 'on', String(child.pid)]);
-    const report = run('ab', ['-k', '-c', '4', '-n', String(requests), url]);
-    run('callgrind_control', ['-i', 'off', String(child.pid)]);
-    run('callgrind_control', ['-d', String(child.pid)]);
-    const complete = Number(/Complete requests:\s+(\d+)/.exec(report)?.[1]);
-    const failed = Number(/Failed requests:\s+(\d+)/.exec(report)?.[1] ?? 0);
-    if (complete !== requests || failed > 0) throw new Error(`ab completed ${complete} of ${requests} requests to ${name} (${failed} failed)`);
-    // the dump holds the counted span (the file written at exit, nothing)
-    const dump = readdirSync(dir)
-      .filter((file) => file.startsWith(`${name}.`))
-      .map((file) => join(dir, file))
-      .sort((a, b) => statSync(b).size - statSync(a).size)[0];
-    return parseAnnotate(run('callgrind_annotate', ['--threshold=100', dump]), requests);
+    const counts = {};
+    const seen = new Set();
+    for (const test of instructionCases) {
+      if (test.without?.includes(name)) continue;
+      const url = `http://127.0.0.1:${port}${test.path}`;
+      const counted = Math.max(1, Math.round(requests * test.share));
+      run('ab', ['-q', '-k', '-c', '4', '-n', String(Math.max(1, Math.round(warmup * test.share))), url]);
+      run('callgrind_control', ['-i', 'on', String(child.pid)]);
+      const report = run('ab', ['-q', '-k', '-c', '4', '-n', String(counted), url]);
+      run('callgrind_control', ['-i', 'off', String(child.pid)]);
+      run('callgrind_control', ['-d', String(child.pid)]);
+      const complete = Number(/Complete requests:\s+(\d+)/.exec(report)?.[1]);
+      const failed = Number(/Failed requests:\s+(\d+)/.exec(report)?.[1] ?? 0);
+      if (complete !== counted || failed > 0) throw new Error(`ab completed ${complete} of ${counted} requests to ${name} ${test.path} (${failed} failed)`);
+      // the dump just written holds the counted span
+      const dump = readdirSync(dir)
+        .filter((file) => file.startsWith(`${name}.`) && !seen.has(file))
+        .map((file) => join(dir, file))
+        .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+      seen.add(basename(dump));
+      counts[test.name] = parseAnnotate(run('callgrind_annotate', ['--threshold=100', dump]), counted);
+    }
+    return counts;
   } finally {
     child.kill('SIGKILL');
   }
@@ -100,24 +111,48 @@ export async function measureInstructions({ warmup, requests, log }) {
   }
 }
 
-const labels = { raw: 'raw node:http', adapt: 'adapt serve()', hono: '@hono/node-server', fastify: 'fastify' };
-
 export function summarizeInstructions(result) {
   const raw = result.servers.find((server) => server.name === 'raw');
-  return Object.fromEntries(result.servers.map((server) => [server.name, { ...server, vsRaw: ratio(server.outsideCompiler, raw.outsideCompiler, 'lower') }]));
+  return Object.fromEntries(
+    result.servers.map((server) => [
+      server.name,
+      Object.fromEntries(
+        instructionCases
+          .filter((test) => server[test.name])
+          .map((test) => {
+            const row = server[test.name];
+            const web = result.servers.find((other) => other.name === 'raw-web')?.[test.name];
+            const vsRawWeb = web ? ratio(row.outsideCompiler, web.outsideCompiler, 'lower') : undefined;
+            return [test.name, { ...row, vsRaw: ratio(row.outsideCompiler, raw[test.name].outsideCompiler, 'lower'), vsRawWeb }];
+          }),
+      ),
+    ]),
+  );
 }
 
 export function printInstructions(result, summary) {
-  const rows = Object.entries(summary).map(
-    ([name, row]) =>
-      `| ${labels[name]} | ${Math.round(row.outsideCompiler).toLocaleString('en-US')} | ${row.vsRaw.toFixed(2)}x | ${Math.round(row.total).toLocaleString('en-US')} |`,
-  );
-  return [
-    `Node server, instructions per hello request (GET /, "Hello"), counted by callgrind: ${result.settings.requests} keep-alive requests by ab -c 4 after ${result.settings.warmup} to warm up; "vs raw" = raw's count / the server's (lower count is cheaper, 1.00x = as cheap as raw node:http)`,
-    '',
-    '| server | instructions/req outside the optimizing compiler | vs raw | all instructions/req |',
-    '|---|---:|---:|---:|',
-    ...rows,
-    '(the same count on every run: what the load of other jobs cannot move; the kernel is not counted, the compiler column shows how much tiering up was still going on)',
-  ].join('\n');
+  const { warmup, requests } = result.settings;
+  const lines = [
+    `Node server, instructions per request counted by callgrind (keep-alive requests by ab -c 4 after a warm-up on the same route); "vs raw" = raw's count / the server's (lower count is cheaper, 1.00x = as cheap as raw node:http)`,
+  ];
+  for (const test of instructionCases) {
+    const withWeb = Boolean(summary['raw-web']?.[test.name]);
+    const rows = Object.entries(summary)
+      .filter(([, byCase]) => byCase[test.name])
+      .map(([name, byCase]) => {
+        const row = byCase[test.name];
+        const web = withWeb ? ` ${row.vsRawWeb.toFixed(2)}x |` : '';
+        return `| ${labels[name]} | ${Math.round(row.outsideCompiler).toLocaleString('en-US')} | ${row.vsRaw.toFixed(2)}x |${web} ${Math.round(row.total).toLocaleString('en-US')} |`;
+      });
+    lines.push(
+      '',
+      `${test.label}: ${Math.round(requests * test.share)} counted after ${Math.round(warmup * test.share)}:`,
+      '',
+      `| server | instructions/req outside the optimizing compiler | vs raw |${withWeb ? ' vs node:http + web stream |' : ''} all instructions/req |`,
+      `|---|---:|---:|${withWeb ? '---:|' : ''}---:|`,
+      ...rows,
+    );
+  }
+  lines.push('(the same count on every run: what the load of other jobs cannot move; the kernel is not counted, the compiler column shows how much tiering up was still going on)');
+  return lines.join('\n');
 }

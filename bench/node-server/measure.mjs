@@ -13,11 +13,18 @@ import { cpuPerRequest, processCpu } from '../lib/proc.mjs';
 import { median, num, percent, ratio, roundOrder, spread, table, times } from '../lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const serverNames = ['raw', 'adapt', 'hono', 'fastify'];
-const labels = { raw: 'raw node:http', adapt: 'adapt serve()', hono: '@hono/node-server', fastify: 'fastify' };
+export const serverNames = ['raw', 'raw-web', 'adapt', 'hono', 'fastify'];
+export const labels = {
+  raw: 'raw node:http',
+  'raw-web': 'node:http + web stream',
+  adapt: 'adapt serve()',
+  hono: '@hono/node-server',
+  fastify: 'fastify',
+};
+/** The routes timed; `without` = servers left out of a case (raw-web's hello is raw's). */
 export const cases = [
-  { name: 'hello', path: '/', bytes: 5, body: 'Hello' },
-  { name: 'stream-1mib', path: '/stream', bytes: 1024 * 1024 },
+  { name: 'hello', path: '/', bytes: 5, body: 'Hello', without: ['raw-web'], label: 'hello (GET /, "Hello")' },
+  { name: 'stream-1mib', path: '/stream', bytes: 1024 * 1024, label: 'stream-1mib (GET /stream, 1 MiB in 16 chunks of 64 KiB)' },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
@@ -93,6 +100,9 @@ function wrk(port, path, seconds, connections) {
   return parseWrk(out);
 }
 
+/** The cases a server takes part in. */
+export const casesOf = (name) => cases.filter((test) => !test.without?.includes(name));
+
 /** Runs the measure; returns { servers: { name: { case: [samples] } }, settings }. */
 export async function measureNodeServer({ rounds, seconds, connections = 32, log }) {
   const servers = [];
@@ -107,12 +117,13 @@ export async function measureNodeServer({ rounds, seconds, connections = 32, log
       }
     }
     const live = servers.filter((server) => !wrong[server.name]);
-    const samples = Object.fromEntries(live.map((server) => [server.name, Object.fromEntries(cases.map((test) => [test.name, []]))]));
-    for (const server of live) for (const test of cases) wrk(server.port, test.path, 1, connections); // warm-up
+    const samples = Object.fromEntries(live.map((server) => [server.name, Object.fromEntries(casesOf(server.name).map((test) => [test.name, []]))]));
+    for (const server of live) for (const test of casesOf(server.name)) wrk(server.port, test.path, 1, connections); // warm-up
     for (let round = 0; round < rounds; round++) {
       log(`node server: round ${round + 1}/${rounds}`);
       for (const test of cases) {
         for (const server of roundOrder(live, round)) {
+          if (!samples[server.name][test.name]) continue;
           const before = processCpu(server.child.pid);
           const run = wrk(server.port, test.path, seconds, connections);
           const after = processCpu(server.child.pid);
@@ -132,9 +143,10 @@ export function summarizeNodeServer(result) {
   const rows = {};
   for (const [name, byCase] of Object.entries(result.samples)) {
     rows[name] = {};
-    for (const test of cases) {
+    for (const test of casesOf(name)) {
       const list = byCase[test.name];
       const raw = result.samples.raw?.[test.name] ?? [];
+      const rawWeb = result.samples['raw-web']?.[test.name];
       const pick = (values, key) => values.map((sample) => sample[key]);
       const cpuUs = median(pick(list, 'cpuUs'));
       const userUs = median(pick(list, 'userUs'));
@@ -143,6 +155,7 @@ export function summarizeNodeServer(result) {
         cpuUs,
         cpuSpread: spread(pick(list, 'cpuUs')),
         cpuVsRaw: ratio(cpuUs, median(pick(raw, 'cpuUs')), 'lower'),
+        cpuVsRawWeb: rawWeb ? ratio(cpuUs, median(pick(rawWeb, 'cpuUs')), 'lower') : undefined,
         userUs,
         userVsRaw: ratio(userUs, median(pick(raw, 'userUs')), 'lower'),
         rps,
@@ -161,25 +174,34 @@ export function printNodeServer(result, summary) {
     `Node server over real sockets: server CPU per request (user+system from /proc, us; lower is better) and req/s; server on CPU 0, wrk -t1 -c${connections} -d${seconds}s on CPU 1; median of ${rounds} interleaved rounds; "vs raw" = raw's cost / the server's (above 1.00x is cheaper than raw)`,
   ];
   for (const test of cases) {
-    lines.push('', `${test.name} (GET ${test.path}, ${test.bytes === 5 ? '"Hello"' : '1 MiB in 16 chunks of 64 KiB'}):`, '');
-    const rows = Object.entries(summary).map(([name, byCase]) => {
-      const row = byCase[test.name];
-      return [
-        labels[name],
-        `${num(row.cpuUs)} (${percent(row.cpuSpread)})`,
-        times(row.cpuVsRaw),
-        num(row.userUs),
-        times(row.userVsRaw),
-        `${num(row.rps)} (${percent(row.rpsSpread)})${row.errors ? ' errors!' : ''}`,
-        times(row.rpsVsRaw),
-      ];
-    });
-    lines.push(
-      table(
-        [{ title: 'server', align: 'left' }, { title: 'CPU us/req' }, { title: 'vs raw' }, { title: 'user us/req' }, { title: 'vs raw' }, { title: 'req/s' }, { title: 'vs raw' }],
-        rows,
-      ),
-    );
+    lines.push('', `${test.label}:`, '');
+    const withWeb = Boolean(summary['raw-web']?.[test.name]);
+    const rows = Object.entries(summary)
+      .filter(([, byCase]) => byCase[test.name])
+      .map(([name, byCase]) => {
+        const row = byCase[test.name];
+        return [
+          labels[name],
+          `${num(row.cpuUs)} (${percent(row.cpuSpread)})`,
+          times(row.cpuVsRaw),
+          num(row.userUs),
+          times(row.userVsRaw),
+          `${num(row.rps)} (${percent(row.rpsSpread)})${row.errors ? ' errors!' : ''}`,
+          times(row.rpsVsRaw),
+          ...(withWeb ? [row.cpuVsRawWeb === undefined ? '' : times(row.cpuVsRawWeb)] : []),
+        ];
+      });
+    const columns = [
+      { title: 'server', align: 'left' },
+      { title: 'CPU us/req' },
+      { title: 'vs raw' },
+      { title: 'user us/req' },
+      { title: 'vs raw' },
+      { title: 'req/s' },
+      { title: 'vs raw' },
+    ];
+    if (withWeb) columns.push({ title: 'CPU vs node:http + web stream' });
+    lines.push(table(columns, rows));
   }
   for (const [name, problem] of Object.entries(result.wrong)) lines.push(`WRONG ${labels[name]}: ${problem} (not timed)`);
   return lines.join('\n');

@@ -1,4 +1,4 @@
-// One server of the Node-server measure, in its own process:  node server.mjs <raw|adapt|hono|fastify>
+// One server of the Node-server measure, in its own process:  node server.mjs <raw|raw-web|adapt|hono|fastify>
 // Listens on 127.0.0.1 on a free port and prints `port=<n>` on stdout. Routes, the same on every
 // server: GET / answers `Hello` (text/plain); GET /stream answers 1 MiB as 16 chunks of 64 KiB,
 // produced on demand (a web ReadableStream for the fetch servers, node's own stream or writes with
@@ -48,6 +48,30 @@ const servers = {
           res.end();
         };
         more();
+      }),
+    );
+  },
+  /**
+   * node:http by hand writing the same web ReadableStream the fetch servers get: the floor for a
+   * web-stream body (what Node's web streams cost, whoever reads them). Its hello is raw's.
+   */
+  'raw-web'() {
+    return listenHttp(
+      http.createServer((req, res) => {
+        if (req.url !== '/stream') {
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5' });
+          res.end('Hello');
+          return;
+        }
+        res.writeHead(200, binary);
+        const reader = chunkStream().getReader();
+        const write = (result) => {
+          if (result.done) res.end();
+          else if (res.write(result.value)) next();
+          else res.once('drain', next);
+        };
+        const next = () => reader.read().then(write);
+        next();
       }),
     );
   },

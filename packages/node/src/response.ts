@@ -83,53 +83,56 @@ function outgoingHeaders(flat: readonly string[], closing: boolean): { head: str
 }
 
 /**
- * Copies a web stream to the socket. The next read starts while the socket drains the previous
- * chunk, so at most one chunk waits in memory beyond what Node has buffered.
+ * Copies a web stream to the socket: the next chunk is read once the socket took the last one
+ * (at once, or on 'drain'). The stream's own queue reads ahead meanwhile (its high-water mark), so
+ * at most that much waits in memory beyond what Node has buffered. Callbacks rather than awaits:
+ * one promise per chunk, the read's own.
  */
-async function pump(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+function pump(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
   const reader = body.getReader();
-  let gone = false;
-  let wake: (() => void) | undefined;
-  const onClose = () => {
-    if (res.writableFinished) return;
-    gone = true;
-    wake?.();
-    void reader.cancel(new Error('the client closed the connection')).catch(noop); // ends a pending read
-  };
-  const onDrain = () => wake?.();
-  res.on('close', onClose);
-  res.on('drain', onDrain);
-  try {
-    let pending = reader.read();
-    for (;;) {
-      const result = await pending;
-      if (gone) break;
-      if (result.done) {
-        res.end();
-        return;
+  return new Promise<void>((resolve) => {
+    let finished = false;
+    const finish = () => {
+      finished = true;
+      res.off('close', onClose);
+      res.off('drain', readNext);
+      resolve();
+    };
+    const onClose = () => {
+      if (finished || res.writableFinished) return;
+      finish();
+      void reader.cancel(new Error('the client closed the connection')).catch(noop); // ends a pending read
+    };
+    const fail = (error: unknown) => {
+      if (finished) return;
+      finish();
+      // the head is out, so no error status can follow: log one line and cut the connection
+      logError('response stream failed', error);
+      void reader.cancel(error).catch(noop);
+      res.destroy();
+    };
+    const write = (result: ReadableStreamReadResult<Uint8Array>) => {
+      if (finished) return;
+      try {
+        if (result.done) {
+          finish();
+          res.end();
+          return;
+        }
+        const chunk = result.value;
+        if (!(chunk instanceof Uint8Array)) throw new TypeError(`the response stream gave ${describe(chunk)} instead of bytes (Uint8Array)`);
+        if (res.write(chunk)) readNext(); // else 'drain' calls readNext
+      } catch (error) {
+        fail(error);
       }
-      const chunk = result.value;
-      if (!(chunk instanceof Uint8Array)) throw new TypeError(`the response stream gave ${describe(chunk)} instead of bytes (Uint8Array)`);
-      const flowing = res.write(chunk);
-      pending = reader.read(); // read ahead while the socket takes this chunk
-      if (!flowing) {
-        pending.catch(noop); // handled when awaited; not an unhandled rejection meanwhile
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-        if (gone) break;
-      }
+    };
+    function readNext(): void {
+      reader.read().then(write, fail);
     }
-  } catch (error) {
-    // the head is out, so no error status can follow: log one line and cut the connection
-    logError('response stream failed', error);
-    void reader.cancel(error).catch(noop);
-    res.destroy();
-  } finally {
-    res.off('close', onClose);
-    res.off('drain', onDrain);
-  }
+    res.on('close', onClose);
+    res.on('drain', readNext);
+    readNext();
+  });
 }
 
 function noop(): void {}
