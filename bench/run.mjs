@@ -19,9 +19,10 @@ Measures adapt against its peers in the same run and prints medians and ratios.
   --quick            fewer and shorter rounds (a minute or two)
   --only <list>      some of: node, instructions, cold, events (default: all four)
   --json[=file]      machine-readable results: to the file, or to stdout (tables then go to stderr)
-  --node <list>      the Node versions the cold start runs on: "this" (the one running the bench)
-                     and majors such as 22, 24 (default: this,22,24; official binaries from the
-                     npm registry, kept in node_modules/.cache/adapt-node as test:node-matrix does)
+  --node <list>      the Node versions the cold start and the instruction count run on: "this"
+                     (the one running the bench) and majors such as 22, 24 (default: this,22,24;
+                     official binaries from the npm registry, kept in node_modules/.cache/adapt-node
+                     as test:node-matrix does)
   --no-build         skip building the packages first
   -h, --help         this text
 
@@ -76,7 +77,7 @@ const settings = options.quick
   : { node: { rounds: 7, seconds: 5 }, instructions: { warmup: 20000, requests: 3000 }, cold: { rounds: 21 }, events: { rounds: 11, sampleMs: 150, warmup: 3000 } };
 
 /** The Node binaries of --node: this one, then each major asked for (installed when missing); one that cannot be had is said and left out. */
-function coldNodes() {
+function benchNodes(measure) {
   const nodes = [];
   const add = (bin) => {
     const version = bin === process.execPath ? process.version : nodeVersion(bin);
@@ -93,13 +94,13 @@ function coldNodes() {
     }
     const unavailable = officialNodeUnavailable();
     if (unavailable) {
-      print(`\nLambda cold start on Node ${entry} skipped: the official binaries ${unavailable}.`);
+      print(`\n${measure} on Node ${entry} skipped: the official binaries ${unavailable}.`);
       continue;
     }
     try {
       add(officialNode(entry, { log, stdio: 'ignore' }));
     } catch (error) {
-      print(`\nLambda cold start on Node ${entry} skipped: ${error.message}.`);
+      print(`\n${measure} on Node ${entry} skipped: ${error.message}.`);
     }
   }
   return nodes;
@@ -144,14 +145,17 @@ if (only.includes('instructions')) {
     print(`\nInstructions per request skipped: the measure ${missing}.`);
     results.measures.instructions = { skipped: missing };
   } else {
-    const result = await measureInstructions({ ...settings.instructions, log });
-    const summary = summarizeInstructions(result);
-    print(`\n${printInstructions(result, summary)}`);
-    results.measures.instructions = { ...result, summary };
+    results.measures.instructions = [];
+    for (const node of benchNodes('Instructions per request')) {
+      const result = await measureInstructions({ ...settings.instructions, log, node });
+      const summary = summarizeInstructions(result);
+      print(`\n${printInstructions(result, summary)}`);
+      results.measures.instructions.push({ ...result, summary });
+    }
   }
 }
 if (only.includes('cold')) {
-  const nodes = coldNodes();
+  const nodes = benchNodes('Lambda cold start');
   const oldest = Math.min(...nodes.map((node) => Number(node.version.slice(1).split('.')[0])));
   const built = await buildLambdaColdBundles({ nodeTarget: `node${oldest}` });
   results.measures.cold = [];

@@ -1,5 +1,6 @@
-// Node server, instructions per hello request: each server runs under valgrind's callgrind, which
-// counts the instructions the process executes instead of timing them, so the figure is the same
+// Node server, instructions per request (hello, and the 1 MiB stream): each server runs under
+// valgrind's callgrind, on each Node of --node, which counts the instructions the process executes
+// instead of timing them, so the figure is the same
 // from one run to the next whatever else the machine is doing. Counting starts after a warm-up
 // (callgrind_control -i on), covers a fixed number of keep-alive requests sent by ab, and the work
 // of V8's optimizing compiler (still tiering code up under valgrind's slowness) is left out by
@@ -49,16 +50,12 @@ function run(command, args) {
   return result.stdout;
 }
 
-async function countServer(name, { warmup, requests, dir }) {
+async function countServer(name, { warmup, requests, dir, bin }) {
   const out = join(dir, `${name}.%p`);
-  const child = spawn(
-    'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, join(here, 'server.mjs'), name],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
+  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, bin, join(here, 'server.mjs'), name], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   try {
     const port = await new Promise((resolve, reject) => {
       let text = '';
@@ -97,15 +94,16 @@ async function countServer(name, { warmup, requests, dir }) {
   }
 }
 
-export async function measureInstructions({ warmup, requests, log }) {
+/** Runs the measure on `node` ({ bin, version }; default: the Node running the bench). */
+export async function measureInstructions({ warmup, requests, log, node = { bin: process.execPath, version: process.version } }) {
   const dir = mkdtempSync(join(tmpdir(), 'adapt-bench-callgrind-'));
   try {
     const servers = [];
     for (const name of instructionServers) {
-      log(`instructions per request: ${name} under callgrind (${warmup} requests to warm up, ${requests} counted)`);
-      servers.push({ name, ...(await countServer(name, { warmup, requests, dir })) });
+      log(`instructions per request on Node ${node.version}: ${name} under callgrind (${warmup} requests to warm up, ${requests} counted)`);
+      servers.push({ name, ...(await countServer(name, { warmup, requests, dir, bin: node.bin })) });
     }
-    return { settings: { warmup, requests }, servers };
+    return { node: node.version, settings: { warmup, requests }, servers };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -133,7 +131,7 @@ export function summarizeInstructions(result) {
 export function printInstructions(result, summary) {
   const { warmup, requests } = result.settings;
   const lines = [
-    `Node server, instructions per request counted by callgrind (keep-alive requests by ab -c 4 after a warm-up on the same route); "vs raw" = raw's count / the server's (lower count is cheaper, 1.00x = as cheap as raw node:http)`,
+    `Node server on Node ${result.node}, instructions per request counted by callgrind (keep-alive requests by ab -c 4 after a warm-up on the same route); "vs raw" = raw's count / the server's (lower count is cheaper, 1.00x = as cheap as raw node:http)`,
   ];
   for (const test of instructionCases) {
     const withWeb = Boolean(summary['raw-web']?.[test.name]);
