@@ -11,6 +11,7 @@ export * from './from-node.js';
 export * from './node-http.js';
 export type * from './target.js';
 export * from './adapt-error.js';
+export * from './import-sdk.js';
 export * from './lightweight-request.js';
 export * from './lightweight-response.js';
 export * from './settings-schema.js';

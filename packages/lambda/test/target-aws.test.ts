@@ -65,7 +65,7 @@ test('without the AWS SDK installed, deploy says what to install', () => {
   expect(JSON.parse(out)).toEqual({
     code: 'SDK_MISSING',
     message: 'Deploying to Lambda needs @aws-sdk/client-lambda, which is not installed.',
-    hint: 'Install the AWS SDK beside adapt: npm install --save-dev @aws-sdk/client-lambda @aws-sdk/client-iam',
+    hint: 'Install it beside adapt: npm install --save-dev @aws-sdk/client-lambda @aws-sdk/client-iam',
   });
 });
 
@@ -88,7 +88,7 @@ test('without @aws-sdk/client-scheduler, an app with schedules is told what to i
   expect(JSON.parse(needed as string)).toEqual({
     code: 'SDK_MISSING',
     message: 'The app declares schedules, and deploying them needs @aws-sdk/client-scheduler, which is not installed.',
-    hint: 'Install it beside adapt: npm install --save-dev @aws-sdk/client-scheduler. Nothing was changed.',
+    hint: 'Install it beside adapt: npm install --save-dev @aws-sdk/client-scheduler (nothing was changed)',
   });
 });
 

@@ -9,7 +9,7 @@
  *   so a deploy lists exactly its own jobs and deletes the ones no longer declared.
  * - Sync (`syncJobs`): list, then create, patch, pause/resume or delete, job by job.
  */
-import { AdaptError, parseCron, parseRate, parseTimezone, rateToCron, taskEvent, type AppManifest, type TargetContext } from '@adapt/core';
+import { AdaptError, importSdk, parseCron, parseRate, parseTimezone, rateToCron, taskEvent, type AppManifest, type TargetContext } from '@adapt/core';
 import { googleFailure, statusOf, type GoogleClients } from './google.js';
 
 type Obj = Record<string, any>;
@@ -129,11 +129,9 @@ export function jobBody(planned: PlannedJob, parent: string, target: JobTarget):
 }
 
 export async function schedulerClient(clients: GoogleClients) {
-  const { v1 } = await import('@google-cloud/scheduler').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying schedules to Cloud Scheduler needs @google-cloud/scheduler, which is not installed', {
-      hint: 'npm install --save-dev @google-cloud/scheduler',
-      cause: error,
-    });
+  const { v1 } = await importSdk('@google-cloud/scheduler', () => import('@google-cloud/scheduler'), {
+    purpose: 'Deploying schedules to Cloud Scheduler',
+    install: 'npm install --save-dev @google-cloud/scheduler',
   });
   return new v1.CloudSchedulerClient(clients.clientOptions as ConstructorParameters<typeof v1.CloudSchedulerClient>[0]);
 }

@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { AdaptError, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
+import { AdaptError, importSdk, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
 import { defaultName, resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
@@ -39,11 +39,9 @@ export interface AppEngineDeployResult extends DeployResult {
 export const versionId = (sha: string) => `a${sha.slice(0, 20)}`;
 
 function loadAdmin() {
-  return import('@google-cloud/appengine-admin').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/appengine-admin, which is not installed', {
-      hint: 'npm install --save-dev @google-cloud/appengine-admin @google-cloud/storage google-auth-library',
-      cause: error,
-    });
+  return importSdk('@google-cloud/appengine-admin', () => import('@google-cloud/appengine-admin'), {
+    purpose: 'Deploying to App Engine',
+    install: 'npm install --save-dev @google-cloud/appengine-admin @google-cloud/storage google-auth-library',
   });
 }
 
@@ -90,11 +88,9 @@ export async function appEngineRegion(clients: GoogleClients, configured: unknow
 }
 
 async function storageFor(clients: GoogleClients) {
-  const { Storage } = await import('@google-cloud/storage').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying to App Engine needs @google-cloud/storage, which is not installed', {
-      hint: 'npm install --save-dev @google-cloud/storage',
-      cause: error,
-    });
+  const { Storage } = await importSdk('@google-cloud/storage', () => import('@google-cloud/storage'), {
+    purpose: 'Deploying to App Engine',
+    install: 'npm install --save-dev @google-cloud/storage',
   });
   const authClient = await clients.auth.getClient();
   return new Storage({

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AdaptError, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
+import { AdaptError, importSdk, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
 import { entryPoint } from './bundle.js';
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
@@ -126,11 +126,9 @@ const updateMask = (settings: ResolvedGoogleSettings) => [
 ];
 
 async function functionClient(clients: GoogleClients) {
-  const { v2 } = await import('@google-cloud/functions').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'deploying to Cloud Run functions needs @google-cloud/functions, which is not installed', {
-      hint: 'npm install --save-dev @google-cloud/functions google-auth-library',
-      cause: error,
-    });
+  const { v2 } = await importSdk('@google-cloud/functions', () => import('@google-cloud/functions'), {
+    purpose: 'Deploying to Cloud Run functions',
+    install: 'npm install --save-dev @google-cloud/functions google-auth-library',
   });
   return new v2.FunctionServiceClient(clients.clientOptions as ConstructorParameters<typeof v2.FunctionServiceClient>[0]);
 }

@@ -4,7 +4,7 @@
  * exchange included, at a local server. Credentials: Application Default Credentials
  * (GOOGLE_APPLICATION_CREDENTIALS, gcloud's ADC file, the metadata server).
  */
-import { AdaptError } from '@adapt/core';
+import { AdaptError, importSdk } from '@adapt/core';
 import type { ResolvedGoogleSettings } from './settings.js';
 
 /** What a test (or an embedding tool) may inject. */
@@ -30,20 +30,12 @@ export interface GoogleClients {
 const adcHint =
   'Create Application Default Credentials with `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file), then run the command again.';
 
-async function load<T>(name: string, loader: () => Promise<T>): Promise<T> {
-  try {
-    return await loader();
-  } catch (error) {
-    throw new AdaptError('SDK_MISSING', `deploying to Google Cloud needs ${name}, which is not installed`, {
-      hint: "install Google's client libraries in the app: npm install --save-dev @google-cloud/functions @google-cloud/run @google-cloud/appengine-admin @google-cloud/storage google-auth-library",
-      cause: error,
-    });
-  }
-}
-
 /** Credentials and the project id, checked before any API call. */
 export async function googleClients(settings: ResolvedGoogleSettings, runtime: GoogleRuntime): Promise<GoogleClients> {
-  const { GoogleAuth } = await load('google-auth-library', () => import('google-auth-library'));
+  const { GoogleAuth } = await importSdk('google-auth-library', () => import('google-auth-library'), {
+    purpose: 'Deploying to Google Cloud',
+    install: 'npm install --save-dev google-auth-library @google-cloud/functions @google-cloud/run @google-cloud/appengine-admin @google-cloud/storage',
+  });
   const apiEndpoint = runtime.apiEndpoint ?? settings.apiEndpoint;
   const origin = apiEndpoint ? new URL(apiEndpoint) : undefined;
   const auth = new GoogleAuth({

@@ -6,7 +6,7 @@
  * removes only that one member, leaving every other binding as it was; the policy's etag makes
  * a concurrent change fail instead of being overwritten.
  */
-import { AdaptError } from '@adapt/core';
+import { AdaptError, importSdk } from '@adapt/core';
 import { googleFailure, statusOf, type GoogleClients } from './google.js';
 
 export const invokerRole = 'roles/run.invoker';
@@ -87,11 +87,9 @@ function invokerFailure(call: string, error: unknown, service: string, isPublic:
 }
 
 async function servicesClient(clients: GoogleClients) {
-  const { v2 } = await import('@google-cloud/run').catch((error: unknown) => {
-    throw new AdaptError('SDK_MISSING', 'setting who may call a Cloud Run function needs @google-cloud/run, which is not installed', {
-      hint: 'npm install --save-dev @google-cloud/run',
-      cause: error,
-    });
+  const { v2 } = await importSdk('@google-cloud/run', () => import('@google-cloud/run'), {
+    purpose: 'Setting who may call a Cloud Run function',
+    install: 'npm install --save-dev @google-cloud/run',
   });
   return new v2.ServicesClient(clients.clientOptions as ConstructorParameters<typeof v2.ServicesClient>[0]);
 }

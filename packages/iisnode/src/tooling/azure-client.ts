@@ -6,7 +6,7 @@
  * Entra token, retries and TLS settings), or with the site's publishing credentials when
  * `auth: 'basic'` and the site still allows SCM basic auth.
  */
-import { AdaptError } from '@adapt/core';
+import { AdaptError, importSdk } from '@adapt/core';
 import type { AzureSettings } from './azure-settings.js';
 
 /** What a test (or an embedding tool) may inject. */
@@ -48,23 +48,17 @@ export const armScope = 'https://management.azure.com/.default';
  */
 const microsoftClouds = new Set(['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn']);
 
-async function load<T>(name: string, loader: () => Promise<T>): Promise<T> {
-  try {
-    return await loader();
-  } catch (error) {
-    throw new AdaptError('SDK_MISSING', `deploying to Azure App Service needs ${name}, which is not installed`, {
-      hint: "install Azure's client libraries in the app: npm install --save-dev @azure/identity @azure/arm-appservice @azure/core-rest-pipeline",
-      cause: error,
-    });
-  }
-}
+const sdkUse = {
+  purpose: 'Deploying to Azure App Service',
+  install: 'npm install --save-dev @azure/identity @azure/arm-appservice @azure/core-rest-pipeline',
+};
 
 /** The credential (checked with one token request), the ARM client, and the Kudu sender. */
 export async function azureClients(settings: AzureSettings, scmHost: () => string, runtime: AzureRuntime): Promise<AzureClients> {
   const [identity, sdk, pipelineLib] = await Promise.all([
-    load('@azure/identity', () => import('@azure/identity')),
-    load('@azure/arm-appservice', () => import('@azure/arm-appservice')),
-    load('@azure/core-rest-pipeline', () => import('@azure/core-rest-pipeline')),
+    importSdk('@azure/identity', () => import('@azure/identity'), sdkUse),
+    importSdk('@azure/arm-appservice', () => import('@azure/arm-appservice'), sdkUse),
+    importSdk('@azure/core-rest-pipeline', () => import('@azure/core-rest-pipeline'), sdkUse),
   ]);
   const tls = runtime.tlsOptions ? { tlsOptions: runtime.tlsOptions } : {};
   const authorityHost = runtime.authorityHost ?? process.env.AZURE_AUTHORITY_HOST;

@@ -3,7 +3,7 @@
  * load it), clients aimed at a region and an optional endpoint, and the checks for credentials and
  * region that run before anything changes.
  */
-import { AdaptError, type TargetLogger } from '@adapt/core';
+import { AdaptError, importSdk, type TargetLogger } from '@adapt/core';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { defaultBackoff, sleep as realSleep, type BackoffOptions, type Sleep } from './retry.js';
@@ -40,29 +40,12 @@ export interface ResolvedRuntime {
   fetch: typeof fetch;
 }
 
-const sdkHint = 'Install the AWS SDK beside adapt: npm install --save-dev @aws-sdk/client-lambda @aws-sdk/client-iam';
-
-function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
+const sdkUse = { purpose: 'Deploying to Lambda', install: 'npm install --save-dev @aws-sdk/client-lambda @aws-sdk/client-iam' };
 
 /** Imports both SDK clients, or says exactly what to install. */
 export async function loadSdks(): Promise<{ lambdaSdk: LambdaSdk; iamSdk: IamSdk }> {
-  let lambdaSdk: LambdaSdk;
-  let iamSdk: IamSdk;
-  try {
-    lambdaSdk = await import('@aws-sdk/client-lambda');
-  } catch (error) {
-    if (isModuleNotFound(error)) throw new AdaptError('SDK_MISSING', 'Deploying to Lambda needs @aws-sdk/client-lambda, which is not installed.', { hint: sdkHint, cause: error });
-    throw error;
-  }
-  try {
-    iamSdk = await import('@aws-sdk/client-iam');
-  } catch (error) {
-    if (isModuleNotFound(error)) throw new AdaptError('SDK_MISSING', 'Deploying to Lambda needs @aws-sdk/client-iam, which is not installed.', { hint: sdkHint, cause: error });
-    throw error;
-  }
+  const lambdaSdk = await importSdk('@aws-sdk/client-lambda', () => import('@aws-sdk/client-lambda'), sdkUse);
+  const iamSdk = await importSdk('@aws-sdk/client-iam', () => import('@aws-sdk/client-iam'), sdkUse);
   return { lambdaSdk, iamSdk };
 }
 

@@ -5,7 +5,7 @@
  * the group that the app no longer declares is deleted; with none left, the group goes too.
  * The SDK (@aws-sdk/client-scheduler) is imported here, only when a deploy gets this far.
  */
-import { AdaptError } from '@adapt/core';
+import { importSdk, isAdaptError } from '@adapt/core';
 import type { GetScheduleCommandOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsClients } from '../aws.js';
 import { awsErrorName, awsStepError } from '../errors.js';
@@ -48,15 +48,13 @@ export interface SchedulePlan {
 export async function loadScheduler(clients: AwsClients, needed: boolean): Promise<Scheduler | undefined> {
   let sdk: SchedulerSdk;
   try {
-    sdk = await import('@aws-sdk/client-scheduler');
-  } catch (error) {
-    const code = (error as { code?: string } | null)?.code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
-    if (!needed) return undefined;
-    throw new AdaptError('SDK_MISSING', 'The app declares schedules, and deploying them needs @aws-sdk/client-scheduler, which is not installed.', {
-      hint: 'Install it beside adapt: npm install --save-dev @aws-sdk/client-scheduler. Nothing was changed.',
-      cause: error,
+    sdk = await importSdk('@aws-sdk/client-scheduler', () => import('@aws-sdk/client-scheduler'), {
+      purpose: 'The app declares schedules, and deploying them',
+      install: 'npm install --save-dev @aws-sdk/client-scheduler (nothing was changed)',
     });
+  } catch (error) {
+    if (!needed && isAdaptError(error) && error.code === 'SDK_MISSING') return undefined;
+    throw error;
   }
   const client = new sdk.SchedulerClient({ region: clients.region, ...(clients.endpoint ? { endpoint: clients.endpoint } : {}) });
   return { sdk, client };
