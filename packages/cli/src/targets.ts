@@ -60,7 +60,7 @@ export async function loadAllTargets(projectDir: string): Promise<AdaptTarget[]>
   return Promise.all(names.map((name) => loadTarget(projectDir, name)));
 }
 
-type Capability = 'deploy' | 'rollback' | 'invoke' | 'start' | 'dev' | 'package';
+type Capability = 'deploy' | 'rollback' | 'list' | 'invoke' | 'start' | 'dev' | 'package';
 
 /** The target's method, or a clear error listing the installed targets that have it. */
 export async function requireCapability<K extends Capability>(projectDir: string, target: AdaptTarget, capability: K): Promise<NonNullable<AdaptTarget[K]>> {
@@ -75,8 +75,9 @@ export async function requireCapability<K extends Capability>(projectDir: string
       // a broken target package cannot do it either
     }
   }
-  const verb = capability === 'start' ? 'start locally' : capability === 'dev' ? 'serve adapt dev' : capability;
+  const verb = capability === 'start' ? 'start locally' : capability === 'dev' ? 'serve adapt dev' : capability === 'list' ? 'list what it deployed' : capability;
+  const command = capability === 'list' ? 'deploy --list' : capability;
   throw new AdaptError('TARGET_UNSUPPORTED', `target ${target.name} cannot ${verb}; targets that can: ${able.length ? able.join(', ') : 'none installed'}`, {
-    hint: able.length ? `run: adapt ${capability} --target ${able[0]}` : undefined,
+    hint: able.length ? `run: adapt ${command} --target ${able[0]}` : undefined,
   });
 }

@@ -1,5 +1,7 @@
 /** The `adapt` binary as a user meets it: help, usage errors (exit 2), failures (exit 1), --json. */
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { echoTargetFiles, helloApp, runCli, tempProject } from './helpers.js';
 
 const project = tempProject({
@@ -94,6 +96,20 @@ describe('failures exit with 1 and say what to do', () => {
     expect(document.error.code).toBe('TARGET_UNSUPPORTED');
     expect(document.error.message).toMatch(/^target echo cannot deploy; targets that can: /);
     expect(document.error.message).not.toMatch(/\becho\b.*\becho\b/);
+  });
+
+  it('--list on a target that deploys but cannot list is refused: nothing is deployed', async () => {
+    project.write('node_modules/@adapt/shipit/package.json', JSON.stringify({ name: '@adapt/shipit', version: '0.0.0', type: 'module', exports: { './target': './target.js' } }));
+    project.write(
+      'node_modules/@adapt/shipit/target.js',
+      "import { writeFileSync } from 'node:fs';\nexport default { name: 'shipit', description: 'deploys by writing a file', bundle: () => ({ fileName: 'main.mjs', format: 'esm' }), async deploy(context) { writeFileSync('deployed.txt', 'yes'); return { target: 'shipit', stage: context.stage }; } };\n",
+    );
+    const run = await runCli(['deploy', '--target', 'shipit', '--list', '--json'], { cwd: project.dir });
+    expect(run.code).toBe(1);
+    const document = JSON.parse(run.stdout);
+    expect(document.error.code).toBe('TARGET_UNSUPPORTED');
+    expect(document.error.message).toMatch(/^target shipit cannot list what it deployed; targets that can: /);
+    expect(existsSync(path.join(project.dir, 'deployed.txt'))).toBe(false);
   });
 
   it('rollback and invoke too', async () => {

@@ -122,6 +122,11 @@ export interface DeployOptions {
   [option: string]: unknown;
 }
 
+export interface ListOptions {
+  /** Extra flags a target understands, such as `to`. */
+  [option: string]: unknown;
+}
+
 /** A deploy's outcome, printed as is with --json. */
 export interface DeployResult {
   target: string;
@@ -146,6 +151,11 @@ export interface AdaptTarget {
   start?(context: TargetContext, options: StartOptions): Promise<void>;
   deploy?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
   rollback?(context: TargetContext, options: DeployOptions): Promise<DeployResult>;
+  /**
+   * `adapt deploy --list`: what is deployed (versions, which one serves), read without changing
+   * anything. A target without it makes the CLI refuse `--list` rather than deploy.
+   */
+  list?(context: TargetContext, options: ListOptions): Promise<DeployResult>;
   /** Runs one input (an event file, or a synthetic request for `path`) through the built entry. */
   invoke?(context: TargetContext, options: InvokeOptions): Promise<InvokeResult>;
   /**

@@ -260,6 +260,36 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
     expect(api.functions.get(fnName)!.labels).toMatchObject({ 'adapt-source': one, 'adapt-previous': two });
     expect(api.revisions.get(fnName)).toBe(3);
   });
+
+  test('--list: the source it runs, the previous one and whether rollback can redeploy it; reads only', async () => {
+    api.calls.length = 0;
+    const lines: string[] = [];
+    const listed = await target().list!(context('.adapt/gcf-two', { region }, lines), {});
+    const one = sha40(zipOf('.adapt/gcf-one'));
+    const two = sha40(zipOf('.adapt/gcf-two'));
+    expect(listed).toMatchObject({
+      target: 'gcf',
+      functionName: 'shop-dev',
+      state: 'ACTIVE',
+      source: one,
+      previous: two,
+      previousKept: true,
+      revision: 'shop-dev-00003-xyz',
+      url: expect.stringMatching(/^https:\/\//),
+    });
+    expect(Date.parse(String(listed.updateTime))).not.toBeNaN();
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
+    expect(lines.join('\n')).toContain(`previous  ${two} (kept here: adapt rollback redeploys it)`);
+
+    // deployed from another machine: the previous source is not kept here, and the list says so
+    const elsewhere = await createGcfTarget({ ...runtime, historyDir: path.join(dir.dir, '.adapt/empty-history') }).list!(context('.adapt/gcf-two', { region }, lines), {});
+    expect(elsewhere).toMatchObject({ previous: two, previousKept: false });
+  });
+
+  test('--list of a function that does not exist says to deploy first', async () => {
+    const error = await failure(target().list!({ ...context('.adapt/gcf-two', { region }), stage: 'qa' }, {}));
+    expect(error).toMatchObject({ code: 'FUNCTION_NOT_FOUND', hint: 'Deploy first: adapt deploy --target gcf --stage qa' });
+  });
 });
 
 describe('bad input is refused before any call', { timeout: 30_000 }, () => {
@@ -358,6 +388,14 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     const two = `a${createHash('sha256').update(zipOf('.adapt/ae-two')).digest('hex').slice(0, 20)}`;
     await target().deploy!(context('.adapt/ae-two', {}), { dryRun: false });
     expect(api.services.get(service)!.split.allocations).toEqual({ [two]: 1 });
+    const before = await target().list!(context('.adapt/ae-two', {}), {});
+    expect(before).toMatchObject({
+      serving: two,
+      versions: [
+        { version: two, traffic: 1, rollbackTarget: false },
+        { version: one, traffic: 0, rollbackTarget: true },
+      ],
+    });
 
     api.calls.length = 0;
     const result = await target().rollback!(context('.adapt/ae-two', {}), { dryRun: false });
@@ -365,6 +403,19 @@ describe('adapt deploy --target appengine', { timeout: 60_000 }, () => {
     const writes = api.callLines().filter((line) => !line.startsWith('GET'));
     expect(writes).toEqual([`PATCH /v1/${service}`]);
     expect(api.services.get(service)!.split.allocations).toEqual({ [one]: 1 });
+
+    api.calls.length = 0;
+    const listed = await target().list!(context('.adapt/ae-two', {}), {});
+    expect(listed).toMatchObject({
+      target: 'appengine',
+      service: 'default',
+      serving: one,
+      versions: [
+        { version: two, traffic: 0, rollbackTarget: false },
+        { version: one, traffic: 1, rollbackTarget: false },
+      ],
+    });
+    expect(api.callLines().every((line) => line.startsWith('GET'))).toBe(true);
   });
 
   test('a failed version build leaves the serving version serving', async () => {

@@ -189,6 +189,26 @@ describe('adapt deploy --target iisnode --to azure', () => {
     expect(app.deployments[0]?.message).toBe(`adapt sha256:${one} stage prod rollback from ${two.slice(0, 12)}`);
   });
 
+  it("--list: Kudu's deployments newest first, the active one, adapt's packages and whether each is kept here; reads only", async () => {
+    const { sha: one } = await readPackage(outOne);
+    const { sha: two } = await readPackage(outTwo);
+    const lines: string[] = [];
+    const listed = (await target().list!(context(outOne, lines), { to: 'azure' })) as unknown as {
+      deployments: { package?: string; status: string; active: boolean; kept?: boolean }[];
+    };
+    expect(listed).toMatchObject({ target: 'iisnode', to: 'azure', site: 'shop-web' });
+    // rollback (one), the changed redeploy (two), the failed one (two), the first deploy (one)
+    expect(listed.deployments.map(({ package: sha, status, active, kept }) => ({ sha, status, active, kept }))).toEqual([
+      { sha: one, status: 'success', active: true, kept: true },
+      { sha: two, status: 'success', active: false, kept: true },
+      { sha: two, status: 'failed', active: false, kept: true },
+      { sha: one, status: 'success', active: false, kept: true },
+    ]);
+    expect(api.callLines().length).toBeGreaterThan(0);
+    expect(api.callLines().filter((line) => !line.startsWith('GET '))).toEqual([]);
+    expect(lines.join('\n')).toContain(`package ${one.slice(0, 12)}`);
+  });
+
   it('401 from Kudu and 403 from ARM say which role is missing', async () => {
     api.faults.push({ match: /^POST \/api\/zipdeploy$/, status: 401, body: 'Unauthorized' });
     const kudu = await failure(deploy(outTwo));

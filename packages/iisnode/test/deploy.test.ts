@@ -111,6 +111,58 @@ describe('folder deploy and rollback under load', () => {
   });
 });
 
+describe('deploy --list --to <folder>', () => {
+  const cleanup: string[] = [];
+  afterAll(() => {
+    for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the releases newest first, which is current and which rollback returns to; changes nothing', async () => {
+    const project = makeProject({ entry: probe, static: 'public' });
+    const site = mkdtempSync(join(tmpdir(), 'adapt-iisnode-list-'));
+    cleanup.push(project, site);
+    mkdirSync(join(project, 'public'));
+    const list = async () => {
+      const result = await runCli(['deploy', '--target', 'iisnode', '--to', site, '--list', '--json'], project);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { releases: { release: string; current: boolean; rollbackTarget: boolean }[]; current: string };
+    };
+    const released: string[] = [];
+    for (const version of ['A', 'B']) {
+      writeFileSync(join(project, 'public', 'version.txt'), `${version}\n`);
+      const deployed = await runCli(['deploy', '--target', 'iisnode', '--to', site, '--json'], project);
+      expect(deployed.code, deployed.stderr).toBe(0);
+      released.push(JSON.parse(deployed.stdout).release);
+    }
+    const state = readFileSync(join(site, 'adapt-deploys.json'), 'utf8');
+    const listed = await list();
+    expect(listed).toMatchObject({ ok: true, target: 'iisnode', current: released[1] });
+    expect(listed.releases).toEqual([
+      { release: released[1], current: true, rollbackTarget: false },
+      { release: released[0], current: false, rollbackTarget: true },
+    ]);
+    expect(readFileSync(join(site, 'adapt-deploys.json'), 'utf8')).toBe(state);
+
+    const rolled = await runCli(['rollback', '--target', 'iisnode', '--to', site, '--json'], project);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect((await list()).releases).toEqual([
+      { release: released[1], current: false, rollbackTarget: false },
+      { release: released[0], current: true, rollbackTarget: false },
+    ]);
+  });
+
+  it('a folder adapt never deployed to: says so, and how to deploy', async () => {
+    const project = makeProject({ entry: probe });
+    const site = mkdtempSync(join(tmpdir(), 'adapt-iisnode-list-empty-'));
+    cleanup.push(project, site);
+    const result = await runCli(['deploy', '--target', 'iisnode', '--to', site, '--list'], project);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`nothing is deployed in ${site}`);
+    expect(result.stderr).toContain('deploy first: adapt deploy --target iisnode --to <folder>');
+    expect(readdirSync(site)).toEqual([]);
+  });
+});
+
 describe('deploy refusals', () => {
   const cleanup: string[] = [];
   afterAll(() => {

@@ -176,7 +176,7 @@ describe('schedules on EventBridge Scheduler (moto)', { timeout: 120_000 }, () =
   test("--list shows the stage's schedules beside the versions: state, expression, time zone and task", async () => {
     if (!motoHere) return;
     const log = recordingLogger();
-    const listed = (await target.deploy!(ctx(log), { dryRun: false, list: true })) as LambdaListResult;
+    const listed = (await target.list!(ctx(log), {})) as LambdaListResult;
     expect(listed.schedules?.group).toBe(group);
     const rows = (listed.schedules?.schedules ?? []).map((item) => [item.name, item.state, item.expression, item.timezone, item.task]).sort();
     expect(rows).toEqual([

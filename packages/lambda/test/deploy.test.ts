@@ -176,7 +176,7 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
   });
 
   test('--list shows every version, the stage that made it, and where the alias points', async () => {
-    const listed = (await target.deploy!(ctx(), { dryRun: false, list: true })) as LambdaListResult;
+    const listed = (await target.list!(ctx(), {})) as LambdaListResult;
     expect(listed.versions.map((v) => [v.version, v.stage, v.aliases])).toEqual([
       ['1', 'prod', []],
       ['2', 'prod', []],

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { AdaptError, importSdk, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
 import { sha256, sourceZip } from './files.js';
-import { follow, googleClients, googleFailure, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
+import { follow, googleClients, googleFailure, timeText, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
 import { defaultName, resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
 import type { JobChange } from './cloud-scheduler.js';
 import { checkSchedules, syncSchedules } from './deploy-schedules.js';
@@ -100,7 +100,12 @@ async function storageFor(clients: GoogleClients) {
   });
 }
 
-async function readState(versions: Obj, services: Obj, app: string, service: string): Promise<{ serving: string | undefined; list: Obj[]; exists: boolean }> {
+async function readState(
+  versions: Obj,
+  services: Obj,
+  app: string,
+  service: string,
+): Promise<{ serving: string | undefined; split: Record<string, number>; list: Obj[]; exists: boolean }> {
   let split: Record<string, number> = {};
   let exists = true;
   try {
@@ -119,7 +124,7 @@ async function readState(versions: Obj, services: Obj, app: string, service: str
     }
   }
   const serving = Object.entries(split).sort((a, b) => Number(b[1]) - Number(a[1]))[0]?.[0];
-  return { serving, list, exists };
+  return { serving, split, list, exists };
 }
 
 async function moveTraffic(ctx: TargetContext, clients: GoogleClients, services: Obj, app: string, service: string, to: string, keeps: string, retry: string): Promise<void> {
@@ -261,7 +266,7 @@ export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptio
     const service = settings.name;
     const state = await ctx.log.step(`Reading ${service} in ${clients.project}`, () => readState(versions, services, app, service));
     if (!state.serving) throw new AdaptError('NOTHING_TO_ROLL_BACK', `Service ${service} serves no version.`, { hint: 'Deploy first: adapt deploy --target appengine' });
-    const byTime = [...state.list].sort((a, b) => String(a.createTime ?? '').localeCompare(String(b.createTime ?? '')));
+    const byTime = oldestFirst(state.list);
     const at = byTime.findIndex((version) => version.id === state.serving);
     const previous = at > 0 ? byTime[at - 1] : undefined;
     if (!previous)
@@ -289,4 +294,72 @@ export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptio
   } finally {
     await Promise.all([versions.close(), services.close()]);
   }
+}
+
+/** One version as `adapt deploy --target appengine --list` shows it. */
+export interface AppEngineVersionInfo {
+  version: string;
+  /** The share of the service's traffic it gets (0 to 1). */
+  traffic: number;
+  servingStatus?: string;
+  createTime?: string;
+  url?: string;
+  /** The version `adapt rollback` would move the traffic to: the one created before the serving one. */
+  rollbackTarget: boolean;
+}
+
+export interface AppEngineListResult extends DeployResult {
+  target: 'appengine';
+  project: string;
+  service: string;
+  serving?: string;
+  /** Newest first. */
+  versions: AppEngineVersionInfo[];
+}
+
+/** `adapt deploy --target appengine --list`: the service's versions, newest first, with their traffic; changes nothing. */
+export async function listAppEngine(ctx: TargetContext, runtime: GoogleRuntime = {}): Promise<AppEngineListResult> {
+  const settings = resolveGoogleSettings('appengine', ctx);
+  const clients = await googleClients(settings, runtime);
+  const { versions, services } = await clientsFor(clients);
+  try {
+    const app = `apps/${clients.project}`;
+    const service = settings.name;
+    const state = await ctx.log.step(`Reading ${service} in ${clients.project}`, () => readState(versions, services, app, service));
+    if (!state.exists) {
+      throw new AdaptError('SERVICE_NOT_FOUND', `The App Engine service ${service} does not exist in ${clients.project}.`, {
+        hint: `Deploy first: adapt deploy --target appengine --stage ${ctx.stage}`,
+      });
+    }
+    const byTime = oldestFirst(state.list);
+    const at = byTime.findIndex((version) => version.id === state.serving);
+    const rollbackTo = at > 0 ? String(byTime[at - 1]!.id) : undefined;
+    const rows: AppEngineVersionInfo[] = byTime.reverse().map((version) =>
+      compact({
+        version: String(version.id),
+        traffic: Number(state.split[String(version.id)] ?? 0),
+        servingStatus: version.servingStatus === undefined ? undefined : String(version.servingStatus),
+        createTime: timeText(version.createTime),
+        url: urlFor(clients.project, service, version),
+        rollbackTarget: String(version.id) === rollbackTo,
+      }),
+    );
+    ctx.log.info(`${service} in ${clients.project}, newest first:`);
+    ctx.log.info(`  ${'version'.padEnd(22)} ${'traffic'.padEnd(8)} ${'status'.padEnd(8)} ${'created'.padEnd(26)}`);
+    for (const row of rows) {
+      const note = row.rollbackTarget ? '  (adapt rollback goes back to this one)' : '';
+      ctx.log.info(
+        `  ${row.version.padEnd(22)} ${`${Math.round(row.traffic * 100)}%`.padEnd(8)} ${(row.servingStatus ?? '-').padEnd(8)} ${(row.createTime ?? '-').padEnd(26)}${note}`,
+      );
+    }
+    if (rows.length === 0) ctx.log.info('  (no versions)');
+    return compact({ target: 'appengine' as const, stage: ctx.stage, project: clients.project, service, serving: state.serving, versions: rows });
+  } finally {
+    await Promise.all([versions.close(), services.close()]);
+  }
+}
+
+/** The versions in the order they were created. */
+function oldestFirst(list: Obj[]): Obj[] {
+  return [...list].sort((a, b) => (timeText(a.createTime) ?? '').localeCompare(timeText(b.createTime) ?? ''));
 }

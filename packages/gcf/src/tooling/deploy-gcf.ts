@@ -15,7 +15,7 @@ import path from 'node:path';
 import { AdaptError, importSdk, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
 import { entryPoint } from './bundle.js';
 import { sha256, sourceZip } from './files.js';
-import { follow, googleClients, googleFailure, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
+import { follow, googleClients, googleFailure, timeText, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
 import { checkTasksFunctionName, deployTasksFunction, removeTasksFunction, tasksTopicName } from './deploy-gcf-tasks.js';
 import { checkSchedules, syncSchedules } from './deploy-schedules.js';
 import { historyDir, keepSource, keptSource } from './history.js';
@@ -387,6 +387,74 @@ export async function rollbackGcf(ctx: TargetContext, options: DeployOptions, ru
     const fn = await ship({ ctx, settings, clients, client, name, current, zip, labels, reuseSource: false, verb: 'rollback' });
     ctx.log.info(`${settings.name} runs the previous source again (${previous.slice(0, 12)}), as a new revision.`);
     return compact({ ...base, uploaded: true, url: urlOf(fn), dryRun: false });
+  } finally {
+    await client.close();
+  }
+}
+
+export interface GcfListResult extends DeployResult {
+  target: 'gcf';
+  project: string;
+  region: string;
+  functionName: string;
+  /** The function's state (ACTIVE, DEPLOYING, FAILED...). */
+  state?: string;
+  url?: string;
+  /** The source hash it runs (the adapt-source label), and the one before it (adapt-previous). */
+  source?: string;
+  previous?: string;
+  /** Whether the previous source is kept on this machine, so that `adapt rollback` can redeploy it. */
+  previousKept?: boolean;
+  /** The Cloud Run revision serving, and when the function last changed. */
+  revision?: string;
+  updateTime?: string;
+  runtime?: string;
+}
+
+/**
+ * `adapt deploy --target gcf --list`: what the function runs and what rollback would go back to.
+ * Cloud Run functions keeps one revision per function deploy and no history adapt can point back
+ * at, so this is the current source and the previous one (labels), not a list of versions.
+ */
+export async function listGcf(ctx: TargetContext, runtime: GoogleRuntime = {}): Promise<GcfListResult> {
+  const settings = resolveGoogleSettings('gcf', ctx);
+  const clients = await googleClients(settings, runtime);
+  const client = await functionClient(clients);
+  try {
+    const name = `projects/${clients.project}/locations/${settings.region}/functions/${settings.name}`;
+    const fn = await ctx.log.step(`Reading ${settings.name} in ${clients.project}/${settings.region}`, () => getFunction(client, name));
+    if (!fn) {
+      throw new AdaptError('FUNCTION_NOT_FOUND', `The function ${settings.name} does not exist in ${clients.project}/${settings.region}.`, {
+        hint: `Deploy first: adapt deploy --target gcf --stage ${ctx.stage}`,
+      });
+    }
+    const source = fn.labels?.['adapt-source'] as string | undefined;
+    const previous = fn.labels?.['adapt-previous'] as string | undefined;
+    const previousKept = previous === undefined ? undefined : (await keptSource(historyDir(ctx.cwd, 'gcf', ctx.stage, runtime.historyDir), previous)) !== undefined;
+    const result: GcfListResult = compact({
+      target: 'gcf' as const,
+      stage: ctx.stage,
+      project: clients.project,
+      region: settings.region,
+      functionName: settings.name,
+      state: fn.state === undefined ? undefined : String(fn.state),
+      url: urlOf(fn),
+      source,
+      previous,
+      previousKept,
+      revision: (fn.serviceConfig?.revision as string | undefined) || undefined,
+      updateTime: timeText(fn.updateTime),
+      runtime: (fn.buildConfig?.runtime as string | undefined) || undefined,
+    });
+    ctx.log.info(`${settings.name} in ${clients.project}/${settings.region}: ${result.state ?? 'state unknown'}${result.revision ? `, revision ${result.revision}` : ''}`);
+    if (result.url) ctx.log.info(`  URL       ${result.url}`);
+    ctx.log.info(`  source    ${source ?? '(not deployed by adapt: no adapt-source label)'}${result.updateTime ? `, updated ${result.updateTime}` : ''}`);
+    if (previous)
+      ctx.log.info(
+        `  previous  ${previous}${previousKept ? ' (kept here: adapt rollback redeploys it)' : ' (not kept on this machine: adapt rollback cannot redeploy it from here)'}`,
+      );
+    else ctx.log.info('  previous  (none: adapt rollback has nothing to go back to)');
+    return result;
   } finally {
     await client.close();
   }

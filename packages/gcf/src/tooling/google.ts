@@ -154,3 +154,11 @@ export async function follow<T>(operation: unknown, pollMs: number, progress: (l
   report(metadata);
   return result as T;
 }
+
+/** A timestamp as the REST API writes it (RFC 3339), whether the client gave a string or a { seconds, nanos } message. */
+export function timeText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  const seconds = Number((value as { seconds?: unknown }).seconds);
+  return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined;
+}

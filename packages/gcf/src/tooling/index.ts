@@ -31,6 +31,7 @@ export function createGcfTarget(runtime: GoogleRuntime = {}): AdaptTarget {
     runTask: async (ctx: TargetContext, options: RunTaskOptions) => (await import('./run-task.js')).runTaskGcf(ctx, options, runtime),
     deploy: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-gcf.js')).deployGcf(ctx, options, runtime),
     rollback: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-gcf.js')).rollbackGcf(ctx, options, runtime),
+    list: async (ctx: TargetContext) => (await import('./deploy-gcf.js')).listGcf(ctx, runtime),
   };
 }
 
@@ -47,6 +48,7 @@ export function createAppEngineTarget(runtime: GoogleRuntime = {}): AdaptTarget 
     runTask: async (ctx: TargetContext, options: RunTaskOptions) => (await import('./run-task.js')).runTaskAppEngine(ctx, options, runtime),
     deploy: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-appengine.js')).deployAppEngine(ctx, options, runtime),
     rollback: async (ctx: TargetContext, options: DeployOptions) => (await import('./deploy-appengine.js')).rollbackAppEngine(ctx, options, runtime),
+    list: async (ctx: TargetContext) => (await import('./deploy-appengine.js')).listAppEngine(ctx, runtime),
   };
 }
 

@@ -70,6 +70,14 @@ export class GoogleApi {
   }
 
   /** Calls made to the APIs (token requests left out), as `METHOD path`. */
+  /** The output-only fields a function deploy sets: the Cloud Run revision serving it (`<service>-<5 digits>-<suffix>`) and updateTime. */
+  private revised(fn: Obj, revision: number): Obj {
+    const service = String(fn.serviceConfig?.service ?? '')
+      .split('/')
+      .pop();
+    return { ...fn, updateTime: this.stamp(), serviceConfig: { ...fn.serviceConfig, revision: `${service}-${String(revision).padStart(5, '0')}-xyz` } };
+  }
+
   callLines(): string[] {
     return this.calls.filter((call) => call.path !== '/token').map((call) => `${call.method} ${call.path}`);
   }
@@ -185,7 +193,7 @@ export class GoogleApi {
           res,
           200,
           this.operation(parent!, fn, fnType, metaType, () => {
-            this.functions.set(name, fn);
+            this.functions.set(name, this.revised(fn, 1));
             this.revisions.set(name, 1);
           }),
         );
@@ -226,8 +234,8 @@ export class GoogleApi {
           res,
           200,
           this.operation(parent!, next, fnType, metaType, () => {
-            this.functions.set(name, next);
             this.revisions.set(name, (this.revisions.get(name) ?? 0) + 1);
+            this.functions.set(name, this.revised(next, this.revisions.get(name)!));
           }),
         );
       }

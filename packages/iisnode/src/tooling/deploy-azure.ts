@@ -109,7 +109,7 @@ export function mergeAppSettings(existing: Record<string, string>, wanted: Recor
 
 const historyDir = (ctx: TargetContext, runtime: AzureRuntime) => path.join(runtime.historyDir ?? path.join(ctx.cwd, '.adapt', 'history'), 'iisnode-azure', ctx.stage);
 
-async function open(ctx: TargetContext, runtime: AzureRuntime, verb: 'deploy' | 'rollback'): Promise<Session> {
+async function open(ctx: TargetContext, runtime: AzureRuntime, verb: 'deploy' | 'rollback' | 'deploy --list'): Promise<Session> {
   const settings = resolveAzureSettings(ctx.settings.azure);
   let scmHost = '';
   const clients = await azureClients(settings, () => scmHost, runtime);
@@ -386,4 +386,52 @@ export async function rollbackAzure(ctx: TargetContext, options: DeployOptions, 
   const deployment = await zipDeploy(s, zip, `${packageMarker(previous)} stage ${ctx.stage} rollback from ${current.slice(0, 12)}`, 'rollback');
   ctx.log.info(`${s.site.label} serves the previous package again (${previous.slice(0, 12)}, Kudu deployment ${deployment})`);
   return { ...result, uploaded: true, deployment };
+}
+
+/** One Kudu deployment as `adapt deploy --target iisnode --to azure --list` shows it. */
+export interface AzureDeploymentInfo {
+  id: string;
+  /** The package's sha256, for a deployment made by adapt. */
+  package?: string;
+  status: string;
+  active: boolean;
+  received?: string;
+  /** Whether the package is kept on this machine, so that `adapt rollback` can deploy it again. */
+  kept?: boolean;
+}
+
+export interface AzureListResult extends DeployResult {
+  target: 'iisnode';
+  to: 'azure';
+  site: string;
+  url?: string;
+  /** Newest first, as Kudu keeps them. */
+  deployments: AzureDeploymentInfo[];
+}
+
+/** Kudu's DeployStatus values (Kudu.Core.Deployment.DeployStatus). */
+const deployStatus: Record<number, string> = { 0: 'pending', 1: 'building', 2: 'deploying', 3: 'failed', 4: 'success' };
+
+/** `adapt deploy --target iisnode --to azure --list`: Kudu's deployments, newest first; changes nothing. */
+export async function listAzure(ctx: TargetContext, runtime: AzureRuntime = {}): Promise<AzureListResult> {
+  const s = await open(ctx, runtime, 'deploy --list');
+  const list = await deployments(s, 'run adapt deploy --target iisnode --to azure --list again');
+  const dir = historyDir(ctx, runtime);
+  const rows: AzureDeploymentInfo[] = list.map((deployment) => {
+    const sha = shaOf(deployment);
+    return {
+      id: deployment.id,
+      ...(sha ? { package: sha, kept: existsSync(path.join(dir, `${sha}.zip`)) } : {}),
+      status: deployStatus[deployment.status] ?? String(deployment.status),
+      active: Boolean(deployment.active),
+      ...(deployment.received_time ? { received: deployment.received_time } : {}),
+    };
+  });
+  ctx.log.info(`Kudu deployments of ${s.site.label}, newest first:`);
+  for (const row of rows) {
+    const what = row.package ? `package ${row.package.slice(0, 12)}${row.kept ? '' : ' (not kept here)'}` : '(not from adapt)';
+    ctx.log.info(`  ${row.active ? '*' : ' '} ${row.id.slice(0, 12).padEnd(12)} ${row.status.padEnd(9)} ${(row.received ?? '-').padEnd(28)} ${what}`);
+  }
+  if (rows.length === 0) ctx.log.info('  (none)');
+  return { target: 'iisnode', stage: ctx.stage, to: 'azure', site: s.site.label, ...(s.site.url ? { url: s.site.url } : {}), deployments: rows };
 }

@@ -21,6 +21,7 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -98,6 +99,34 @@ export function rollbackFolder(folderPath: string, options: { dryRun: boolean })
   const history = state.history.slice(0, state.history.lastIndexOf(state.current));
   writeState(folder, { history: history.at(-1) === previous ? history : [...history, previous], current: previous });
   return { folder, release: previous, previous: state.current, changed: true, dryRun: false };
+}
+
+/** One release as `adapt deploy --target iisnode --to <folder> --list` shows it. */
+export interface FolderRelease {
+  release: string;
+  current: boolean;
+  /** The release `adapt rollback` would make current. */
+  rollbackTarget: boolean;
+}
+
+/**
+ * The releases in `folder`, newest first (by the time at the start of each id, to the second, then
+ * by when the release's folder was written); changes nothing.
+ */
+export function listFolder(folderPath: string): { folder: string; current: string | undefined; releases: FolderRelease[] } {
+  const folder = resolve(folderPath);
+  const state = readState(folder);
+  if (!existsSync(join(folder, 'releases')) && !state.current) {
+    throw targetError('NOT_DEPLOYED', `nothing is deployed in ${folder}`, 'deploy first: adapt deploy --target iisnode --to <folder>, or check the folder in --to');
+  }
+  const previous = state.current ? previousOf(state) : undefined;
+  const names = existsSync(join(folder, 'releases')) ? readdirSync(join(folder, 'releases')).filter((name) => !name.startsWith('.')) : [];
+  const made = (name: string) => statSync(join(folder, 'releases', name)).mtimeMs;
+  const releases = names
+    .map((release) => ({ release, second: release.split('-')[0]!, made: made(release) }))
+    .sort((a, b) => (a.second === b.second ? b.made - a.made : a.second < b.second ? 1 : -1))
+    .map(({ release }) => ({ release, current: release === state.current, rollbackTarget: release === previous }));
+  return { folder, current: state.current, releases };
 }
 
 function previousOf(state: FolderState): string | undefined {

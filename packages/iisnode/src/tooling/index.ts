@@ -6,8 +6,8 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { AdaptTarget, BuildArtifact, BuiltBundle, DeployOptions, DeployResult, TargetContext } from '@adapt/core';
-import { deployToFolder, rollbackFolder } from './deploy-folder.js';
+import type { AdaptTarget, BuildArtifact, BuiltBundle, DeployOptions, DeployResult, ListOptions, TargetContext } from '@adapt/core';
+import { deployToFolder, listFolder, rollbackFolder } from './deploy-folder.js';
 import { serverEntrySource, shimSource } from './entry.js';
 import { configError, targetError } from './errors.js';
 import { checkIisnodeYml, iisnodeYml } from './iisnode-yml.js';
@@ -115,6 +115,16 @@ export const iisnodeTarget: AdaptTarget = {
     );
     return { target: 'iisnode', stage: context.stage, ...result, ...(schedules.length > 0 ? { schedules: 'not created: iisnode has no scheduler' } : {}) };
   },
+  async list(context: TargetContext, options: ListOptions): Promise<DeployResult> {
+    if (options.to === 'azure') return (await import('./deploy-azure.js')).listAzure(context);
+    const result = listFolder(placeOf(options, 'deploy --list'));
+    context.log.info(`releases in ${result.folder}, newest first:`);
+    for (const row of result.releases) {
+      context.log.info(`  ${row.current ? '*' : ' '} ${row.release}${row.rollbackTarget ? '  (adapt rollback goes back to this one)' : ''}`);
+    }
+    if (result.releases.length === 0) context.log.info('  (none)');
+    return { target: 'iisnode', stage: context.stage, ...result };
+  },
   async rollback(context: TargetContext, options: DeployOptions): Promise<DeployResult> {
     if (options.to === 'azure') return (await import('./deploy-azure.js')).rollbackAzure(context, options);
     const folder = placeOf(options, 'rollback');
@@ -135,11 +145,12 @@ export function withAzureRuntime(runtime: AzureRuntime): AdaptTarget {
       options.to === 'azure' ? (await import('./deploy-azure.js')).deployAzure(context, options, runtime) : iisnodeTarget.deploy!(context, options),
     rollback: async (context, options) =>
       options.to === 'azure' ? (await import('./deploy-azure.js')).rollbackAzure(context, options, runtime) : iisnodeTarget.rollback!(context, options),
+    list: async (context, options) => (options.to === 'azure' ? (await import('./deploy-azure.js')).listAzure(context, runtime) : iisnodeTarget.list!(context, options)),
   };
 }
 
 /** The site folder from --to (any value but `azure`). */
-function placeOf(options: DeployOptions, action: 'deploy' | 'rollback'): string {
+function placeOf(options: DeployOptions | ListOptions, action: 'deploy' | 'rollback' | 'deploy --list'): string {
   const to = options.to;
   if (typeof to !== 'string' || to === '') {
     throw targetError(

@@ -21,7 +21,7 @@ export function registerDeploy(program: Command): Command {
     .addOption(new Option('-o, --out <dir>', 'the build folder, if built with --out'))
     .addOption(new Option('--no-build', 'deploy the build already in the out folder instead of building first'))
     .addOption(new Option('--dry-run', 'show what would change without changing anything (the build still runs, locally)'))
-    .addOption(new Option('--list', 'list the deployed versions instead of deploying').conflicts('dryRun'))
+    .addOption(new Option('--list', 'show what is deployed (versions, which one serves, what rollback returns to) instead of deploying; changes nothing').conflicts('dryRun'))
     .addOption(new Option('--to <place>', 'where to deploy, for targets that deploy to a place (iisnode: the IIS site folder, or azure for Azure App Service)'));
   addStageOption(command);
   addGlobalOptions(command);
@@ -30,6 +30,7 @@ export function registerDeploy(program: Command): Command {
     'adapt build --target lambda --stage prod && adapt deploy --target lambda --stage prod --no-build',
     'adapt deploy --target lambda --dry-run',
     'adapt deploy --target lambda --list --json',
+    'adapt deploy --target appengine --list',
     'adapt deploy --target iisnode --to D:\\sites\\shop',
     'adapt deploy --target iisnode --to azure --dry-run',
   ]);

@@ -1,5 +1,5 @@
 /** `adapt deploy` and `adapt rollback`: load the target and call its deploy or rollback. */
-import type { DeployOptions, DeployResult } from '@adapt/core';
+import type { DeployOptions, DeployResult, ListOptions, TargetContext } from '@adapt/core';
 import { loadProject } from '../../config.js';
 import { targetContext } from '../../context.js';
 import { usageError } from '../../errors.js';
@@ -30,36 +30,38 @@ export interface RollbackRunOptions extends PlatformOptions {
 }
 
 export async function runDeploy(options: DeployRunOptions, output: Output): Promise<DeployResult> {
-  return runPlatformAction(
-    'deploy',
-    options,
-    { dryRun: Boolean(options.dryRun), list: Boolean(options.list), ...(options.to === undefined ? {} : { to: options.to }) },
-    output,
-    options.build && !options.list,
-  );
+  if (options.list) return runPlatformAction('list', options, options.to === undefined ? {} : { to: options.to }, output);
+  return runPlatformAction('deploy', options, { dryRun: Boolean(options.dryRun), ...(options.to === undefined ? {} : { to: options.to }) }, output, options.build);
 }
 
 export async function runRollback(options: RollbackRunOptions, output: Output): Promise<DeployResult> {
   return runPlatformAction('rollback', options, { dryRun: Boolean(options.dryRun), ...(options.to === undefined ? {} : { to: options.to }) }, output);
 }
 
-async function runPlatformAction(action: 'deploy' | 'rollback', options: PlatformOptions, deployOptions: DeployOptions, output: Output, buildFirst = false): Promise<DeployResult> {
+async function runPlatformAction(
+  action: 'deploy' | 'rollback' | 'list',
+  options: PlatformOptions,
+  actionOptions: DeployOptions | ListOptions,
+  output: Output,
+  buildFirst = false,
+): Promise<DeployResult> {
+  const command = action === 'list' ? 'deploy --list' : action;
   if (!options.target || options.target === 'all') {
     throw usageError(
-      options.target === 'all' ? `${action} works on one target at a time` : 'missing --target',
-      `choose one of: ${installedTargetNames(options.cwd).join(', ') || 'none installed'}, such as: adapt ${action} --target lambda`,
+      options.target === 'all' ? `${command} works on one target at a time` : 'missing --target',
+      `choose one of: ${installedTargetNames(options.cwd).join(', ') || 'none installed'}, such as: adapt ${command} --target lambda`,
     );
   }
   const project = await loadProject(options.cwd);
   const target = await loadTarget(project.dir, options.target);
-  const run = await requireCapability(project.dir, target, action);
+  const run = (await requireCapability(project.dir, target, action)) as (context: TargetContext, options: DeployOptions | ListOptions) => Promise<DeployResult>;
   const context = targetContext(project, target, output, { stage: options.stage, out: options.out });
   if (buildFirst) {
     // deploy is build + upload: the same bundle `adapt build` makes for this target and stage
     const report = await buildTarget(target, context, { minify: true, sourcemap: false });
     if (!output.json) output.info(sizeReport(report, output));
   }
-  const result = await run(context, deployOptions);
+  const result = await run(context, actionOptions);
   output.result({ ok: true, ...result }, () => humanResult(result));
   return result;
 }
