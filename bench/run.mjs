@@ -28,7 +28,7 @@ Measures adapt against its peers in the same run and prints medians and ratios.
 
 Measures: node = Node server over real sockets (server CPU per request and req/s, needs taskset
 and wrk); instructions = the same servers' instructions per hello request under valgrind's
-callgrind (the same count on every run; needs valgrind and ab); cold = Lambda cold start (fresh process per round); events = in-process Lambda
+callgrind (nearly the same count on every run; needs valgrind and ab); cold = Lambda cold start (fresh process per round); events = in-process Lambda
 throughput per event kind. Peers are installed into node_modules/.cache/adapt-bench/.`;
 
 let options;

@@ -151,6 +151,8 @@ export function printInstructions(result, summary) {
       ...rows,
     );
   }
-  lines.push('(the same count on every run: what the load of other jobs cannot move; the kernel is not counted, the compiler column shows how much tiering up was still going on)');
+  lines.push(
+    '(nearly the same count on every run, what the load of other jobs cannot move (hello within 1-3%, the stream within 10%: tiering and scavenges vary); the kernel is not counted, the compiler column shows how much tiering up was still going on)',
+  );
   return lines.join('\n');
 }
