@@ -278,7 +278,8 @@ describe('adapt deploy --target gcf', { timeout: 60_000 }, () => {
       url: expect.stringMatching(/^https:\/\//),
     });
     expect(Date.parse(String(listed.updateTime))).not.toBeNaN();
-    expect(api.callLines()).toEqual([`GET /v2/${fnName}`]);
+    expect(listed.schedules).toEqual([]);
+    expect(api.callLines()).toEqual([`GET /v2/${fnName}`, `GET /v1/projects/${project}/locations/${region}/jobs`]);
     expect(lines.join('\n')).toContain(`previous  ${two} (kept here: adapt rollback redeploys it)`);
 
     // deployed from another machine: the previous source is not kept here, and the list says so

@@ -194,6 +194,19 @@ describe('adapt deploy --target gcf with tasks and schedules', { timeout: 90_000
     expect(jobs[0]!.retryConfig).toMatchObject({ retryCount: 3 });
   });
 
+  test('--list shows the jobs beside the function: state, cron, time zone and the task each runs; reads only', async () => {
+    api.calls.length = 0;
+    const lines: string[] = [];
+    const listed = (await target().list!(context('gcf', lines), {})) as Record<string, any>;
+    expect(listed.schedules).toEqual([
+      { job: 'adapt--gcf--shop-dev--nightly', state: 'ENABLED', schedule: '0 3 * * *', timeZone: 'Europe/Paris', task: 'hello', args: ['night'] },
+      { job: 'adapt--gcf--shop-dev--often', state: 'ENABLED', schedule: '*/15 * * * *', timeZone: 'UTC', task: 'hello' },
+      { job: 'adapt--gcf--shop-dev--resting', state: 'PAUSED', schedule: '30 2 * * MON-FRI', timeZone: 'UTC', task: 'fail' },
+    ]);
+    expect(api.callLines().filter((line) => !line.startsWith('GET '))).toEqual([]);
+    expect(lines).toContain('  nightly              ENABLED   0 3 * * *            Europe/Paris       -> task hello night');
+  });
+
   test('the same deploy again changes no job and no tasks function', async () => {
     const before = api.callLines().length;
     const result = (await target().deploy!(context('gcf'), { dryRun: false })) as Record<string, any>;
@@ -364,6 +377,13 @@ describe('adapt deploy --target appengine with schedules', { timeout: 90_000 }, 
     expect(decode(jobs[0]!.appEngineHttpTarget.body)).toEqual({ 'adapt:task': { name: 'hello', args: ['night'], schedule: 'nightly' } });
     // the gcf target's jobs are its own: untouched
     expect((await readBack()).filter((job) => job.name.includes('--gcf--'))).toHaveLength(3);
+    // and --list shows this target's jobs only
+    const listed = (await target().list!(context('appengine'), {})) as Record<string, any>;
+    expect(listed.schedules.map((job: any) => [job.job, job.task])).toEqual([
+      ['adapt--appengine--shop-dev--nightly', 'hello'],
+      ['adapt--appengine--shop-dev--often', 'hello'],
+      ['adapt--appengine--shop-dev--resting', 'fail'],
+    ]);
   });
 
   test('adapt run --target appengine runs the schedule that has the same task and arguments (jobs.run); anything else is refused with why', async () => {

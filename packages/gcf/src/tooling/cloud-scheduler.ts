@@ -191,6 +191,36 @@ function base64(value: unknown): string | undefined {
   return Buffer.from(bytes as number[]).toString('base64');
 }
 
+/** One job as `adapt deploy --list` shows it. */
+export interface ListedJob {
+  job: string;
+  state: string;
+  schedule: string;
+  timeZone: string;
+  /** The task the job runs and its arguments, read from the event adapt put in the job. */
+  task?: string;
+  args?: string[];
+}
+
+export function listedJob(job: Obj): ListedJob {
+  const have = plain(job);
+  const event = base64(have.pubsubTarget?.data ?? have.appEngineHttpTarget?.body);
+  let task: { name?: unknown; args?: unknown } | undefined;
+  try {
+    task = (JSON.parse(Buffer.from(event ?? '', 'base64').toString('utf8')) as Obj)['adapt:task'];
+  } catch {
+    task = undefined; // not an event adapt wrote: the job is listed without its task
+  }
+  return {
+    job: String(have.name ?? '').replace(/^.*\/jobs\//, ''),
+    state: String(have.state ?? ''),
+    schedule: String(have.schedule ?? ''),
+    timeZone: String(have.timeZone ?? ''),
+    ...(typeof task?.name === 'string' ? { task: task.name } : {}),
+    ...(Array.isArray(task?.args) && task.args.length > 0 ? { args: task.args.map(String) } : {}),
+  };
+}
+
 /** What a sync would do, from the listed jobs and the planned ones. */
 export function diffJobs(current: Obj[], planned: PlannedJob[], parent: string, target: JobTarget): JobChange[] {
   const changes: JobChange[] = [];

@@ -14,8 +14,8 @@ import { AdaptError, importSdk, type DeployOptions, type DeployResult, type Targ
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, timeText, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
 import { defaultName, resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
-import type { JobChange } from './cloud-scheduler.js';
-import { checkSchedules, syncSchedules } from './deploy-schedules.js';
+import type { JobChange, ListedJob } from './cloud-scheduler.js';
+import { checkSchedules, listSchedules, syncSchedules } from './deploy-schedules.js';
 
 type Obj = Record<string, any>;
 
@@ -315,6 +315,8 @@ export interface AppEngineListResult extends DeployResult {
   serving?: string;
   /** Newest first. */
   versions: AppEngineVersionInfo[];
+  /** The Cloud Scheduler jobs deploy made for the app's schedules (absent without @google-cloud/scheduler). */
+  schedules?: ListedJob[];
 }
 
 /** `adapt deploy --target appengine --list`: the service's versions, newest first, with their traffic; changes nothing. */
@@ -353,7 +355,9 @@ export async function listAppEngine(ctx: TargetContext, runtime: GoogleRuntime =
       );
     }
     if (rows.length === 0) ctx.log.info('  (no versions)');
-    return compact({ target: 'appengine' as const, stage: ctx.stage, project: clients.project, service, serving: state.serving, versions: rows });
+    const region = await ctx.log.step(`Reading the App Engine app of ${clients.project}`, () => appEngineRegion(clients, ctx.settings.region));
+    const schedules = await listSchedules(ctx, clients, region, 'appengine', defaultName(ctx.appName, ctx.stage));
+    return compact({ target: 'appengine' as const, stage: ctx.stage, project: clients.project, service, serving: state.serving, versions: rows, schedules });
   } finally {
     await Promise.all([versions.close(), services.close()]);
   }

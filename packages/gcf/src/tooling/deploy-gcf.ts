@@ -17,11 +17,11 @@ import { entryPoint } from './bundle.js';
 import { sha256, sourceZip } from './files.js';
 import { follow, googleClients, googleFailure, timeText, putSignedUrl, statusOf, type GoogleClients, type GoogleRuntime } from './google.js';
 import { checkTasksFunctionName, deployTasksFunction, removeTasksFunction, tasksTopicName } from './deploy-gcf-tasks.js';
-import { checkSchedules, syncSchedules } from './deploy-schedules.js';
+import { checkSchedules, listSchedules, syncSchedules } from './deploy-schedules.js';
 import { historyDir, keepSource, keptSource } from './history.js';
 import { invokerRole, syncInvoker } from './invoker.js';
 import { resolveGoogleSettings, type ResolvedGoogleSettings } from './settings.js';
-import type { JobChange } from './cloud-scheduler.js';
+import type { JobChange, ListedJob } from './cloud-scheduler.js';
 
 type Fn = Record<string, any>;
 
@@ -409,6 +409,8 @@ export interface GcfListResult extends DeployResult {
   revision?: string;
   updateTime?: string;
   runtime?: string;
+  /** The Cloud Scheduler jobs deploy made for the app's schedules (absent without @google-cloud/scheduler). */
+  schedules?: ListedJob[];
 }
 
 /**
@@ -454,7 +456,8 @@ export async function listGcf(ctx: TargetContext, runtime: GoogleRuntime = {}): 
         `  previous  ${previous}${previousKept ? ' (kept here: adapt rollback redeploys it)' : ' (not kept on this machine: adapt rollback cannot redeploy it from here)'}`,
       );
     else ctx.log.info('  previous  (none: adapt rollback has nothing to go back to)');
-    return result;
+    const schedules = await listSchedules(ctx, clients, settings.region, 'gcf', settings.name);
+    return compact({ ...result, schedules });
   } finally {
     await client.close();
   }

@@ -1,9 +1,22 @@
 /**
  * The schedules step of `adapt deploy --target gcf|appengine`: checked before any call to Google
- * (`checkSchedules`), synced after the code is deployed (`syncSchedules`), shown by --dry-run.
+ * (`checkSchedules`), synced after the code is deployed (`syncSchedules`), shown by --dry-run and
+ * by --list (`listSchedules`).
  */
-import type { AppManifest, TargetContext } from '@adapt/core';
-import { applyJobChanges, diffJobs, jobPrefix, listOwnJobs, planJobs, schedulerClient, type JobChange, type JobTarget, type PlannedJob } from './cloud-scheduler.js';
+import { isAdaptError, type AppManifest, type TargetContext } from '@adapt/core';
+import {
+  applyJobChanges,
+  diffJobs,
+  jobPrefix,
+  listedJob,
+  listOwnJobs,
+  planJobs,
+  schedulerClient,
+  type JobChange,
+  type JobTarget,
+  type ListedJob,
+  type PlannedJob,
+} from './cloud-scheduler.js';
 import type { GoogleClients } from './google.js';
 
 export interface SchedulePlan {
@@ -44,6 +57,35 @@ export async function syncSchedules(
     }
     await applyJobChanges(ctx, client, parent, target, plan.planned, changes, options.retry);
     return changes;
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * This deploy's Cloud Scheduler jobs (the app's, this stage's, this target's), for `--list`; undefined,
+ * said in a line, when @google-cloud/scheduler is not installed (an app without schedules needs none).
+ */
+export async function listSchedules(ctx: TargetContext, clients: GoogleClients, location: string, target: 'gcf' | 'appengine', base: string): Promise<ListedJob[] | undefined> {
+  let client: Awaited<ReturnType<typeof schedulerClient>>;
+  try {
+    client = await schedulerClient(clients);
+  } catch (error) {
+    if (!isAdaptError(error) || error.code !== 'SDK_MISSING') throw error;
+    ctx.log.info('schedules: not listed (@google-cloud/scheduler is not installed; npm install --save-dev @google-cloud/scheduler to see them)');
+    return undefined;
+  }
+  try {
+    const parent = `projects/${clients.project}/locations/${location}`;
+    const prefix = jobPrefix(target, base);
+    const jobs = (await ctx.log.step(`Reading the Cloud Scheduler jobs ${prefix}* in ${location}`, () => listOwnJobs(client, parent, prefix))).map(listedJob);
+    ctx.log.info(`Cloud Scheduler jobs in ${location}:`);
+    for (const job of jobs) {
+      const task = job.task ? `task ${job.task}${job.args ? ` ${job.args.join(' ')}` : ''}` : '(no adapt task)';
+      ctx.log.info(`  ${job.job.slice(prefix.length).padEnd(20)} ${job.state.padEnd(9)} ${job.schedule.padEnd(20)} ${job.timeZone.padEnd(18)} -> ${task}`);
+    }
+    if (jobs.length === 0) ctx.log.info('  (none)');
+    return jobs;
   } finally {
     await client.close();
   }
