@@ -177,10 +177,10 @@ describe('deploy to a local AWS endpoint (moto)', { timeout: 60_000 }, () => {
 
   test('--list shows every version, the stage that made it, and where the alias points', async () => {
     const listed = (await target.list!(ctx(), {})) as LambdaListResult;
-    expect(listed.versions.map((v) => [v.version, v.stage, v.aliases])).toEqual([
-      ['1', 'prod', []],
-      ['2', 'prod', []],
-      ['3', 'prod', ['live']],
+    expect(listed.versions.map((v) => [v.version, v.stage, v.aliases, v.rollbackTarget])).toEqual([
+      ['1', 'prod', [], false],
+      ['2', 'prod', [], true],
+      ['3', 'prod', ['live'], false],
     ]);
     expect(listed.aliases).toEqual({ live: '3' });
   });

@@ -4,7 +4,7 @@
  */
 import { AdaptError, type DeployResult, type TargetContext } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from './aws.js';
-import { getFunction, listAliases, listVersions, versionStage } from './deploy/_state.js';
+import { getFunction, listAliases, listVersions, rollbackVersion, versionStage } from './deploy/_state.js';
 import { scheduleGroupName } from './deploy/schedule-specs.js';
 import { deployedSchedules, loadScheduler, type DeployedSchedule } from './deploy/schedules.js';
 import { resolveLambdaSettings } from './settings.js';
@@ -16,6 +16,8 @@ export interface LambdaVersionInfo {
   stage: string | undefined;
   lastModified: string | undefined;
   aliases: string[];
+  /** The version `adapt rollback` would move the stage's alias to. */
+  rollbackTarget: boolean;
 }
 
 export interface LambdaListResult extends DeployResult {
@@ -42,6 +44,8 @@ export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): 
     const [versions, aliases] = await Promise.all([listVersions(resolved.clients, functionName), listAliases(resolved.clients, functionName)]);
     const aliasMap: Record<string, string> = {};
     for (const alias of aliases) if (alias.Name && alias.FunctionVersion) aliasMap[alias.Name] = alias.FunctionVersion;
+    const serving = aliasMap[settings.alias];
+    const rollbackTo = serving === undefined ? undefined : rollbackVersion(versions, serving, ctx.stage);
     const rows: LambdaVersionInfo[] = versions.map((v) => ({
       version: v.Version ?? '',
       codeSha256: v.CodeSha256,
@@ -50,12 +54,13 @@ export async function listLambda(ctx: TargetContext, runtime: AwsRuntime = {}): 
       aliases: Object.entries(aliasMap)
         .filter(([, version]) => version === v.Version)
         .map(([name]) => name),
+      rollbackTarget: v.Version === rollbackTo,
     }));
     ctx.log.info(`${functionName} in ${resolved.clients.region}:`);
     ctx.log.info(`  ${'version'.padEnd(8)} ${'stage'.padEnd(10)} ${'code sha256'.padEnd(46)} ${'modified'.padEnd(30)} aliases`);
     for (const row of rows.slice().reverse()) {
       ctx.log.info(
-        `  ${row.version.padEnd(8)} ${(row.stage ?? '-').padEnd(10)} ${(row.codeSha256 ?? '').padEnd(46)} ${(row.lastModified ?? '').padEnd(30)} ${row.aliases.join(', ')}`,
+        `  ${row.version.padEnd(8)} ${(row.stage ?? '-').padEnd(10)} ${(row.codeSha256 ?? '').padEnd(46)} ${(row.lastModified ?? '').padEnd(30)} ${row.aliases.join(', ')}${row.rollbackTarget ? '  (adapt rollback goes back to this one)' : ''}`,
       );
     }
     if (rows.length === 0) ctx.log.info('  (no published versions)');

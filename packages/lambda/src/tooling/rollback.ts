@@ -5,7 +5,7 @@
 import { AdaptError, type DeployOptions, type DeployResult, type TargetContext } from '@adapt/core';
 import { releaseRuntime, resolveRuntime, type AwsRuntime } from './aws.js';
 import { pointAlias } from './deploy/alias.js';
-import { getAlias, getFunction, listVersions, versionStage } from './deploy/_state.js';
+import { getAlias, getFunction, listVersions, rollbackVersion } from './deploy/_state.js';
 import { checkStageAlias, resolveLambdaSettings } from './settings.js';
 
 export interface LambdaRollbackResult extends DeployResult {
@@ -56,15 +56,13 @@ export async function rollbackLambda(ctx: TargetContext, options: DeployOptions,
       }
       target = to;
     } else {
-      const older = versions.filter((v) => Number(v.Version) < Number(from));
-      const ours = older.filter((v) => versionStage(v.Description) === ctx.stage);
-      const pick = (ours.length > 0 ? ours : older).at(-1);
-      if (!pick?.Version) {
+      const pick = rollbackVersion(versions, from, ctx.stage);
+      if (!pick) {
         throw new AdaptError('NOTHING_TO_ROLL_BACK', `The alias ${alias} is on version ${from}, the oldest version: there is no previous one.`, {
           hint: 'Deploy a fixed build instead: adapt deploy --target lambda.',
         });
       }
-      target = pick.Version;
+      target = pick;
     }
     const result: LambdaRollbackResult = {
       target: 'lambda',

@@ -68,3 +68,13 @@ export function versionDescription(stage: string, codeSha256: string): string {
 export function versionStage(description: string | undefined): string | undefined {
   return /^adapt stage=(\S+)/.exec(description ?? '')?.[1];
 }
+
+/**
+ * The version `adapt rollback` moves the stage's alias back to from `from`: the newest older
+ * version the same stage published, else the newest older one; undefined when `from` is the oldest.
+ */
+export function rollbackVersion(versions: readonly { Version?: string; Description?: string }[], from: string, stage: string): string | undefined {
+  const older = versions.filter((v) => Number(v.Version) < Number(from));
+  const ours = older.filter((v) => versionStage(v.Description) === stage);
+  return (ours.length > 0 ? ours : older).at(-1)?.Version;
+}
