@@ -266,9 +266,7 @@ export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptio
     const service = settings.name;
     const state = await ctx.log.step(`Reading ${service} in ${clients.project}`, () => readState(versions, services, app, service));
     if (!state.serving) throw new AdaptError('NOTHING_TO_ROLL_BACK', `Service ${service} serves no version.`, { hint: 'Deploy first: adapt deploy --target appengine' });
-    const byTime = oldestFirst(state.list);
-    const at = byTime.findIndex((version) => version.id === state.serving);
-    const previous = at > 0 ? byTime[at - 1] : undefined;
+    const previous = rollbackVersion(state.list, state.serving);
     if (!previous)
       throw new AdaptError('NOTHING_TO_ROLL_BACK', `Version ${state.serving} is the oldest version of ${service}: there is none before it to go back to.`, {
         hint: 'Deploy the version you want: adapt deploy --target appengine',
@@ -333,19 +331,19 @@ export async function listAppEngine(ctx: TargetContext, runtime: GoogleRuntime =
         hint: `Deploy first: adapt deploy --target appengine --stage ${ctx.stage}`,
       });
     }
-    const byTime = oldestFirst(state.list);
-    const at = byTime.findIndex((version) => version.id === state.serving);
-    const rollbackTo = at > 0 ? String(byTime[at - 1]!.id) : undefined;
-    const rows: AppEngineVersionInfo[] = byTime.reverse().map((version) =>
-      compact({
-        version: String(version.id),
-        traffic: Number(state.split[String(version.id)] ?? 0),
-        servingStatus: version.servingStatus === undefined ? undefined : String(version.servingStatus),
-        createTime: timeText(version.createTime),
-        url: urlFor(clients.project, service, version),
-        rollbackTarget: String(version.id) === rollbackTo,
-      }),
-    );
+    const rollbackTo = state.serving === undefined ? undefined : rollbackVersion(state.list, state.serving)?.id;
+    const rows: AppEngineVersionInfo[] = oldestFirst(state.list)
+      .reverse()
+      .map((version) =>
+        compact({
+          version: String(version.id),
+          traffic: Number(state.split[String(version.id)] ?? 0),
+          servingStatus: version.servingStatus === undefined ? undefined : String(version.servingStatus),
+          createTime: timeText(version.createTime),
+          url: urlFor(clients.project, service, version),
+          rollbackTarget: String(version.id) === rollbackTo,
+        }),
+      );
     ctx.log.info(`${service} in ${clients.project}, newest first:`);
     ctx.log.info(`  ${'version'.padEnd(22)} ${'traffic'.padEnd(8)} ${'status'.padEnd(8)} ${'created'.padEnd(26)}`);
     for (const row of rows) {
@@ -361,6 +359,13 @@ export async function listAppEngine(ctx: TargetContext, runtime: GoogleRuntime =
   } finally {
     await Promise.all([versions.close(), services.close()]);
   }
+}
+
+/** The version `adapt rollback` moves the traffic back to: the one created before the serving one. */
+function rollbackVersion(list: Obj[], serving: string): Obj | undefined {
+  const byTime = oldestFirst(list);
+  const at = byTime.findIndex((version) => version.id === serving);
+  return at > 0 ? byTime[at - 1] : undefined;
 }
 
 /** The versions in the order they were created. */
