@@ -257,7 +257,12 @@ export async function deployAppEngine(ctx: TargetContext, options: DeployOptions
   }
 }
 
-export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<AppEngineDeployResult> {
+/** Opens the clients, reads the service's state and runs `use` with them; closes the clients after. */
+async function withService<T>(
+  ctx: TargetContext,
+  runtime: GoogleRuntime,
+  use: (session: { clients: GoogleClients; services: Obj; app: string; service: string; state: Awaited<ReturnType<typeof readState>> }) => Promise<T>,
+): Promise<T> {
   const settings = resolveGoogleSettings('appengine', ctx);
   const clients = await googleClients(settings, runtime);
   const { versions, services } = await clientsFor(clients);
@@ -265,6 +270,14 @@ export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptio
     const app = `apps/${clients.project}`;
     const service = settings.name;
     const state = await ctx.log.step(`Reading ${service} in ${clients.project}`, () => readState(versions, services, app, service));
+    return await use({ clients, services, app, service, state });
+  } finally {
+    await Promise.all([versions.close(), services.close()]);
+  }
+}
+
+export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptions, runtime: GoogleRuntime = {}): Promise<AppEngineDeployResult> {
+  return withService(ctx, runtime, async ({ clients, services, app, service, state }) => {
     if (!state.serving) throw new AdaptError('NOTHING_TO_ROLL_BACK', `Service ${service} serves no version.`, { hint: 'Deploy first: adapt deploy --target appengine' });
     const previous = rollbackVersion(state.list, state.serving);
     if (!previous)
@@ -289,9 +302,7 @@ export async function rollbackAppEngine(ctx: TargetContext, options: DeployOptio
     }
     await moveTraffic(ctx, clients, services, app, service, String(previous.id), `Version ${state.serving} keeps serving.`, 'run adapt rollback --target appengine again');
     return compact({ ...base, trafficMoved: true, url: urlFor(clients.project, service, previous), dryRun: false });
-  } finally {
-    await Promise.all([versions.close(), services.close()]);
-  }
+  });
 }
 
 /** One version as `adapt deploy --target appengine --list` shows it. */
@@ -319,13 +330,7 @@ export interface AppEngineListResult extends DeployResult {
 
 /** `adapt deploy --target appengine --list`: the service's versions, newest first, with their traffic; changes nothing. */
 export async function listAppEngine(ctx: TargetContext, runtime: GoogleRuntime = {}): Promise<AppEngineListResult> {
-  const settings = resolveGoogleSettings('appengine', ctx);
-  const clients = await googleClients(settings, runtime);
-  const { versions, services } = await clientsFor(clients);
-  try {
-    const app = `apps/${clients.project}`;
-    const service = settings.name;
-    const state = await ctx.log.step(`Reading ${service} in ${clients.project}`, () => readState(versions, services, app, service));
+  return withService(ctx, runtime, async ({ clients, service, state }) => {
     if (!state.exists) {
       throw new AdaptError('SERVICE_NOT_FOUND', `The App Engine service ${service} does not exist in ${clients.project}.`, {
         hint: `Deploy first: adapt deploy --target appengine --stage ${ctx.stage}`,
@@ -356,9 +361,7 @@ export async function listAppEngine(ctx: TargetContext, runtime: GoogleRuntime =
     const region = await ctx.log.step(`Reading the App Engine app of ${clients.project}`, () => appEngineRegion(clients, ctx.settings.region));
     const schedules = await listSchedules(ctx, clients, region, 'appengine', defaultName(ctx.appName, ctx.stage));
     return compact({ target: 'appengine' as const, stage: ctx.stage, project: clients.project, service, serving: state.serving, versions: rows, schedules });
-  } finally {
-    await Promise.all([versions.close(), services.close()]);
-  }
+  });
 }
 
 /** The version `adapt rollback` moves the traffic back to: the one created before the serving one. */
