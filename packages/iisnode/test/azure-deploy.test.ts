@@ -207,6 +207,16 @@ describe('adapt deploy --target iisnode --to azure', () => {
     expect(api.callLines().length).toBeGreaterThan(0);
     expect(api.callLines().filter((line) => !line.startsWith('GET '))).toEqual([]);
     expect(lines.join('\n')).toContain(`package ${one.slice(0, 12)}`);
+
+    // a stopped site: the list says it serves nothing, not that it will serve a deployment
+    app.state = 'Stopped';
+    try {
+      const stopped: string[] = [];
+      await target().list!(context(outOne, stopped), { to: 'azure' });
+      expect(stopped).toContain('shop-web is Stopped: it serves nothing until started (az webapp start)');
+    } finally {
+      app.state = undefined;
+    }
   });
 
   it('401 from Kudu and 403 from ARM say which role is missing', async () => {

@@ -130,7 +130,13 @@ async function open(ctx: TargetContext, runtime: AzureRuntime, verb: 'deploy' | 
   scmHost = site.hostNameSslStates?.find((state) => state.hostType === 'Repository')?.name ?? site.enabledHostNames?.find((host) => host.includes('.scm.')) ?? '';
   if (!scmHost)
     throw new AdaptError('AZURE_ERROR', `${label} names no SCM (Kudu) host name`, { hint: 'check that the app is an App Service web app, not a static site or container app' });
-  if (site.state && site.state !== 'Running') ctx.log.warn(`${label} is ${site.state}: it will serve the deployment once started (az webapp start)`);
+  if (site.state && site.state !== 'Running') {
+    ctx.log.warn(
+      verb === 'deploy --list'
+        ? `${label} is ${site.state}: it serves nothing until started (az webapp start)`
+        : `${label} is ${site.state}: it will serve the deployment once started (az webapp start)`,
+    );
+  }
   const main = site.hostNameSslStates?.find((state) => state.hostType === 'Standard')?.name ?? site.defaultHostName;
   let basicAuth: AzureDeployResult['basicAuth'] = 'unknown';
   try {

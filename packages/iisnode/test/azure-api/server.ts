@@ -67,6 +67,8 @@ export interface FakeApp {
   appSettings: Record<string, string>;
   deployments: Deployment[];
   user: { name: string; password: string };
+  /** The site's state as ARM reports it: Running unless a test stops it. */
+  state?: 'Running' | 'Stopped';
 }
 
 type Obj = Record<string, any>;
@@ -252,7 +254,7 @@ export class AzureApi {
         kind: app.kind,
         location: 'West Europe',
         properties: {
-          state: 'Running',
+          state: app.state ?? 'Running',
           hostNames: [hostName],
           enabledHostNames: [hostName, app.scmHost],
           defaultHostName: hostName,
