@@ -116,12 +116,14 @@ export interface FolderRelease {
 export function listFolder(folderPath: string): { folder: string; current: string | undefined; releases: FolderRelease[] } {
   const folder = resolve(folderPath);
   const state = readState(folder);
-  if (!existsSync(join(folder, 'releases')) && !state.current) {
+  const releasesDir = join(folder, 'releases');
+  const hasReleases = existsSync(releasesDir);
+  if (!hasReleases && !state.current) {
     throw targetError('NOT_DEPLOYED', `nothing is deployed in ${folder}`, 'deploy first: adapt deploy --target iisnode --to <folder>, or check the folder in --to');
   }
   const previous = state.current ? previousOf(state) : undefined;
-  const names = existsSync(join(folder, 'releases')) ? readdirSync(join(folder, 'releases')).filter((name) => !name.startsWith('.')) : [];
-  const made = (name: string) => statSync(join(folder, 'releases', name)).mtimeMs;
+  const names = hasReleases ? readdirSync(releasesDir).filter((name) => !name.startsWith('.')) : [];
+  const made = (name: string) => statSync(join(releasesDir, name)).mtimeMs;
   const releases = names
     .map((release) => ({ release, second: release.split('-')[0]!, made: made(release) }))
     .sort((a, b) => (a.second === b.second ? b.made - a.made : a.second < b.second ? 1 : -1))
